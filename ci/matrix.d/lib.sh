@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Helpers shared by ci/matrix and the scripts in ci/matrix.d/. Sourced, never run.
+
+MATRIX_D=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export MATRIX_D
+export CACHE_ROOT=${AFTERCLOSE_CACHE:-/var/cache/afterclose}
+
+# One line on stderr, then a non-zero exit: the contract for every user-facing error.
+die() { printf 'matrix: error: %s\n' "$*" >&2; exit 1; }
+log() { printf 'matrix: %s\n' "$*" >&2; }
+
+now_ms() { date +%s%3N; }
+
+# The archive URIs come from the machine's own apt sources, so the runner works behind
+# whatever mirror or snapshot the machine is set up with. Prints "main URI" and
+# "security URI" lines (either may be missing).
+apt_uris() {
+	local f line uris suites
+	# deb822 files: URIs and Suites are separate fields of one stanza.
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[[ -r $f ]] || continue
+		uris='' suites=''
+		while IFS= read -r line || [[ -n $line ]]; do
+			case $line in
+			URIs:*) uris=${line#URIs:} ;;
+			Suites:*) suites=${line#Suites:} ;;
+			'')
+				[[ -n $uris ]] && _emit_uri "$uris" "$suites"
+				uris='' suites=''
+				;;
+			esac
+		done <"$f"
+		[[ -n $uris ]] && _emit_uri "$uris" "$suites"
+	done
+	# one-line format: deb [opts] URI suite components...
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[[ -r $f ]] || continue
+		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\)[[:space:]]\+\([^[:space:]]\+\).*/\2 \3/p' "$f" |
+			while read -r uris suites; do _emit_uri "$uris" "$suites"; done
+	done
+	return 0
+}
+
+_emit_uri() {
+	local uri suite
+	read -r uri _ <<<"$1"
+	read -r suite _ <<<"$2"
+	case $suite in
+	*-security) echo "security $uri" ;;
+	*) echo "main $uri" ;;
+	esac
+}
+
+# First URI of a kind ("main" or "security"), empty if the machine names none.
+apt_uri() { apt_uris | awk -v k="$1" '$1 == k { print $2; exit }'; }
+
+# apt-get / apt-cache against a private configuration under $1: the machine's own
+# sources, lists and caches are never read for kernels nor touched.
+papt() {
+	local dir=$1 tool=$2
+	shift 2
+	"$tool" -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache::Archives="$dir/archives" \
+		-o Dir::Cache::pkgcache="" -o Dir::Cache::srcpkgcache="" \
+		-o APT::Get::List-Cleanup=false "$@"
+}
+
+# Writes a private sources list naming the given suites ("-security" suites go to the
+# security URI) and prepares its state dirs.
+papt_init() {
+	local dir=$1 suite uri main sec keyopt=''
+	shift
+	main=$(apt_uri main) sec=$(apt_uri security)
+	[[ -n $main ]] || die "no Debian archive URI found in /etc/apt/sources.list{,.d}"
+	[[ -r /usr/share/keyrings/debian-archive-keyring.gpg ]] &&
+		keyopt='[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] '
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+	: >"$dir/sources.list.new"
+	for suite in "$@"; do
+		uri=$main
+		if [[ $suite == *-security ]]; then
+			[[ -n $sec ]] || { log "no security URI in the apt sources: skipping $suite"; continue; }
+			uri=$sec
+		fi
+		echo "deb ${keyopt}$uri $suite main" >>"$dir/sources.list.new"
+	done
+	mv "$dir/sources.list.new" "$dir/sources.list"
+}
+
+# series_field SERIES N: field N (1..3) of the series' line in kernels.conf, trimmed.
+# Unknown series: the one-line error names the known ones.
+series_field() {
+	local line
+	line=$(awk -F'|' -v s="$1" '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); if (k == s) { print; exit } }' "$MATRIX_D/kernels.conf")
+	[[ -n $line ]] || die "unknown kernel series '$1' (known: $(known_series | tr '\n' ' ')host)"
+	awk -F'|' -v n="$2" '{ v = $n; gsub(/^[[:space:]]+|[[:space:]]+$/, "", v); print v }' <<<"$line"
+}
+
+known_series() { awk -F'|' '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); print k }' "$MATRIX_D/kernels.conf"; }
