@@ -97,3 +97,12 @@ series_field() {
 }
 
 known_series() { awk -F'|' '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); print k }' "$MATRIX_D/kernels.conf"; }
+
+# secs_since T0_MS: seconds elapsed since a now_ms stamp, one decimal
+secs_since() {
+	local d=$(($(now_ms) - $1))
+	printf '%d.%d\n' $((d / 1000)) $(((d % 1000) / 100))
+}
+
+# kv FILE KEY: the value of KEY in a key=value file (column.env, info)
+kv() { sed -n "s/^$2=//p" "$1" | head -1; }

@@ -1,0 +1,61 @@
+/* afterclose-matrix merge --md FILE --json FILE RESULT_DIR...
+ *
+ * Reads the result dirs that ci/matrix leaves (column.env + results.jsonl per kernel) and
+ * writes the compatibility matrix. Any bad input (a results file that is not JSON Lines,
+ * a record without its fields, a dir that is no result dir) is one error line and exit 1:
+ * a matrix built from half-read results would look more certain than it is. */
+#include "matrix.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("afterclose-matrix: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage(void)
+{
+	fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
+	      "  RESULT_DIR: one column (a dir with column.env and results.jsonl) or a dir of them\n",
+	      stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *md = NULL, *json = NULL;
+	struct table t = { 0 };
+	int i, ok;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return usage();
+	if (argc < 2 || strcmp(argv[1], "merge")) {
+		errorf("unknown command '%s' (see --help)", argc < 2 ? "" : argv[1]);
+		return 2;
+	}
+	for (i = 2; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "--md") || !strcmp(argv[i], "--json")) && i + 1 < argc) {
+			*(argv[i][2] == 'm' ? &md : &json) = argv[i + 1];
+			i++;
+		} else {
+			errorf("unknown option '%s' (see --help)", argv[i]);
+			return 2;
+		}
+	}
+	if (!md || !json || i == argc) {
+		errorf("merge needs --md FILE, --json FILE and at least one result dir (see --help)");
+		return 2;
+	}
+	ok = columns_load(&t, argv + i, argc - i) && table_build(&t) && render_md(&t, md) &&
+	     render_json(&t, json);
+	table_free(&t);
+	return ok ? 0 : 1;
+}

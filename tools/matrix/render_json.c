@@ -1,0 +1,78 @@
+/* docs/compat-matrix.json: the same matrix for programs. Cells are keyed by column id. */
+#define _POSIX_C_SOURCE 200809L
+#include "matrix.h"
+
+#include <stdlib.h>
+
+static json_t *number_or_null(const char *s)
+{
+	char *end;
+	double d;
+
+	if (!*s)
+		return json_null();
+	d = strtod(s, &end);
+	return *end ? json_string(s) : json_real(d);
+}
+
+static json_t *int_or_null(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return json_null();
+	v = strtol(s, &end, 10);
+	return *end ? json_string(s) : json_integer(v);
+}
+
+static json_t *column_json(const struct column *c)
+{
+	json_t *o = json_pack("{s:s}", "id", c->id);
+
+	json_object_update(o, c->meta);
+	json_object_set_new(o, "suite_exit", int_or_null(meta_get(c, "suite_exit")));
+	json_object_set_new(o, "attempts", int_or_null(meta_get(c, "attempts")));
+	json_object_set_new(o, "seconds", number_or_null(meta_get(c, "seconds")));
+	json_object_set_new(o, "records", json_integer((json_int_t)c->nrecs));
+	return o;
+}
+
+static json_t *cell_json(const struct column *c, const char *test)
+{
+	json_t *rec = cell_record(c, test);
+
+	if (!rec)
+		return json_pack("{s:s}", "verdict", "missing");
+	return json_pack("{s:s, s:s, s:s, s:s}", "verdict", rec_str(rec, "verdict"), "observed",
+			 rec_str(rec, "observed"), "reason", rec_str(rec, "reason"), "iface_kind",
+			 rec_str(rec, "iface_kind"));
+}
+
+bool render_json(const struct table *t, const char *path)
+{
+	json_t *root = json_object(), *cols = json_array(), *rows = json_array(), *row, *cells;
+	size_t i, j;
+	int rc;
+
+	for (j = 0; j < t->ncols; j++)
+		json_array_append_new(cols, column_json(&t->cols[j]));
+	for (i = 0; i < t->nrows; i++) {
+		cells = json_object();
+		for (j = 0; j < t->ncols; j++)
+			json_object_set_new(cells, t->cols[j].id, cell_json(&t->cols[j], t->rows[i].test));
+		row = json_pack("{s:s, s:s, s:b, s:o}", "test", t->rows[i].test, "expected",
+				t->rows[i].expected, "differs", t->rows[i].differs, "cells", cells);
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(root, "schema", json_integer(1));
+	json_object_set_new(root, "columns", cols);
+	json_object_set_new(root, "rows", rows);
+	rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(root);
+	if (rc) {
+		errorf("%s: cannot write", path);
+		return false;
+	}
+	return true;
+}
