@@ -19,6 +19,7 @@ foreach(line IN LISTS lines)
   string(REGEX REPLACE "/.*" "" suite "${name}")
   set(labels ${LABELS} ${suite})
   if(NOT extra STREQUAL "" AND NOT extra STREQUAL "-")
+    string(REPLACE "," ";" extra "${extra}")
     list(APPEND labels ${extra})
   endif()
   # Criterion enforces the test's own .timeout; ctest's bound only catches a hung runner.

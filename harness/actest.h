@@ -17,7 +17,8 @@
 
 #define AC_TEST(suite, name, ...)                                                                  \
     static void suite##_##name##_body(void);                                                       \
-    Test(suite, name, ##__VA_ARGS__) {                                                             \
+    Test(suite, name, .init = ac_netns_marker, ##__VA_ARGS__)                                      \
+    {                                                                                              \
         ac_netns_enter();                                                                          \
         suite##_##name##_body();                                                                   \
     }                                                                                              \

@@ -10,24 +10,28 @@
 
 static char table_buf[16384];
 
-static void fail_with_table(const char *fmt_line) {
+static void fail_with_table(const char *fmt_line)
+{
     ac_diag_format_table(table_buf, sizeof table_buf);
     ac_record_failure(fmt_line);
     cr_assert_fail("%s\nTCP sockets in the test's namespace:\n%s", fmt_line, table_buf);
 }
 
-static const char *errno_words(int err) {
+static const char *errno_words(int err)
+{
     return err ? strerror(err) : "success";
 }
 
-void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expected, int observed) {
+void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expected, int observed)
+{
     char exp[32];
     snprintf(exp, sizeof exp, "%s", ac_errname(expected));
     snprintf(buf, len, "%s: expected %s, got %s (%s)", step, exp, ac_errname(observed),
              errno_words(observed));
 }
 
-void ac_expect_errno(const char *step, int expected, int observed) {
+void ac_expect_errno(const char *step, int expected, int observed)
+{
     char exp[32];
     snprintf(exp, sizeof exp, "%s", ac_errname(expected));
     bool ok = expected == observed;
@@ -39,7 +43,8 @@ void ac_expect_errno(const char *step, int expected, int observed) {
     }
 }
 
-void ac_expect_str(const char *step, const char *expected, const char *observed) {
+void ac_expect_str(const char *step, const char *expected, const char *observed)
+{
     bool ok = strcmp(expected, observed) == 0;
     ac_record_check(step, expected, observed, ok);
     if (!ok) {
@@ -49,7 +54,8 @@ void ac_expect_str(const char *step, const char *expected, const char *observed)
     }
 }
 
-void ac_expect_int(const char *step, long expected, long observed) {
+void ac_expect_int(const char *step, long expected, long observed)
+{
     char e[32], o[32];
     snprintf(e, sizeof e, "%ld", expected);
     snprintf(o, sizeof o, "%ld", observed);
@@ -57,7 +63,8 @@ void ac_expect_int(const char *step, long expected, long observed) {
 }
 
 struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, int state,
-                                   int timeout_ms) {
+                                   int timeout_ms)
+{
     struct ac_match want = *m;
     want.states = AC_STATE_BIT(state);
     struct ac_sockinfo found = {0};
@@ -74,7 +81,8 @@ struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, i
     return found;
 }
 
-void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms) {
+void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms)
+{
     bool ok = ac_diag_wait_gone(m, timeout_ms);
     char step[256];
     snprintf(step, sizeof step, "%s", what);
@@ -86,7 +94,8 @@ void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms) 
     }
 }
 
-void ac_setup_ok(const char *step, int err) {
+void ac_setup_ok(const char *step, int err)
+{
     if (err) {
         char line[512];
         snprintf(line, sizeof line, "setup failed: %s: %s (%s)", step, ac_errname(err),
@@ -95,7 +104,8 @@ void ac_setup_ok(const char *step, int err) {
     }
 }
 
-int ac_setup_fd(const char *step, int fd_or_negerr) {
+int ac_setup_fd(const char *step, int fd_or_negerr)
+{
     if (fd_or_negerr < 0)
         ac_setup_ok(step, -fd_or_negerr);
     return fd_or_negerr;

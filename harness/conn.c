@@ -10,12 +10,14 @@
 static const char hello[] = "hello server";
 
 /* errno for a failed or short send/recv (a short one has no errno of its own). */
-static int io_error(ssize_t n) {
+static int io_error(ssize_t n)
+{
     return n < 0 ? errno : EIO;
 }
 
 void ac_conn_open(struct ac_conn *c, const char *listen_ip, const char *connect_ip, uint16_t port,
-                  unsigned listener_opts) {
+                  unsigned listener_opts)
+{
     struct ac_addr at, to;
     memset(c, 0, sizeof *c);
     ac_setup_ok("parse listen address", ac_addr_parse(&at, listen_ip, port) ? EINVAL : 0);
@@ -38,11 +40,13 @@ void ac_conn_open(struct ac_conn *c, const char *listen_ip, const char *connect_
     ac_setup_ok("local address of client", ac_local_addr(c->client, &c->client_end));
 }
 
-struct ac_match ac_conn_server_match(const struct ac_conn *c) {
+struct ac_match ac_conn_server_match(const struct ac_conn *c)
+{
     return (struct ac_match){.local = &c->server_end, .remote = &c->client_end};
 }
 
-struct ac_sockinfo ac_conn_server_closes_first(struct ac_conn *c, bool close_listener) {
+struct ac_sockinfo ac_conn_server_closes_first(struct ac_conn *c, bool close_listener)
+{
     close(c->server);
     c->server = -1;
     /* The client sees EOF (the server's FIN) before it closes: the order of the blog's steps. */

@@ -28,19 +28,22 @@ static const char *const state_names[] = {
     [AC_CLOSING] = "CLOSING",
 };
 
-const char *ac_tcp_state_name(int state) {
+const char *ac_tcp_state_name(int state)
+{
     if (state > 0 && state < (int)(sizeof state_names / sizeof *state_names))
         return state_names[state];
     return "UNKNOWN";
 }
 
-int64_t ac_now_ms(void) {
+int64_t ac_now_ms(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void addr_from_diag(struct ac_addr *a, int family, struct nl_addr *na, uint16_t port_be) {
+static void addr_from_diag(struct ac_addr *a, int family, struct nl_addr *na, uint16_t port_be)
+{
     /* sock_diag hands IPv4 addresses over in a 16-byte field: only the first 4 bytes count. */
     const unsigned char *raw = na ? (const unsigned char *)nl_addr_get_binary_addr(na) : NULL;
     struct sockaddr_storage ss = {0};
@@ -70,7 +73,8 @@ struct collect {
     int family;
 };
 
-static void collect_one(struct nl_object *obj, void *arg) {
+static void collect_one(struct nl_object *obj, void *arg)
+{
     struct collect *c = arg;
     struct idiagnl_msg *m = (struct idiagnl_msg *)obj;
     int family = idiagnl_msg_get_family(m);
@@ -94,7 +98,8 @@ static void collect_one(struct nl_object *obj, void *arg) {
 
 /* One netlink socket per process, created on first use: a sock_diag socket reports the namespace
  * it was created in, and the fixture unshares before any test reads the table. */
-static struct nl_sock *diag_socket(int *err) {
+static struct nl_sock *diag_socket(int *err)
+{
     static struct nl_sock *sk;
     if (sk)
         return sk;
@@ -113,7 +118,8 @@ static struct nl_sock *diag_socket(int *err) {
     return sk;
 }
 
-int ac_diag_snapshot(struct ac_sockinfo *out, size_t max) {
+int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
+{
     int err = 0;
     struct nl_sock *sk = diag_socket(&err);
     if (!sk)
@@ -132,7 +138,8 @@ int ac_diag_snapshot(struct ac_sockinfo *out, size_t max) {
     return (int)c.n;
 }
 
-static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have) {
+static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have)
+{
     if (!want)
         return true;
     if (ac_addr_port(want) != 0 && ac_addr_port(want) != ac_addr_port(have))
@@ -146,7 +153,8 @@ static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have)
                   &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
 }
 
-static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s) {
+static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s)
+{
     return (m->states & AC_STATE_BIT(s->state)) && addr_matches(m->local, &s->local) &&
            addr_matches(m->remote, &s->remote);
 }
@@ -154,7 +162,8 @@ static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s) 
 static struct ac_sockinfo table[MAX_SOCKETS];
 
 /* Returns the index of the first match, -1 for none, or -errno-1000 on a read error. */
-static int find_match(const struct ac_match *m, int *count) {
+static int find_match(const struct ac_match *m, int *count)
+{
     int n = ac_diag_snapshot(table, MAX_SOCKETS);
     if (n < 0)
         return n - 1000;
@@ -170,7 +179,8 @@ static int find_match(const struct ac_match *m, int *count) {
     return first;
 }
 
-int ac_diag_count(const struct ac_match *m) {
+int ac_diag_count(const struct ac_match *m)
+{
     int count = 0;
     int r = find_match(m, &count);
     return r < -1 ? r + 1000 : count;
@@ -179,13 +189,15 @@ int ac_diag_count(const struct ac_match *m) {
 /* Between two reads of the table we yield the CPU for a short, growing interval: the states we
  * wait for change on packet arrival or timer expiry, and a busy loop would steal the CPU from the
  * softirq that delivers them. This is the poll interval, not a wait for the state itself. */
-static void backoff(int *interval_ms) {
+static void backoff(int *interval_ms)
+{
     poll(NULL, 0, *interval_ms);
     if (*interval_ms < 10)
         (*interval_ms)++;
 }
 
-bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out) {
+bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out)
+{
     int64_t deadline = ac_now_ms() + timeout_ms;
     int interval = 0;
     for (;;) {
@@ -202,7 +214,8 @@ bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *
     }
 }
 
-bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms) {
+bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms)
+{
     int64_t deadline = ac_now_ms() + timeout_ms;
     int interval = 0;
     for (;;) {
@@ -216,12 +229,14 @@ bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms) {
     }
 }
 
-static const char *timer_name(int t) {
+static const char *timer_name(int t)
+{
     static const char *const names[] = {"none", "on", "keepalive", "timewait", "probe"};
     return t >= 0 && t < 5 ? names[t] : "?";
 }
 
-void ac_diag_format_table(char *buf, size_t len) {
+void ac_diag_format_table(char *buf, size_t len)
+{
     size_t used = 0;
     buf[0] = '\0';
     int n = ac_diag_snapshot(table, MAX_SOCKETS);

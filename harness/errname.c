@@ -6,7 +6,8 @@
 
 /* glibc's strerrorname_np (2.32+) knows every errno of the running libc, so we do not keep a
  * table that could go stale. */
-const char *ac_errname(int err) {
+const char *ac_errname(int err)
+{
     static __thread char unknown[16];
     if (err == 0)
         return "OK";
@@ -17,7 +18,8 @@ const char *ac_errname(int err) {
     return unknown;
 }
 
-int ac_errno_from_name(const char *name) {
+int ac_errno_from_name(const char *name)
+{
     if (strcmp(name, "OK") == 0)
         return 0;
     /* Linux errno values are below 134; 4096 is MAX_ERRNO, a safe upper bound. */

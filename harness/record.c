@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const char *suite,
-                            const char *test) {
+                            const char *test)
+{
     snprintf(buf, len, "%s/%s.%s.jsonl", rundir, suite, test);
 }
 
-int ac_record_append(const char *path, const json_t *record) {
+int ac_record_append(const char *path, const json_t *record)
+{
     char *line = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!line)
         return -ENOMEM;
@@ -34,7 +36,8 @@ int ac_record_append(const char *path, const json_t *record) {
     return err;
 }
 
-static void scratch_append(json_t *obj) {
+static void scratch_append(json_t *obj)
+{
     const char *rundir = getenv(AC_RUNDIR_ENV);
     if (rundir && criterion_current_test && criterion_current_suite) {
         char path[4096];
@@ -45,21 +48,25 @@ static void scratch_append(json_t *obj) {
     json_decref(obj);
 }
 
-void ac_record_check(const char *step, const char *expected, const char *observed, bool ok) {
+void ac_record_check(const char *step, const char *expected, const char *observed, bool ok)
+{
     scratch_append(json_pack("{s:s, s:s, s:s, s:b}", "step", step, "expected", expected, "observed",
                              observed, "ok", ok));
 }
 
-void ac_record_iface(const char *kind) {
+void ac_record_iface(const char *kind)
+{
     scratch_append(json_pack("{s:s}", "iface_kind", kind));
 }
 
-void ac_record_failure(const char *message) {
+void ac_record_failure(const char *message)
+{
     scratch_append(json_pack("{s:s}", "failure", message));
 }
 
 /* Joins one field of every check with "; " as "<step> <value>". */
-static char *join_checks(json_t *checks, const char *field) {
+static char *join_checks(json_t *checks, const char *field)
+{
     size_t cap = 256, used = 0;
     char *s = malloc(cap);
     if (!s)
@@ -67,7 +74,8 @@ static char *join_checks(json_t *checks, const char *field) {
     s[0] = '\0';
     size_t i;
     json_t *c;
-    json_array_foreach(checks, i, c) {
+    json_array_foreach(checks, i, c)
+    {
         const char *step = json_string_value(json_object_get(c, "step"));
         const char *val = json_string_value(json_object_get(c, field));
         size_t need = strlen(step) + strlen(val) + 4;
@@ -86,7 +94,8 @@ static char *join_checks(json_t *checks, const char *field) {
 }
 
 json_t *ac_record_build(const char *test, const char *kernel, const char *verdict,
-                        const char *reason, const char *observations) {
+                        const char *reason, const char *observations)
+{
     json_t *checks = json_array();
     const char *iface = "none";
     char *failure = NULL;

@@ -9,6 +9,8 @@
  *   that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error.
  * - One result record per test (docs/results-format.md) when AFTERCLOSE_RESULTS is set. */
 #define _GNU_SOURCE
+#include "../fixtures/netns.h"
+#include "../fixtures/netns.h"
 #include "record.h"
 
 #include <criterion/criterion.h>
@@ -18,6 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
+
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +37,8 @@ static struct {
     char rundir[4096];
 } run;
 
-static const char *verdict_of(const struct criterion_test_stats *st) {
+static const char *verdict_of(const struct criterion_test_stats *st)
+{
     if (st->timed_out)
         return "timeout";
     if (st->crashed)
@@ -47,7 +53,8 @@ static const char *verdict_of(const struct criterion_test_stats *st) {
     }
 }
 
-static char *slurp(const char *path) {
+static char *slurp(const char *path)
+{
     FILE *f = fopen(path, "re");
     if (!f)
         return NULL;
@@ -63,7 +70,8 @@ static char *slurp(const char *path) {
     return buf;
 }
 
-ReportHook(POST_TEST)(struct criterion_test_stats *st) {
+ReportHook(POST_TEST)(struct criterion_test_stats *st)
+{
     const char *verdict = verdict_of(st);
     run.ran++;
     if (strcmp(verdict, "pass") == 0)
@@ -96,7 +104,8 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st) {
     free(obs);
 }
 
-static int write_file(const char *path, const char *text) {
+static int write_file(const char *path, const char *text)
+{
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
@@ -107,7 +116,8 @@ static int write_file(const char *path, const char *text) {
 }
 
 /* Become root of a new user namespace, so that CLONE_NEWNET is allowed in the workers. */
-static void enter_user_namespace(void) {
+static void enter_user_namespace(void)
+{
     if (geteuid() == 0 || getenv("AFTERCLOSE_NO_USERNS"))
         return;
     uid_t uid = geteuid();
@@ -132,28 +142,38 @@ static void enter_user_namespace(void) {
     }
 }
 
-static const char *labels_of(const struct criterion_test *t) {
+/* Labels, comma-separated: "root" for tests that build a namespace (they need root or a user
+ * namespace), "slow" for tests whose description starts with [slow]; "-" for none. */
+static const char *labels_of(const struct criterion_test *t)
+{
     const char *d = t->data ? t->data->description : NULL;
-    return d && strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)) == 0 ? "slow" : "-";
+    bool slow = d && strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)) == 0;
+    bool root = t->data && t->data->init == ac_netns_marker;
+    return slow && root ? "root,slow" : slow ? "slow" : root ? "root" : "-";
 }
 
 /* "suite/test<TAB>labels<TAB>timeout" per test, for the ctest registration. */
-static void list_for_ctest(struct criterion_test_set *set) {
-    FOREACH_SET(struct criterion_suite_set * s, set->suites) {
-        FOREACH_SET(struct criterion_test * t, s->tests) {
+static void list_for_ctest(struct criterion_test_set *set)
+{
+    FOREACH_SET(struct criterion_suite_set * s, set->suites)
+    {
+        FOREACH_SET(struct criterion_test * t, s->tests)
+        {
             double timeout = t->data ? t->data->timeout : 0;
             printf("%s/%s\t%s\t%g\n", t->category, t->name, labels_of(t), timeout);
         }
     }
 }
 
-static int usage_error(const char *prog, const char *what) {
+static int usage_error(const char *prog, const char *what)
+{
     fprintf(stderr, "%s: %s (see %s --help)\n", prog, what, prog);
     return 2;
 }
 
 /* Catches what Criterion would accept silently. Returns 0, or 2 after printing the error. */
-static int check_args(int argc, char **argv, int *info_only) {
+static int check_args(int argc, char **argv, int *info_only)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-v") ||
@@ -172,7 +192,8 @@ static int check_args(int argc, char **argv, int *info_only) {
     return 0;
 }
 
-static void remove_rundir(void) {
+static void remove_rundir(void)
+{
     DIR *d = opendir(run.rundir);
     if (d) {
         struct dirent *e;
@@ -184,7 +205,8 @@ static void remove_rundir(void) {
     rmdir(run.rundir);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     enter_user_namespace();
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {

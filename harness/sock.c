@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static void format_text(struct ac_addr *a) {
+static void format_text(struct ac_addr *a)
+{
     char ip[INET6_ADDRSTRLEN] = "?";
     if (a->ss.ss_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)&a->ss;
@@ -21,7 +22,8 @@ static void format_text(struct ac_addr *a) {
     }
 }
 
-int ac_addr_parse(struct ac_addr *a, const char *ip, uint16_t port) {
+int ac_addr_parse(struct ac_addr *a, const char *ip, uint16_t port)
+{
     memset(a, 0, sizeof *a);
     struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
@@ -40,7 +42,8 @@ int ac_addr_parse(struct ac_addr *a, const char *ip, uint16_t port) {
     return 0;
 }
 
-void ac_addr_from_sockaddr(struct ac_addr *a, const struct sockaddr *sa, socklen_t len) {
+void ac_addr_from_sockaddr(struct ac_addr *a, const struct sockaddr *sa, socklen_t len)
+{
     memset(a, 0, sizeof *a);
     if (len > sizeof a->ss)
         len = sizeof a->ss;
@@ -49,27 +52,32 @@ void ac_addr_from_sockaddr(struct ac_addr *a, const struct sockaddr *sa, socklen
     format_text(a);
 }
 
-int ac_addr_family(const struct ac_addr *a) {
+int ac_addr_family(const struct ac_addr *a)
+{
     return a->ss.ss_family;
 }
 
-uint16_t ac_addr_port(const struct ac_addr *a) {
+uint16_t ac_addr_port(const struct ac_addr *a)
+{
     if (a->ss.ss_family == AF_INET)
         return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
     return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
 }
 
-bool ac_addr_is_wildcard(const struct ac_addr *a) {
+bool ac_addr_is_wildcard(const struct ac_addr *a)
+{
     if (a->ss.ss_family == AF_INET)
         return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr == htonl(INADDR_ANY);
     return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
 }
 
-static int set_int(int fd, int level, int name, int value) {
+static int set_int(int fd, int level, int name, int value)
+{
     return setsockopt(fd, level, name, &value, sizeof value) == 0 ? 0 : errno;
 }
 
-int ac_tcp_socket(int family, unsigned opts) {
+int ac_tcp_socket(int family, unsigned opts)
+{
     int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
@@ -93,19 +101,23 @@ int ac_tcp_socket(int family, unsigned opts) {
     return fd;
 }
 
-int ac_bind(int fd, const struct ac_addr *a) {
+int ac_bind(int fd, const struct ac_addr *a)
+{
     return bind(fd, (const struct sockaddr *)&a->ss, a->len) == 0 ? 0 : errno;
 }
 
-int ac_listen(int fd, int backlog) {
+int ac_listen(int fd, int backlog)
+{
     return listen(fd, backlog) == 0 ? 0 : errno;
 }
 
-int ac_connect(int fd, const struct ac_addr *a) {
+int ac_connect(int fd, const struct ac_addr *a)
+{
     return connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0 ? 0 : errno;
 }
 
-int ac_local_addr(int fd, struct ac_addr *a) {
+int ac_local_addr(int fd, struct ac_addr *a)
+{
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)

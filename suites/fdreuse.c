@@ -21,12 +21,14 @@
 #define REPORT_FD 100 /* child -> test: "name value" lines */
 #define ORDER_FD  101 /* test -> child: one byte means "accept the next connection" */
 
-static void say(const char *name, int value) {
+static void say(const char *name, int value)
+{
     dprintf(REPORT_FD, "%s %d\n", name, value);
 }
 
 /* epoll_wait for the listener, then accept; -1 on timeout or error. */
-static int accept_when_ready(int ep, int listener) {
+static int accept_when_ready(int ep, int listener)
+{
     struct epoll_event ev;
     if (epoll_wait(ep, &ev, 1, 5000) != 1)
         return -1;
@@ -34,7 +36,8 @@ static int accept_when_ready(int ep, int listener) {
 }
 
 /* The blog's server. A helper child: it never asserts, it reports and _exit()s. */
-static void seed_server(int report, int order) {
+static void seed_server(int report, int order)
+{
     if (dup2(report, REPORT_FD) < 0 || dup2(order, ORDER_FD) < 0)
         _exit(3);
     close_range(3, REPORT_FD - 1, 0);
@@ -71,7 +74,8 @@ static void seed_server(int report, int order) {
 }
 
 /* Reads "name value" from the child; fails the test if the child went away instead. */
-static int hear(FILE *from, const char *name) {
+static int hear(FILE *from, const char *name)
+{
     char got[32];
     int value;
     if (fscanf(from, "%31s %d", got, &value) != 2)
@@ -81,7 +85,8 @@ static int hear(FILE *from, const char *name) {
     return value;
 }
 
-AC_TEST(fdreuse, seed_layout, .timeout = 20) {
+AC_TEST(fdreuse, seed_layout, .timeout = 20)
+{
     int report[2], order[2];
     ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
     ac_setup_ok("pipe", pipe2(order, O_CLOEXEC) ? errno : 0);

@@ -19,7 +19,8 @@
 
 /* Resolves `node` like a server would (AI_PASSIVE when node is NULL); skips the test when the
  * resolver has no answer, since that says something about the machine, not the kernel. */
-static struct addrinfo *resolve(const char *node) {
+static struct addrinfo *resolve(const char *node)
+{
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = node ? 0 : AI_PASSIVE};
     struct addrinfo *res = NULL;
     int r = getaddrinfo(node, "9999", &hints, &res);
@@ -29,20 +30,23 @@ static struct addrinfo *resolve(const char *node) {
     return res;
 }
 
-static bool is_loopback(const struct ac_addr *a) {
+static bool is_loopback(const struct ac_addr *a)
+{
     if (ac_addr_family(a) == AF_INET)
         return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
 }
 
-static void ip_of(const struct ac_addr *a, char *buf, size_t len) {
+static void ip_of(const struct ac_addr *a, char *buf, size_t len)
+{
     const void *raw = ac_addr_family(a) == AF_INET
                           ? (const void *)&((const struct sockaddr_in *)&a->ss)->sin_addr
                           : (const void *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
     inet_ntop(ac_addr_family(a), raw, buf, (socklen_t)len);
 }
 
-AC_TEST(localhost, resolves_to_loopback_not_wildcard) {
+AC_TEST(localhost, resolves_to_loopback_not_wildcard)
+{
     struct addrinfo *res = resolve("localhost");
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         struct ac_addr a;
@@ -57,7 +61,8 @@ AC_TEST(localhost, resolves_to_loopback_not_wildcard) {
     freeaddrinfo(res);
 }
 
-AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait) {
+AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait)
+{
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     ac_conn_server_closes_first(&c, true);
@@ -73,7 +78,8 @@ AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait) {
     freeaddrinfo(res);
 }
 
-AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait) {
+AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait)
+{
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     ac_conn_server_closes_first(&c, true);

@@ -27,7 +27,8 @@
     X(old_on_new_on_loopback_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0)
 
 #define X(name, old_opts, new_opts, ip, expected)                                                  \
-    AC_TEST(reuseaddr, name) {                                                                     \
+    AC_TEST(reuseaddr, name)                                                                       \
+    {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, old_opts);                              \
         ac_conn_server_closes_first(&c, true);                                                     \

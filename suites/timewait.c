@@ -21,7 +21,8 @@
     X(bind_wildcard_fails, "0.0.0.0", EADDRINUSE)
 
 #define X(name, ip, expected)                                                                      \
-    AC_TEST(timewait, name) {                                                                      \
+    AC_TEST(timewait, name)                                                                        \
+    {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         ac_conn_server_closes_first(&c, true);                                                     \

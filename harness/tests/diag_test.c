@@ -3,7 +3,8 @@
 
 #include <unistd.h>
 
-AC_TEST(diag, sees_listener_with_its_address) {
+AC_TEST(diag, sees_listener_with_its_address)
+{
     struct ac_addr at;
     ac_addr_parse(&at, AC_SERVER_IP, 9999);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
@@ -20,7 +21,8 @@ AC_TEST(diag, sees_listener_with_its_address) {
     close(fd);
 }
 
-AC_TEST(diag, wait_honours_its_deadline) {
+AC_TEST(diag, wait_honours_its_deadline)
+{
     struct ac_addr nowhere;
     ac_addr_parse(&nowhere, AC_SERVER_IP, 1);
     struct ac_match m = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &nowhere};
@@ -33,12 +35,14 @@ AC_TEST(diag, wait_honours_its_deadline) {
     cr_assert_lt(took, 2200, "returned after %lld ms, 2 s past its deadline", (long long)took);
 }
 
-AC_TEST(diag, wait_gone_returns_at_once_when_nothing_matches) {
+AC_TEST(diag, wait_gone_returns_at_once_when_nothing_matches)
+{
     struct ac_match m = {.states = AC_ALL_STATES};
     cr_assert(ac_diag_wait_gone(&m, 0));
 }
 
-AC_TEST(diag, port_zero_matches_any_port) {
+AC_TEST(diag, port_zero_matches_any_port)
+{
     struct ac_addr any_port, at;
     ac_addr_parse(&any_port, AC_LOOPBACK_IP, 0);
     ac_addr_parse(&at, AC_LOOPBACK_IP, 4242);

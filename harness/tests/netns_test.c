@@ -5,7 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-AC_TEST(netns, has_server_address_and_loopback) {
+AC_TEST(netns, has_server_address_and_loopback)
+{
     const char *ips[] = {AC_SERVER_IP, AC_LOOPBACK_IP};
     for (size_t i = 0; i < 2; i++) {
         struct ac_addr a;
@@ -16,13 +17,15 @@ AC_TEST(netns, has_server_address_and_loopback) {
     }
 }
 
-AC_TEST(netns, records_a_known_interface_kind) {
+AC_TEST(netns, records_a_known_interface_kind)
+{
     const char *kind = ac_netns_iface_kind();
     cr_assert(strcmp(kind, "dummy") == 0 || strcmp(kind, "veth") == 0, "kind %s", kind);
     cr_assert_neq(if_nametoindex(AC_IFACE), 0);
 }
 
-AC_TEST(netns, is_not_the_namespace_we_started_in) {
+AC_TEST(netns, is_not_the_namespace_we_started_in)
+{
     /* A fresh namespace has only lo and the fixture's links: 1 + (1 or 2). */
     struct if_nameindex *ifs = if_nameindex();
     size_t n = 0;

@@ -8,13 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *str(json_t *rec, const char *key) {
+static const char *str(json_t *rec, const char *key)
+{
     json_t *v = json_object_get(rec, key);
     cr_assert(json_is_string(v), "field %s missing or not a string", key);
     return json_string_value(v);
 }
 
-Test(record, joins_checks_in_order) {
+Test(record, joins_checks_in_order)
+{
     const char *obs = "{\"iface_kind\":\"veth\"}\n"
                       "{\"step\":\"bind\",\"expected\":\"EADDRINUSE\",\"observed\":\"EADDRINUSE\","
                       "\"ok\":true}\n"
@@ -32,7 +34,8 @@ Test(record, joins_checks_in_order) {
     json_decref(rec);
 }
 
-Test(record, crash_mid_line_keeps_earlier_checks) {
+Test(record, crash_mid_line_keeps_earlier_checks)
+{
     const char *obs = "{\"step\":\"bind\",\"expected\":\"OK\",\"observed\":\"OK\",\"ok\":true}\n"
                       "{\"step\":\"listen\",\"exp";
     json_t *rec = ac_record_build("s/t", "k", "crash", "crashed", obs);
@@ -43,7 +46,8 @@ Test(record, crash_mid_line_keeps_earlier_checks) {
     json_decref(rec);
 }
 
-Test(record, failure_message_becomes_reason) {
+Test(record, failure_message_becomes_reason)
+{
     const char *obs = "{\"step\":\"bind\",\"expected\":\"OK\",\"observed\":\"EADDRINUSE\","
                       "\"ok\":false}\n"
                       "{\"failure\":\"bind: expected OK, got EADDRINUSE\"}\n";
@@ -52,14 +56,16 @@ Test(record, failure_message_becomes_reason) {
     json_decref(rec);
 }
 
-Test(record, no_observations_at_all) {
+Test(record, no_observations_at_all)
+{
     json_t *rec = ac_record_build("s/t", "k", "skip", "no namespace", NULL);
     cr_assert_str_eq(str(rec, "expected"), "");
     cr_assert_str_eq(str(rec, "reason"), "no namespace");
     json_decref(rec);
 }
 
-Test(record, append_writes_one_line_each) {
+Test(record, append_writes_one_line_each)
+{
     char path[] = "/tmp/ac-record-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
