@@ -1,0 +1,33 @@
+# One ctest test per Criterion test, named suite/test, discovered after each build from the
+# binary's own list (in the spirit of gtest_discover_tests), with labels and timeouts.
+#
+# Each test runs the binary with --filter=suite/test -j1. The runner (harness/runner.c) exits 2
+# when the filter matches nothing and 77 when the test skipped, so a misspelt or skipped test can
+# never show as passed.
+
+set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
+set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
+
+function(afterclose_discover_tests target)
+  cmake_parse_arguments(ARG "" "" "LABELS" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}.ctest.cmake)
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -D BINARY=$<TARGET_FILE:${target}> -D OUT=${out}
+            -D "LABELS=${ARG_LABELS}" -P ${AC_DISCOVER_SCRIPT}
+    BYPRODUCTS ${out}
+    VERBATIM)
+  # A configured but unbuilt tree gets one failing placeholder instead of silently no tests.
+  set(loader ${CMAKE_CURRENT_BINARY_DIR}/${target}.ctest-loader.cmake)
+  file(WRITE ${loader}
+    "if(EXISTS [==[${out}]==])\n  include([==[${out}]==])\nelse()\n"
+    "  add_test(${target}_NOT_BUILT ${target}_NOT_BUILT)\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${loader})
+endfunction()
+
+# A test that passes only if the command exits with `code`.
+function(afterclose_expect_exit name code target)
+  add_test(NAME ${name}
+    COMMAND ${CMAKE_COMMAND} -D CODE=${code} -D "CMD=$<TARGET_FILE:${target}>;${ARGN}"
+            -P ${AC_EXPECT_EXIT_SCRIPT})
+  set_tests_properties(${name} PROPERTIES LABELS "unit;runner" TIMEOUT 30)
+endfunction()

@@ -1,0 +1,27 @@
+/* How a scenario is declared. AC_TEST is Criterion's Test() with the per-test network fixture
+ * run first, inside the test body, so that a setup failure is reported with its message (in
+ * .init Criterion would only say "crashed"). */
+#ifndef AC_ACTEST_H
+#define AC_ACTEST_H
+
+#include "../fixtures/netns.h"
+#include "check.h"
+#include "diag.h"
+#include "errname.h"
+#include "sock.h"
+
+#include <criterion/criterion.h>
+
+/* Put at the start of a test's .description: ctest gets the label "slow" for it. */
+#define AC_SLOW "[slow] "
+
+#define AC_TEST(suite, name, ...)                                                                  \
+    static void suite##_##name##_body(void);                                                       \
+    Test(suite, name, .init = ac_netns_marker, ##__VA_ARGS__)                                      \
+    {                                                                                              \
+        ac_netns_enter();                                                                          \
+        suite##_##name##_body();                                                                   \
+    }                                                                                              \
+    static void suite##_##name##_body(void)
+
+#endif

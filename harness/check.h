@@ -1,0 +1,39 @@
+/* Assertions that say what the kernel did in words people search for, and record it.
+ *
+ * Each check is recorded (step, expected, observed) before it asserts, so the results file holds
+ * the observation whether or not it matched. A mismatch fails the test with
+ * "bind 192.168.1.100:9999: expected EADDRINUSE, got OK (success)" and the namespace's TCP table.
+ */
+#ifndef AC_CHECK_H
+#define AC_CHECK_H
+
+#include "diag.h"
+
+/* "bind 192.168.1.100:9999: expected EADDRINUSE, got OK (success)": the one-line message of an
+ * errno mismatch (pure; the checks use it, the harness tests test it). */
+void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expected, int observed);
+
+/* The kernel's answer to one call: `observed` is 0 or an errno. */
+void ac_expect_errno(const char *step, int expected, int observed);
+/* A value (a state name, an fd number written as text). */
+void ac_expect_str(const char *step, const char *expected, const char *observed);
+void ac_expect_int(const char *step, long expected, long observed);
+
+/* Waits (bounded, through sock_diag) for a socket matching m in `state`, records it as a check
+ * and fails with the socket table if it does not appear. Returns what was found. */
+struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, int state,
+                                   int timeout_ms);
+/* Waits for no socket to match m; fails with the table otherwise. */
+void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms);
+
+/* Setup that must work for the scenario to mean anything (socket(), a helper connection): not a
+ * claim, so not recorded as a check, but a failure still names the errno. */
+void ac_setup_ok(const char *step, int err);
+/* For functions that return an fd or -errno. Returns the fd. */
+int ac_setup_fd(const char *step, int fd_or_negerr);
+
+/* Default bound for state waits on loopback; generous because a loaded CI box may be slow, and
+ * only a failing test ever waits this long. */
+#define AC_STATE_TIMEOUT_MS 2000
+
+#endif

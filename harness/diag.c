@@ -1,0 +1,258 @@
+#define _GNU_SOURCE
+#include "diag.h"
+
+#include <errno.h>
+#include <netlink/idiag/idiagnl.h>
+#include <netlink/idiag/msg.h>
+#include <netlink/addr.h>
+#include <netlink/cache.h>
+#include <netlink/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SOCKETS 4096
+
+static const char *const state_names[] = {
+    [AC_ESTABLISHED] = "ESTABLISHED",
+    [AC_SYN_SENT] = "SYN_SENT",
+    [AC_SYN_RECV] = "SYN_RECV",
+    [AC_FIN_WAIT1] = "FIN_WAIT1",
+    [AC_FIN_WAIT2] = "FIN_WAIT2",
+    [AC_TIME_WAIT] = "TIME_WAIT",
+    [AC_CLOSE] = "CLOSE",
+    [AC_CLOSE_WAIT] = "CLOSE_WAIT",
+    [AC_LAST_ACK] = "LAST_ACK",
+    [AC_LISTEN] = "LISTEN",
+    [AC_CLOSING] = "CLOSING",
+};
+
+const char *ac_tcp_state_name(int state)
+{
+    if (state > 0 && state < (int)(sizeof state_names / sizeof *state_names))
+        return state_names[state];
+    return "UNKNOWN";
+}
+
+int64_t ac_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void addr_from_diag(struct ac_addr *a, int family, struct nl_addr *na, uint16_t port_be)
+{
+    /* sock_diag hands IPv4 addresses over in a 16-byte field: only the first 4 bytes count. */
+    const unsigned char *raw = na ? (const unsigned char *)nl_addr_get_binary_addr(na) : NULL;
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    if (family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+        in->sin_family = AF_INET;
+        in->sin_port = port_be;
+        if (raw)
+            memcpy(&in->sin_addr, raw, 4);
+        len = sizeof *in;
+    } else {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = port_be;
+        if (raw)
+            memcpy(&in6->sin6_addr, raw, 16);
+        len = sizeof *in6;
+    }
+    ac_addr_from_sockaddr(a, (struct sockaddr *)&ss, len);
+}
+
+struct collect {
+    struct ac_sockinfo *out;
+    size_t max;
+    size_t n;
+    int family;
+};
+
+static void collect_one(struct nl_object *obj, void *arg)
+{
+    struct collect *c = arg;
+    struct idiagnl_msg *m = (struct idiagnl_msg *)obj;
+    int family = idiagnl_msg_get_family(m);
+    /* libnl 3.7 answers a request for one family with the sockets of both: take each family from
+     * its own request only, which is right whether or not libnl honours the family. */
+    if (family != c->family)
+        return;
+    if (c->n < c->max) {
+        struct ac_sockinfo *s = &c->out[c->n];
+        s->family = family;
+        s->state = idiagnl_msg_get_state(m);
+        addr_from_diag(&s->local, family, idiagnl_msg_get_src(m), idiagnl_msg_get_sport(m));
+        addr_from_diag(&s->remote, family, idiagnl_msg_get_dst(m), idiagnl_msg_get_dport(m));
+        s->timer = idiagnl_msg_get_timer(m);
+        s->expires_ms = idiagnl_msg_get_expires(m);
+        s->inode = idiagnl_msg_get_inode(m);
+        s->retrans = idiagnl_msg_get_retrans(m);
+    }
+    c->n++;
+}
+
+/* One netlink socket per process, created on first use: a sock_diag socket reports the namespace
+ * it was created in, and the fixture unshares before any test reads the table. */
+static struct nl_sock *diag_socket(int *err)
+{
+    static struct nl_sock *sk;
+    if (sk)
+        return sk;
+    sk = nl_socket_alloc();
+    if (!sk) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    int r = idiagnl_connect(sk);
+    if (r < 0) {
+        nl_socket_free(sk);
+        sk = NULL;
+        *err = -EPROTONOSUPPORT;
+        return NULL;
+    }
+    return sk;
+}
+
+int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
+{
+    int err = 0;
+    struct nl_sock *sk = diag_socket(&err);
+    if (!sk)
+        return err;
+    struct collect c = {.out = out, .max = max};
+    static const int families[] = {AF_INET, AF_INET6};
+    for (size_t i = 0; i < 2; i++) {
+        struct nl_cache *cache = NULL;
+        c.family = families[i];
+        int r = idiagnl_msg_alloc_cache(sk, families[i], AC_ALL_STATES, &cache);
+        if (r < 0)
+            return -EIO;
+        nl_cache_foreach(cache, collect_one, &c);
+        nl_cache_free(cache);
+    }
+    return (int)c.n;
+}
+
+static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have)
+{
+    if (!want)
+        return true;
+    if (ac_addr_port(want) != 0 && ac_addr_port(want) != ac_addr_port(have))
+        return false;
+    if (want->ss.ss_family != have->ss.ss_family)
+        return false;
+    if (want->ss.ss_family == AF_INET)
+        return ((const struct sockaddr_in *)&want->ss)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)&have->ss)->sin_addr.s_addr;
+    return memcmp(&((const struct sockaddr_in6 *)&want->ss)->sin6_addr,
+                  &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
+}
+
+static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s)
+{
+    return (m->states & AC_STATE_BIT(s->state)) && addr_matches(m->local, &s->local) &&
+           addr_matches(m->remote, &s->remote);
+}
+
+static struct ac_sockinfo table[MAX_SOCKETS];
+
+/* Returns the index of the first match, -1 for none, or -errno-1000 on a read error. */
+static int find_match(const struct ac_match *m, int *count)
+{
+    int n = ac_diag_snapshot(table, MAX_SOCKETS);
+    if (n < 0)
+        return n - 1000;
+    int first = -1;
+    *count = 0;
+    for (int i = 0; i < n && i < MAX_SOCKETS; i++) {
+        if (sock_matches(m, &table[i])) {
+            if (first < 0)
+                first = i;
+            (*count)++;
+        }
+    }
+    return first;
+}
+
+int ac_diag_count(const struct ac_match *m)
+{
+    int count = 0;
+    int r = find_match(m, &count);
+    return r < -1 ? r + 1000 : count;
+}
+
+/* Between two reads of the table we yield the CPU for a short, growing interval: the states we
+ * wait for change on packet arrival or timer expiry, and a busy loop would steal the CPU from the
+ * softirq that delivers them. This is the poll interval, not a wait for the state itself. */
+static void backoff(int *interval_ms)
+{
+    poll(NULL, 0, *interval_ms);
+    if (*interval_ms < 10)
+        (*interval_ms)++;
+}
+
+bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out)
+{
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    int interval = 0;
+    for (;;) {
+        int count = 0;
+        int i = find_match(m, &count);
+        if (i >= 0) {
+            if (out)
+                *out = table[i];
+            return true;
+        }
+        if (i < -1 || ac_now_ms() >= deadline)
+            return false;
+        backoff(&interval);
+    }
+}
+
+bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms)
+{
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    int interval = 0;
+    for (;;) {
+        int count = 0;
+        int i = find_match(m, &count);
+        if (i == -1)
+            return true;
+        if (i < -1 || ac_now_ms() >= deadline)
+            return false;
+        backoff(&interval);
+    }
+}
+
+static const char *timer_name(int t)
+{
+    static const char *const names[] = {"none", "on", "keepalive", "timewait", "probe"};
+    return t >= 0 && t < 5 ? names[t] : "?";
+}
+
+void ac_diag_format_table(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    int n = ac_diag_snapshot(table, MAX_SOCKETS);
+    if (n < 0) {
+        snprintf(buf, len, "  (sock_diag read failed: %s)\n", strerror(-n));
+        return;
+    }
+    if (n == 0)
+        snprintf(buf, len, "  (no TCP sockets in this namespace)\n");
+    for (int i = 0; i < n && i < MAX_SOCKETS && used < len; i++) {
+        const struct ac_sockinfo *s = &table[i];
+        int w = snprintf(buf + used, len - used, "  %-11s %s -> %s timer=%s/%ums inode=%u\n",
+                         ac_tcp_state_name(s->state), s->local.text, s->remote.text,
+                         timer_name(s->timer), s->expires_ms, s->inode);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}

@@ -1,0 +1,32 @@
+#define _GNU_SOURCE
+#include "probe.h"
+
+#include "check.h"
+#include "sock.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static void describe(char *buf, size_t len, const struct ac_addr *a, unsigned opts)
+{
+    snprintf(buf, len, "bind %s%s%s%s%s", a->text, opts & AC_REUSEADDR ? " SO_REUSEADDR" : "",
+             opts & AC_REUSEPORT ? " SO_REUSEPORT" : "", opts & AC_V6ONLY ? " IPV6_V6ONLY" : "",
+             opts & AC_V6DUAL ? " dual-stack" : "");
+}
+
+int ac_probe_bind(const char *ip, uint16_t port, unsigned opts, int expected_bind)
+{
+    struct ac_addr a;
+    ac_setup_ok("parse probe address", ac_addr_parse(&a, ip, port) ? EINVAL : 0);
+    int fd = ac_setup_fd("probe socket", ac_tcp_socket(ac_addr_family(&a), opts));
+    char step[160];
+    describe(step, sizeof step, &a, opts);
+    ac_expect_errno(step, expected_bind, ac_bind(fd, &a));
+    if (expected_bind != 0) {
+        close(fd);
+        return -1;
+    }
+    ac_expect_errno("listen", 0, ac_listen(fd, 16));
+    return fd;
+}

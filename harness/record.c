@@ -1,0 +1,145 @@
+#define _GNU_SOURCE
+#include "record.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const char *suite,
+                            const char *test)
+{
+    snprintf(buf, len, "%s/%s.%s.jsonl", rundir, suite, test);
+}
+
+int ac_record_append(const char *path, const json_t *record)
+{
+    char *line = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!line)
+        return -ENOMEM;
+    size_t n = strlen(line);
+    line[n] = '\n'; /* overwrite the terminator: the line goes out in one write() */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int err = 0;
+    if (fd < 0) {
+        err = -errno;
+    } else {
+        ssize_t w = write(fd, line, n + 1);
+        if (w != (ssize_t)(n + 1))
+            err = w < 0 ? -errno : -EIO;
+        close(fd);
+    }
+    free(line);
+    return err;
+}
+
+static void scratch_append(json_t *obj)
+{
+    const char *rundir = getenv(AC_RUNDIR_ENV);
+    if (rundir && criterion_current_test && criterion_current_suite) {
+        char path[4096];
+        ac_record_scratch_path(path, sizeof path, rundir, criterion_current_suite->name,
+                               criterion_current_test->name);
+        ac_record_append(path, obj);
+    }
+    json_decref(obj);
+}
+
+void ac_record_check(const char *step, const char *expected, const char *observed, bool ok)
+{
+    scratch_append(json_pack("{s:s, s:s, s:s, s:b}", "step", step, "expected", expected, "observed",
+                             observed, "ok", ok));
+}
+
+void ac_record_iface(const char *kind)
+{
+    scratch_append(json_pack("{s:s}", "iface_kind", kind));
+}
+
+void ac_record_failure(const char *message)
+{
+    scratch_append(json_pack("{s:s}", "failure", message));
+}
+
+/* Joins one field of every check with "; " as "<step> <value>". */
+static char *join_checks(json_t *checks, const char *field)
+{
+    size_t cap = 256, used = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    size_t i;
+    json_t *c;
+    json_array_foreach(checks, i, c)
+    {
+        const char *step = json_string_value(json_object_get(c, "step"));
+        const char *val = json_string_value(json_object_get(c, field));
+        size_t need = strlen(step) + strlen(val) + 4;
+        if (used + need >= cap) {
+            cap = (used + need) * 2;
+            char *t = realloc(s, cap);
+            if (!t) {
+                free(s);
+                return NULL;
+            }
+            s = t;
+        }
+        used += (size_t)sprintf(s + used, "%s%s %s", i ? "; " : "", step, val);
+    }
+    return s;
+}
+
+json_t *ac_record_build(const char *test, const char *kernel, const char *verdict,
+                        const char *reason, const char *observations)
+{
+    json_t *checks = json_array();
+    const char *iface = "none";
+    char *failure = NULL;
+    json_t *keep = json_array(); /* holds parsed lines alive while we borrow their strings */
+
+    /* Each line is parsed on its own: a worker killed mid-write leaves at most one bad line,
+     * which is skipped, not fatal. */
+    const char *p = observations ? observations : "";
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        json_t *o = json_loadb(p, n, 0, NULL);
+        if (json_is_object(o)) {
+            json_array_append(keep, o);
+            json_t *step = json_object_get(o, "step");
+            json_t *exp = json_object_get(o, "expected");
+            json_t *obs = json_object_get(o, "observed");
+            json_t *kind = json_object_get(o, "iface_kind");
+            json_t *fail = json_object_get(o, "failure");
+            if (json_is_string(step) && json_is_string(exp) && json_is_string(obs))
+                json_array_append(checks, o);
+            else if (json_is_string(kind))
+                iface = json_string_value(kind);
+            else if (json_is_string(fail) && !failure)
+                failure = strdup(json_string_value(fail));
+        }
+        json_decref(o);
+        p += n + (end ? 1 : 0);
+    }
+    if (!reason || !*reason)
+        reason = failure ? failure : "";
+    if (strcmp(verdict, "pass") == 0)
+        reason = "";
+
+    char *expected = join_checks(checks, "expected");
+    char *observed = join_checks(checks, "observed");
+    json_t *rec = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "schema", 1, "test",
+                            test, "kernel", kernel, "iface_kind", iface, "expected",
+                            expected ? expected : "", "observed", observed ? observed : "",
+                            "verdict", verdict, "reason", reason, "checks", checks);
+    free(expected);
+    free(observed);
+    free(failure);
+    json_decref(checks);
+    json_decref(keep);
+    return rec;
+}

@@ -1,0 +1,34 @@
+/* Per-case result records (docs/results-format.md).
+ *
+ * The worker process of a test appends what it checked to a scratch file named after the test;
+ * the runner process, once the worker has ended, joins that with Criterion's verdict and appends
+ * one record to $AFTERCLOSE_RESULTS. A worker that crashes thus still yields a record, and it
+ * says "crash". */
+#ifndef AC_RECORD_H
+#define AC_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define AC_RESULTS_ENV "AFTERCLOSE_RESULTS"
+#define AC_RUNDIR_ENV  "AFTERCLOSE_RUNDIR" /* set by the runner for its workers */
+
+/* Worker side: called by the checks and the fixture. No-ops outside a runner. */
+void ac_record_check(const char *step, const char *expected, const char *observed, bool ok);
+void ac_record_iface(const char *kind);
+void ac_record_failure(const char *message);
+
+/* Builds the final record; pure, for the runner and for unit tests. `observations` is the
+ * worker's scratch file content (JSON Lines, may be NULL or truncated by a crash). */
+json_t *ac_record_build(const char *test, const char *kernel, const char *verdict,
+                        const char *reason, const char *observations);
+
+/* Appends one JSON object as a single line with one write() (atomic for O_APPEND files).
+ * Returns 0 or -errno. */
+int ac_record_append(const char *path, const json_t *record);
+
+/* Scratch file of a test inside the run directory: "<rundir>/<suite>.<test>.jsonl". */
+void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const char *suite,
+                            const char *test);
+
+#endif

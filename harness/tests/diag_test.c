@@ -1,0 +1,57 @@
+/* sock_diag reads and bounded waits, in a namespace of their own. */
+#include "../actest.h"
+
+#include <unistd.h>
+
+AC_TEST(diag, sees_listener_with_its_address)
+{
+    struct ac_addr at;
+    ac_addr_parse(&at, AC_SERVER_IP, 9999);
+    int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("bind", ac_bind(fd, &at));
+    ac_setup_ok("listen", ac_listen(fd, 1));
+    struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &at};
+    struct ac_sockinfo s;
+    cr_assert(ac_diag_wait(&m, 1000, &s));
+    cr_assert_str_eq(s.local.text, "192.168.1.100:9999");
+    cr_assert_neq(s.inode, 0, "a listener has a file, so an inode");
+    char table[4096];
+    ac_diag_format_table(table, sizeof table);
+    cr_assert(strstr(table, "LISTEN      192.168.1.100:9999"), "table:\n%s", table);
+    close(fd);
+}
+
+AC_TEST(diag, wait_honours_its_deadline)
+{
+    struct ac_addr nowhere;
+    ac_addr_parse(&nowhere, AC_SERVER_IP, 1);
+    struct ac_match m = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &nowhere};
+    int64_t start = ac_now_ms();
+    bool found = ac_diag_wait(&m, 200, NULL);
+    int64_t took = ac_now_ms() - start;
+    cr_assert_not(found);
+    cr_assert_geq(took, 200, "returned after %lld ms, before its deadline", (long long)took);
+    /* Not a speed target: a wait that overshoots by seconds has lost track of its deadline. */
+    cr_assert_lt(took, 2200, "returned after %lld ms, 2 s past its deadline", (long long)took);
+}
+
+AC_TEST(diag, wait_gone_returns_at_once_when_nothing_matches)
+{
+    struct ac_match m = {.states = AC_ALL_STATES};
+    cr_assert(ac_diag_wait_gone(&m, 0));
+}
+
+AC_TEST(diag, port_zero_matches_any_port)
+{
+    struct ac_addr any_port, at;
+    ac_addr_parse(&any_port, AC_LOOPBACK_IP, 0);
+    ac_addr_parse(&at, AC_LOOPBACK_IP, 4242);
+    int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("bind", ac_bind(fd, &at));
+    ac_setup_ok("listen", ac_listen(fd, 1));
+    struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &any_port};
+    char table[4096];
+    ac_diag_format_table(table, sizeof table);
+    cr_assert_eq(ac_diag_count(&m), 1, "table:\n%s", table);
+    close(fd);
+}

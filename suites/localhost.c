@@ -1,0 +1,96 @@
+/* "Binding localhost fails because localhost is 0.0.0.0, the wildcard" (the blog's claim 3).
+ *
+ * localhost is a name; the resolver turns it into loopback addresses (127.0.0.1, and ::1 where
+ * /etc/hosts says so), never into the wildcard. With a TIME_WAIT on 192.168.1.100:9999 every
+ * address localhost resolves to binds; what fails is the wildcard, 0.0.0.0, the address a
+ * server gets from getaddrinfo(NULL, AI_PASSIVE) or INADDR_ANY, which overlaps 192.168.1.100. */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/probe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+/* Resolves `node` like a server would (AI_PASSIVE when node is NULL); skips the test when the
+ * resolver has no answer, since that says something about the machine, not the kernel. */
+static struct addrinfo *resolve(const char *node)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = node ? 0 : AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    int r = getaddrinfo(node, "9999", &hints, &res);
+    if (r != 0)
+        cr_skip_test("getaddrinfo(%s): %s (no /etc/hosts entry?)", node ? node : "NULL",
+                     gai_strerror(r));
+    return res;
+}
+
+static bool is_loopback(const struct ac_addr *a)
+{
+    if (ac_addr_family(a) == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr) >> 24) == 127;
+    return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+}
+
+static void ip_of(const struct ac_addr *a, char *buf, size_t len)
+{
+    const void *raw = ac_addr_family(a) == AF_INET
+                          ? (const void *)&((const struct sockaddr_in *)&a->ss)->sin_addr
+                          : (const void *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+    inet_ntop(ac_addr_family(a), raw, buf, (socklen_t)len);
+}
+
+AC_TEST(localhost, resolves_to_loopback_not_wildcard)
+{
+    struct addrinfo *res = resolve("localhost");
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        struct ac_addr a;
+        ac_addr_from_sockaddr(&a, ai->ai_addr, ai->ai_addrlen);
+        char step[128];
+        snprintf(step, sizeof step, "localhost -> %s is", a.text);
+        ac_expect_str(step, "loopback",
+                      ac_addr_is_wildcard(&a) ? "wildcard"
+                      : is_loopback(&a)       ? "loopback"
+                                              : "other");
+    }
+    freeaddrinfo(res);
+}
+
+AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait)
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_conn_server_closes_first(&c, true);
+    struct addrinfo *res = resolve("localhost");
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        struct ac_addr a;
+        ac_addr_from_sockaddr(&a, ai->ai_addr, ai->ai_addrlen);
+        char ip[INET6_ADDRSTRLEN];
+        ip_of(&a, ip, sizeof ip);
+        int fd = ac_probe_bind(ip, PORT, 0, 0);
+        close(fd); /* the next address may be the same one, listed twice */
+    }
+    freeaddrinfo(res);
+}
+
+AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait)
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_conn_server_closes_first(&c, true);
+    struct addrinfo *res = resolve(NULL);
+    struct addrinfo *v4 = res;
+    while (v4 && v4->ai_family != AF_INET) /* [::] is IPv6's wildcard: the ipv6 suite's topic */
+        v4 = v4->ai_next;
+    struct ac_addr a = {.text = "none"};
+    if (v4)
+        ac_addr_from_sockaddr(&a, v4->ai_addr, v4->ai_addrlen);
+    ac_expect_str("getaddrinfo(NULL, AI_PASSIVE) IPv4 address", "0.0.0.0:9999", a.text);
+    ac_probe_bind("0.0.0.0", PORT, 0, EADDRINUSE);
+    freeaddrinfo(res);
+}

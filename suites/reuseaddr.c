@@ -1,0 +1,38 @@
+/* SO_REUSEADDR against a TIME_WAIT left by a stopped server: the blog's claim 4, "with
+ * SO_REUSEADDR the server starts on every address despite the TIME_WAIT".
+ *
+ * Linux lets a new socket share a port with a non-listening one only if BOTH have SO_REUSEADDR
+ * (inet_bind_conflict(): sk->sk_reuse && sk2->sk_reuse). A TIME_WAIT socket keeps the flag of
+ * the connection it came from, which inherited it from the listener that accepted it. So what
+ * the OLD server set matters as much as what the new one sets. */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/probe.h"
+
+#include <errno.h>
+
+#define PORT 9999
+
+/* name, old server's listener opts, new socket's opts, address the new socket binds, expected */
+#define REUSEADDR_CASES(X)                                                                         \
+    X(old_off_new_off_same_addr_fails, 0, 0, AC_SERVER_IP, EADDRINUSE)                             \
+    X(old_off_new_on_same_addr_fails, 0, AC_REUSEADDR, AC_SERVER_IP, EADDRINUSE)                   \
+    X(old_on_new_off_same_addr_fails, AC_REUSEADDR, 0, AC_SERVER_IP, EADDRINUSE)                   \
+    X(old_on_new_on_same_addr_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_SERVER_IP, 0)               \
+    X(old_off_new_off_wildcard_fails, 0, 0, "0.0.0.0", EADDRINUSE)                                 \
+    X(old_off_new_on_wildcard_fails, 0, AC_REUSEADDR, "0.0.0.0", EADDRINUSE)                       \
+    X(old_on_new_off_wildcard_fails, AC_REUSEADDR, 0, "0.0.0.0", EADDRINUSE)                       \
+    X(old_on_new_on_wildcard_succeeds, AC_REUSEADDR, AC_REUSEADDR, "0.0.0.0", 0)                   \
+    X(old_off_new_on_loopback_succeeds, 0, AC_REUSEADDR, AC_LOOPBACK_IP, 0)                        \
+    X(old_on_new_on_loopback_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0)
+
+#define X(name, old_opts, new_opts, ip, expected)                                                  \
+    AC_TEST(reuseaddr, name)                                                                       \
+    {                                                                                              \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, old_opts);                              \
+        ac_conn_server_closes_first(&c, true);                                                     \
+        ac_probe_bind(ip, PORT, new_opts, expected);                                               \
+    }
+REUSEADDR_CASES(X)
+#undef X

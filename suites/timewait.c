@@ -1,0 +1,32 @@
+/* TIME_WAIT and re-binding: the blog's claims 1 and 2.
+ *
+ * A server listens on 192.168.1.100:9999, a client connects and says "hello server", the server
+ * closes first, so its end of the connection sits in TIME_WAIT on 192.168.1.100:9999; then the
+ * server is stopped and started again, without SO_REUSEADDR. Which addresses can it bind? */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/probe.h"
+
+#include <errno.h>
+
+#define PORT 9999
+
+/* name, address the restarted server binds, expected bind() result */
+#define TIMEWAIT_REBIND_CASES(X)                                                                   \
+    /* The TIME_WAIT socket still owns 192.168.1.100:9999 in the bind table. */                    \
+    X(rebind_same_addr_fails, AC_SERVER_IP, EADDRINUSE)                                            \
+    /* A port is owned per local address: 127.0.0.1:9999 is another place. */                      \
+    X(bind_loopback_succeeds, AC_LOOPBACK_IP, 0)                                                   \
+    /* The wildcard covers every local address, 192.168.1.100 included. */                         \
+    X(bind_wildcard_fails, "0.0.0.0", EADDRINUSE)
+
+#define X(name, ip, expected)                                                                      \
+    AC_TEST(timewait, name)                                                                        \
+    {                                                                                              \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
+        ac_conn_server_closes_first(&c, true);                                                     \
+        ac_probe_bind(ip, PORT, 0, expected);                                                      \
+    }
+TIMEWAIT_REBIND_CASES(X)
+#undef X
