@@ -44,9 +44,10 @@ static json_t *cell_json(const struct column *c, const char *test)
 
 	if (!rec)
 		return json_pack("{s:s}", "verdict", "missing");
-	return json_pack("{s:s, s:s, s:s, s:s}", "verdict", rec_str(rec, "verdict"), "observed",
-			 rec_str(rec, "observed"), "reason", rec_str(rec, "reason"), "iface_kind",
-			 rec_str(rec, "iface_kind"));
+	return json_pack("{s:s, s:s, s:s, s:s, s:O}", "verdict", rec_str(rec, "verdict"),
+			 "observed", rec_str(rec, "observed"), "reason", rec_str(rec, "reason"),
+			 "iface_kind", rec_str(rec, "iface_kind"), "checks",
+			 json_object_get(rec, "checks") ? json_object_get(rec, "checks") : json_null());
 }
 
 bool render_json(const struct table *t, const char *path)
