@@ -55,13 +55,14 @@ _emit_uri() {
 apt_uri() { apt_uris | awk -v k="$1" '$1 == k { print $2; exit }'; }
 
 # apt-get / apt-cache against a private configuration under $1: the machine's own
-# sources, lists and caches are never read for kernels nor touched.
+# sources, lists and caches are never read for kernels nor touched. The private binary
+# package cache saves re-parsing the suites' indexes on every call (seconds each for sid).
 papt() {
 	local dir=$1 tool=$2
 	shift 2
 	"$tool" -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$dir/lists" -o Dir::Cache::Archives="$dir/archives" \
-		-o Dir::Cache::pkgcache="" -o Dir::Cache::srcpkgcache="" \
+		-o Dir::Cache="$dir" -o Dir::Cache::pkgcache="$dir/pkgcache.bin" -o Dir::Cache::srcpkgcache="" \
 		-o APT::Get::List-Cleanup=false "$@"
 }
 

@@ -158,7 +158,7 @@ bool render_md(const struct table *t, const char *path)
 		put_rows(f, t, true);
 	else
 		fputs("None: every kernel that delivered results behaved the same.\n", f);
-	fprintf(f, "\n## Scenarios that behave the same on every kernel (%zu)\n\n", t->nrows - ndiff);
+	fprintf(f, "\n## Scenarios that behave the same on every kernel that delivered results (%zu)\n\n", t->nrows - ndiff);
 	if (t->nrows - ndiff)
 		put_rows(f, t, false);
 	else
