@@ -4,6 +4,8 @@
 MATRIX_D=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export MATRIX_D
 export CACHE_ROOT=${AFTERCLOSE_CACHE:-/var/cache/afterclose}
+# the series table; AFTERCLOSE_MATRIX_KERNELS lets a test or a trial of a new kernel use another
+export KERNELS_CONF=${AFTERCLOSE_MATRIX_KERNELS:-$MATRIX_D/kernels.conf}
 
 # One line on stderr, then a non-zero exit: the contract for every user-facing error.
 die() { printf 'matrix: error: %s\n' "$*" >&2; exit 1; }
@@ -92,12 +94,12 @@ papt_init() {
 # Unknown series: the one-line error names the known ones.
 series_field() {
 	local line
-	line=$(awk -F'|' -v s="$1" '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); if (k == s) { print; exit } }' "$MATRIX_D/kernels.conf")
+	line=$(awk -F'|' -v s="$1" '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); if (k == s) { print; exit } }' "$KERNELS_CONF")
 	[[ -n $line ]] || die "unknown kernel series '$1' (known: $(known_series | tr '\n' ' ')host)"
 	awk -F'|' -v n="$2" '{ v = $n; gsub(/^[[:space:]]+|[[:space:]]+$/, "", v); print v }' <<<"$line"
 }
 
-known_series() { awk -F'|' '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); print k }' "$MATRIX_D/kernels.conf"; }
+known_series() { awk -F'|' '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); print k }' "$KERNELS_CONF"; }
 
 # secs_since T0_MS: seconds elapsed since a now_ms stamp, one decimal
 secs_since() {
