@@ -96,6 +96,9 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
                              : strcmp(verdict, "crash") == 0 ? "crashed"
                                                              : st->message;
         json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
+        /* Run-specific (the benchmark reads it; docs and the matrix ignore it). */
+        json_object_set_new(rec, "elapsed_ms", json_real(st->elapsed_time * 1000.0));
+
         int err = ac_record_append(results, rec);
         if (err)
             fprintf(stderr, "afterclose: cannot write %s: %s\n", results, strerror(-err));
