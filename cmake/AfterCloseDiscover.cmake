@@ -29,5 +29,20 @@ function(afterclose_expect_exit name code target)
   add_test(NAME ${name}
     COMMAND ${CMAKE_COMMAND} -D CODE=${code} -D "CMD=$<TARGET_FILE:${target}>;${ARGN}"
             -P ${AC_EXPECT_EXIT_SCRIPT})
-  set_tests_properties(${name} PROPERTIES LABELS "unit;runner" TIMEOUT 30)
+  set_tests_properties(${name} PROPERTIES LABELS "unit;runner" TIMEOUT 30
+    FIXTURES_REQUIRED host_isolation)
 endfunction()
+
+# The host's network namespace is snapshotted before any test runs and compared after the last
+# one (ctest orders fixture setup/cleanup around every test that requires the fixture, -j too).
+function(afterclose_host_isolation_check)
+  set(snap ${CMAKE_CURRENT_BINARY_DIR}/host-before.txt)
+  set(script ${CMAKE_CURRENT_SOURCE_DIR}/ci/host-snapshot)
+  add_test(NAME host/snapshot_before COMMAND sh -c "\"$1\" > \"$2\"" sh ${script} ${snap})
+  add_test(NAME host/unchanged_after COMMAND ${script} --compare ${snap})
+  set_tests_properties(host/snapshot_before PROPERTIES FIXTURES_SETUP host_isolation
+    LABELS "host")
+  set_tests_properties(host/unchanged_after PROPERTIES FIXTURES_CLEANUP host_isolation
+    LABELS "host")
+endfunction()
+

@@ -31,7 +31,8 @@ foreach(line IN LISTS lines)
   string(APPEND content
     "add_test([==[${name}]==] [==[${BINARY}]==] [==[--filter=${name}]==] -j1 --short-filename)\n"
     "set_tests_properties([==[${name}]==] PROPERTIES LABELS [==[${labels}]==]"
-    " SKIP_RETURN_CODE 77 TIMEOUT ${ctest_timeout})\n")
+    " SKIP_RETURN_CODE 77 TIMEOUT ${ctest_timeout} FIXTURES_REQUIRED host_isolation)\n")
+
   math(EXPR count "${count} + 1")
 endforeach()
 if(count EQUAL 0)

@@ -6,15 +6,24 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char table_buf[16384];
 
-static void fail_with_table(const char *fmt_line)
+/* Fails the test at the caller's file and line, with the namespace's socket table. */
+static void fail_with_table(AC_WHERE, const char *fmt_line)
 {
     ac_diag_format_table(table_buf, sizeof table_buf);
     ac_record_failure(fmt_line);
-    cr_assert_fail("%s\nTCP sockets in the test's namespace:\n%s", fmt_line, table_buf);
+    char *msg = NULL;
+    if (asprintf(&msg, "%s\nTCP sockets in the test's namespace:\n%s", fmt_line, table_buf) < 0)
+        msg = NULL;
+    struct criterion_assert_stats st = {
+        .passed = false, .file = file, .line = (unsigned)line, .message = msg ? msg : fmt_line};
+    criterion_send_assert(&st);
+    free(msg);
+    criterion_abort_test();
 }
 
 static const char *errno_words(int err)
@@ -30,40 +39,40 @@ void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expecte
              errno_words(observed));
 }
 
-void ac_expect_errno(const char *step, int expected, int observed)
+void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed)
 {
     char exp[32];
     snprintf(exp, sizeof exp, "%s", ac_errname(expected));
     bool ok = expected == observed;
     ac_record_check(step, exp, ac_errname(observed), ok);
     if (!ok) {
-        char line[512];
-        ac_errno_mismatch_text(line, sizeof line, step, expected, observed);
-        fail_with_table(line);
+        char msgline[512];
+        ac_errno_mismatch_text(msgline, sizeof msgline, step, expected, observed);
+        fail_with_table(file, line, msgline);
     }
 }
 
-void ac_expect_str(const char *step, const char *expected, const char *observed)
+void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const char *observed)
 {
     bool ok = strcmp(expected, observed) == 0;
     ac_record_check(step, expected, observed, ok);
     if (!ok) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: expected %s, got %s", step, expected, observed);
-        fail_with_table(line);
+        char msgline[512];
+        snprintf(msgline, sizeof msgline, "%s: expected %s, got %s", step, expected, observed);
+        fail_with_table(file, line, msgline);
     }
 }
 
-void ac_expect_int(const char *step, long expected, long observed)
+void ac_expect_int_at(AC_WHERE, const char *step, long expected, long observed)
 {
     char e[32], o[32];
     snprintf(e, sizeof e, "%ld", expected);
     snprintf(o, sizeof o, "%ld", observed);
-    ac_expect_str(step, e, o);
+    ac_expect_str_at(file, line, step, e, o);
 }
 
-struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, int state,
-                                   int timeout_ms)
+struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct ac_match *m,
+                                      int state, int timeout_ms)
 {
     struct ac_match want = *m;
     want.states = AC_STATE_BIT(state);
@@ -73,40 +82,41 @@ struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, i
     snprintf(step, sizeof step, "state of %s", what);
     ac_record_check(step, ac_tcp_state_name(state), ok ? ac_tcp_state_name(state) : "absent", ok);
     if (!ok) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: expected %s within %d ms, not seen", step,
+        char msgline[512];
+        snprintf(msgline, sizeof msgline, "%s: expected %s within %d ms, not seen", step,
                  ac_tcp_state_name(state), timeout_ms);
-        fail_with_table(line);
+        fail_with_table(file, line, msgline);
     }
     return found;
 }
 
-void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms)
+void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int timeout_ms)
 {
     bool ok = ac_diag_wait_gone(m, timeout_ms);
     char step[256];
     snprintf(step, sizeof step, "%s", what);
     ac_record_check(step, "gone", ok ? "gone" : "present", ok);
     if (!ok) {
-        char line[512];
-        snprintf(line, sizeof line, "%s: expected no such socket within %d ms", step, timeout_ms);
-        fail_with_table(line);
+        char msgline[512];
+        snprintf(msgline, sizeof msgline, "%s: expected no such socket within %d ms", step,
+                 timeout_ms);
+        fail_with_table(file, line, msgline);
     }
 }
 
-void ac_setup_ok(const char *step, int err)
+void ac_setup_ok_at(AC_WHERE, const char *step, int err)
 {
     if (err) {
-        char line[512];
-        snprintf(line, sizeof line, "setup failed: %s: %s (%s)", step, ac_errname(err),
+        char msgline[512];
+        snprintf(msgline, sizeof msgline, "setup failed: %s: %s (%s)", step, ac_errname(err),
                  strerror(err));
-        fail_with_table(line);
+        fail_with_table(file, line, msgline);
     }
 }
 
-int ac_setup_fd(const char *step, int fd_or_negerr)
+int ac_setup_fd_at(AC_WHERE, const char *step, int fd_or_negerr)
 {
     if (fd_or_negerr < 0)
-        ac_setup_ok(step, -fd_or_negerr);
+        ac_setup_ok_at(file, line, step, -fd_or_negerr);
     return fd_or_negerr;
 }

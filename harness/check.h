@@ -9,28 +9,42 @@
 
 #include "diag.h"
 
+/* The checks are macros around *_at() functions so that a failure points at the scenario's line,
+ * not at this file. */
+#define AC_HERE  __FILE__, __LINE__
+#define AC_WHERE const char *file, int line
+
 /* "bind 192.168.1.100:9999: expected EADDRINUSE, got OK (success)": the one-line message of an
  * errno mismatch (pure; the checks use it, the harness tests test it). */
 void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expected, int observed);
 
 /* The kernel's answer to one call: `observed` is 0 or an errno. */
-void ac_expect_errno(const char *step, int expected, int observed);
+#define ac_expect_errno(step, expected, observed)                                                  \
+    ac_expect_errno_at(AC_HERE, step, expected, observed)
+void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed);
 /* A value (a state name, an fd number written as text). */
-void ac_expect_str(const char *step, const char *expected, const char *observed);
-void ac_expect_int(const char *step, long expected, long observed);
+#define ac_expect_str(step, expected, observed) ac_expect_str_at(AC_HERE, step, expected, observed)
+void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const char *observed);
+#define ac_expect_int(step, expected, observed) ac_expect_int_at(AC_HERE, step, expected, observed)
+void ac_expect_int_at(AC_WHERE, const char *step, long expected, long observed);
 
 /* Waits (bounded, through sock_diag) for a socket matching m in `state`, records it as a check
  * and fails with the socket table if it does not appear. Returns what was found. */
-struct ac_sockinfo ac_expect_state(const char *what, const struct ac_match *m, int state,
-                                   int timeout_ms);
+#define ac_expect_state(what, m, state, timeout_ms)                                                \
+    ac_expect_state_at(AC_HERE, what, m, state, timeout_ms)
+struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct ac_match *m,
+                                      int state, int timeout_ms);
 /* Waits for no socket to match m; fails with the table otherwise. */
-void ac_expect_gone(const char *what, const struct ac_match *m, int timeout_ms);
+#define ac_expect_gone(what, m, timeout_ms) ac_expect_gone_at(AC_HERE, what, m, timeout_ms)
+void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int timeout_ms);
 
 /* Setup that must work for the scenario to mean anything (socket(), a helper connection): not a
  * claim, so not recorded as a check, but a failure still names the errno. */
-void ac_setup_ok(const char *step, int err);
+#define ac_setup_ok(step, err) ac_setup_ok_at(AC_HERE, step, err)
+void ac_setup_ok_at(AC_WHERE, const char *step, int err);
 /* For functions that return an fd or -errno. Returns the fd. */
-int ac_setup_fd(const char *step, int fd_or_negerr);
+#define ac_setup_fd(step, fd_or_negerr) ac_setup_fd_at(AC_HERE, step, fd_or_negerr)
+int ac_setup_fd_at(AC_WHERE, const char *step, int fd_or_negerr);
 
 /* Default bound for state waits on loopback; generous because a loaded CI box may be slow, and
  * only a failing test ever waits this long. */

@@ -96,6 +96,9 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
                              : strcmp(verdict, "crash") == 0 ? "crashed"
                                                              : st->message;
         json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
+        /* Run-specific (the benchmark reads it; docs and the matrix ignore it). */
+        json_object_set_new(rec, "elapsed_ms", json_real(st->elapsed_time * 1000.0));
+
         int err = ac_record_append(results, rec);
         if (err)
             fprintf(stderr, "afterclose: cannot write %s: %s\n", results, strerror(-err));
@@ -165,6 +168,34 @@ static void list_for_ctest(struct criterion_test_set *set)
     }
 }
 
+/* The tests as JSON, for the docs generator: [{test, suite, description, suite_description,
+ * labels, timeout}]. The descriptions are the rules the docs print next to each result. */
+static void describe_as_json(struct criterion_test_set *set)
+{
+    json_t *all = json_array();
+    FOREACH_SET(struct criterion_suite_set * s, set->suites)
+    {
+        const char *sdesc = s->suite.data ? s->suite.data->description : NULL;
+        FOREACH_SET(struct criterion_test * t, s->tests)
+        {
+            char id[512];
+            snprintf(id, sizeof id, "%s/%s", t->category, t->name);
+            const char *d = t->data && t->data->description ? t->data->description : "";
+            if (!strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)))
+                d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
+            json_array_append_new(
+                all, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
+                               "description", d, "suite_description", sdesc ? sdesc : "",
+                               "labels", labels_of(t), "timeout",
+                               t->data ? t->data->timeout : 0.0));
+        }
+    }
+    char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    puts(text);
+    free(text);
+    json_decref(all);
+}
+
 static int usage_error(const char *prog, const char *what)
 {
     fprintf(stderr, "%s: %s (see %s --help)\n", prog, what, prog);
@@ -214,6 +245,12 @@ int main(int argc, char **argv)
         criterion_finalize(tests);
         return 0;
     }
+    if (argc == 2 && !strcmp(argv[1], "--afterclose-describe")) {
+        describe_as_json(tests);
+        criterion_finalize(tests);
+        return 0;
+    }
+
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
     if (bad) {

@@ -17,6 +17,10 @@
 
 #define PORT 9999
 
+TestSuite(localhost, .description = "localhost is a name for loopback addresses (127.0.0.1, ::1), "
+                                    "not the wildcard 0.0.0.0; the wildcard is what overlaps a "
+                                    "TIME_WAIT on a specific address.");
+
 /* Resolves `node` like a server would (AI_PASSIVE when node is NULL); skips the test when the
  * resolver has no answer, since that says something about the machine, not the kernel. */
 static struct addrinfo *resolve(const char *node)
@@ -45,7 +49,8 @@ static void ip_of(const struct ac_addr *a, char *buf, size_t len)
     inet_ntop(ac_addr_family(a), raw, buf, (socklen_t)len);
 }
 
-AC_TEST(localhost, resolves_to_loopback_not_wildcard)
+AC_TEST(localhost, resolves_to_loopback_not_wildcard,
+        .description = "The resolver maps localhost to loopback addresses, never to 0.0.0.0.")
 {
     struct addrinfo *res = resolve("localhost");
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -61,7 +66,9 @@ AC_TEST(localhost, resolves_to_loopback_not_wildcard)
     freeaddrinfo(res);
 }
 
-AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait)
+AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait,
+        .description = "Loopback addresses do not overlap 192.168.1.100, so its TIME_WAIT is no "
+                       "conflict for them.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -78,7 +85,9 @@ AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait)
     freeaddrinfo(res);
 }
 
-AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait)
+AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait,
+        .description = "getaddrinfo(NULL, AI_PASSIVE) gives 0.0.0.0, which covers 192.168.1.100 "
+                       "and so conflicts with its TIME_WAIT.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);

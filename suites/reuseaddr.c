@@ -13,21 +13,35 @@
 
 #define PORT 9999
 
-/* name, old server's listener opts, new socket's opts, address the new socket binds, expected */
-#define REUSEADDR_CASES(X)                                                                         \
-    X(old_off_new_off_same_addr_fails, 0, 0, AC_SERVER_IP, EADDRINUSE)                             \
-    X(old_off_new_on_same_addr_fails, 0, AC_REUSEADDR, AC_SERVER_IP, EADDRINUSE)                   \
-    X(old_on_new_off_same_addr_fails, AC_REUSEADDR, 0, AC_SERVER_IP, EADDRINUSE)                   \
-    X(old_on_new_on_same_addr_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_SERVER_IP, 0)               \
-    X(old_off_new_off_wildcard_fails, 0, 0, "0.0.0.0", EADDRINUSE)                                 \
-    X(old_off_new_on_wildcard_fails, 0, AC_REUSEADDR, "0.0.0.0", EADDRINUSE)                       \
-    X(old_on_new_off_wildcard_fails, AC_REUSEADDR, 0, "0.0.0.0", EADDRINUSE)                       \
-    X(old_on_new_on_wildcard_succeeds, AC_REUSEADDR, AC_REUSEADDR, "0.0.0.0", 0)                   \
-    X(old_off_new_on_loopback_succeeds, 0, AC_REUSEADDR, AC_LOOPBACK_IP, 0)                        \
-    X(old_on_new_on_loopback_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0)
+TestSuite(reuseaddr, .description = "Linux lets a new socket share a port with a non-listening one "
+                                    "only if both set SO_REUSEADDR; a TIME_WAIT socket keeps the "
+                                    "flag of the listener that accepted its connection.");
 
-#define X(name, old_opts, new_opts, ip, expected)                                                  \
-    AC_TEST(reuseaddr, name)                                                                       \
+#define NEITHER "Neither socket set SO_REUSEADDR."
+#define OLD_OFF                                                                                    \
+    "The TIME_WAIT socket inherited SO_REUSEADDR=0 from the old listener: sharing needs the flag " \
+    "on both."
+#define NEW_OFF "The new socket did not set SO_REUSEADDR: sharing needs the flag on both."
+#define BOTH                                                                                       \
+    "Both sockets set SO_REUSEADDR and the old one is not listening, so they may share the port."
+#define NO_OVERLAP "127.0.0.1:9999 does not overlap 192.168.1.100:9999: SO_REUSEADDR is not needed."
+
+/* name, old server's listener opts, new socket's opts, address the new socket binds, expected,
+ * the rule */
+#define REUSEADDR_CASES(X)                                                                         \
+    X(old_off_new_off_same_addr_fails, 0, 0, AC_SERVER_IP, EADDRINUSE, NEITHER)                    \
+    X(old_off_new_on_same_addr_fails, 0, AC_REUSEADDR, AC_SERVER_IP, EADDRINUSE, OLD_OFF)          \
+    X(old_on_new_off_same_addr_fails, AC_REUSEADDR, 0, AC_SERVER_IP, EADDRINUSE, NEW_OFF)          \
+    X(old_on_new_on_same_addr_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_SERVER_IP, 0, BOTH)         \
+    X(old_off_new_off_wildcard_fails, 0, 0, "0.0.0.0", EADDRINUSE, NEITHER)                        \
+    X(old_off_new_on_wildcard_fails, 0, AC_REUSEADDR, "0.0.0.0", EADDRINUSE, OLD_OFF)              \
+    X(old_on_new_off_wildcard_fails, AC_REUSEADDR, 0, "0.0.0.0", EADDRINUSE, NEW_OFF)              \
+    X(old_on_new_on_wildcard_succeeds, AC_REUSEADDR, AC_REUSEADDR, "0.0.0.0", 0, BOTH)             \
+    X(old_off_new_on_loopback_succeeds, 0, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)            \
+    X(old_on_new_on_loopback_succeeds, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)
+
+#define X(name, old_opts, new_opts, ip, expected, rule)                                            \
+    AC_TEST(reuseaddr, name, .description = rule)                                                  \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, old_opts);                              \

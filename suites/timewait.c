@@ -11,17 +11,21 @@
 
 #define PORT 9999
 
-/* name, address the restarted server binds, expected bind() result */
-#define TIMEWAIT_REBIND_CASES(X)                                                                   \
-    /* The TIME_WAIT socket still owns 192.168.1.100:9999 in the bind table. */                    \
-    X(rebind_same_addr_fails, AC_SERVER_IP, EADDRINUSE)                                            \
-    /* A port is owned per local address: 127.0.0.1:9999 is another place. */                      \
-    X(bind_loopback_succeeds, AC_LOOPBACK_IP, 0)                                                   \
-    /* The wildcard covers every local address, 192.168.1.100 included. */                         \
-    X(bind_wildcard_fails, "0.0.0.0", EADDRINUSE)
+TestSuite(timewait, .description = "A TIME_WAIT socket keeps its local address and port in the "
+                                   "bind table until its timer expires; a new bind() conflicts "
+                                   "with it wherever the two addresses overlap.");
 
-#define X(name, ip, expected)                                                                      \
-    AC_TEST(timewait, name)                                                                        \
+/* name, address the restarted server binds, expected bind() result, the rule */
+#define TIMEWAIT_REBIND_CASES(X)                                                                   \
+    X(rebind_same_addr_fails, AC_SERVER_IP, EADDRINUSE,                                            \
+      "The TIME_WAIT socket still owns 192.168.1.100:9999 and neither socket set SO_REUSEADDR.")   \
+    X(bind_loopback_succeeds, AC_LOOPBACK_IP, 0,                                                   \
+      "A port is owned per local address: 127.0.0.1:9999 does not overlap 192.168.1.100:9999.")    \
+    X(bind_wildcard_fails, "0.0.0.0", EADDRINUSE,                                                  \
+      "The wildcard 0.0.0.0 covers every local address, 192.168.1.100 included.")
+
+#define X(name, ip, expected, rule)                                                                \
+    AC_TEST(timewait, name, .description = rule)                                                   \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
