@@ -21,6 +21,27 @@ void errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* One closing line over all cells, in the "N passed, N failed" form CI logs are read for.
+ * failed: fail, crash, timeout, and a scenario missing from a kernel's run. */
+static void print_summary(const struct table *t)
+{
+	size_t i, j, pass = 0, fail = 0, skip = 0;
+	const char *v;
+
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; j < t->ncols; j++) {
+			v = cell_verdict(&t->cols[j], t->rows[i].test);
+			if (!strcmp(v, "pass"))
+				pass++;
+			else if (!strcmp(v, "skip"))
+				skip++;
+			else
+				fail++;
+		}
+	}
+	printf("matrix: %zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
+}
+
 static int usage(void)
 {
 	fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
@@ -56,6 +77,8 @@ int main(int argc, char **argv)
 	}
 	ok = columns_load(&t, argv + i, argc - i) && table_build(&t) && render_md(&t, md) &&
 	     render_json(&t, json);
+	if (ok)
+		print_summary(&t);
 	table_free(&t);
 	return ok ? 0 : 1;
 }
