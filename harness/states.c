@@ -75,25 +75,29 @@ static void drop_on_input(const char *dir, uint16_t port)
     ac_nft(rule);
 }
 
-/* After the client's close(): the server reaches CLOSE_WAIT, and its ACK of the FIN reaches the
- * client (FIN_WAIT2). tcp_fin() puts a socket entering CLOSE_WAIT in "pingpong" (delayed ACK)
- * mode, betting that the application closes soon and the ACK can ride on its FIN. To have the
- * ACK now instead of after the delayed-ACK timer (>= 40 ms): the server reads the EOF (the FIN
- * sits in the receive queue until then, and tcp_cleanup_rbuf() does not push an ACK while
- * anything is unread), then TCP_QUICKACK leaves pingpong mode and pushes the pending ACK. */
-static void passive_close_acked(struct ac_conn *c)
+/* After one end's close() or shutdown(): the other (passive) end reaches CLOSE_WAIT, and its
+ * ACK of the FIN reaches the closer (FIN_WAIT2). tcp_fin() puts a socket entering CLOSE_WAIT in
+ * "pingpong" (delayed ACK) mode, betting that the application closes soon and the ACK can ride
+ * on its FIN. To have the ACK now instead of after the delayed-ACK timer (>= 40 ms): the passive
+ * end reads the EOF (the FIN sits in the receive queue until then, and tcp_cleanup_rbuf() does
+ * not push an ACK while anything is unread), then TCP_QUICKACK leaves pingpong mode and pushes
+ * the pending ACK. Reading the EOF does not change the state: still CLOSE_WAIT. */
+static void passive_close_acked(const char *passive_name, int passive_fd,
+                                const struct ac_match *passive, const char *closer_name,
+                                const struct ac_match *closer)
 {
-    struct ac_match server = ac_conn_server_match(c);
-    struct ac_match client = {.local = &c->client_end, .remote = &c->server_end};
-    wait_setup("server after the client's FIN", &server, AC_CLOSE_WAIT);
+    char what[96];
+    snprintf(what, sizeof what, "%s after the FIN", passive_name);
+    wait_setup(what, passive, AC_CLOSE_WAIT);
     char b;
-    ssize_t n = recv(c->server, &b, 1, MSG_DONTWAIT);
-    ac_setup_ok("server reads EOF", n == 0 ? 0 : n < 0 ? errno : EIO);
+    ssize_t n = recv(passive_fd, &b, 1, MSG_DONTWAIT);
+    ac_setup_ok("passive end reads EOF", n == 0 ? 0 : n < 0 ? errno : EIO);
     int one = 1;
-    ac_setup_ok("TCP_QUICKACK on the server end",
-                setsockopt(c->server, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) == 0 ? 0
-                                                                                        : errno);
-    wait_setup("client after its FIN was ACKed", &client, AC_FIN_WAIT2);
+    ac_setup_ok("TCP_QUICKACK on the passive end",
+                setsockopt(passive_fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one) == 0 ? 0
+                                                                                         : errno);
+    snprintf(what, sizeof what, "%s after its FIN was ACKed", closer_name);
+    wait_setup(what, closer, AC_FIN_WAIT2);
 }
 
 /* The connection states. The held socket is c->server (local server_end); the client is on an
@@ -115,9 +119,10 @@ static void drive_connection(struct ac_held *h, const struct ac_state_spec *spec
     case AC_HOLD_ESTABLISHED:
         break;
     case AC_HOLD_CLOSE_WAIT:
-        /* The client closes; its end becomes an orphaned FIN_WAIT2 once the FIN is ACKed. */
+        /* The client closes; its end becomes an orphaned FIN_WAIT2 once the FIN is ACKed. The
+         * server keeps its fd and never closes. */
         close_fd(&c->client);
-        passive_close_acked(c);
+        passive_close_acked("server", c->server, &server, "client", &client);
         break;
     case AC_HOLD_FIN_WAIT1:
         /* Every client -> server segment is dropped, so the ACK of the server's FIN never lands
@@ -128,24 +133,25 @@ static void drive_connection(struct ac_held *h, const struct ac_state_spec *spec
         break;
     case AC_HOLD_FIN_WAIT2_ORPHAN:
         /* The client ACKs the FIN and never closes (CLOSE_WAIT). With tcp_fin_timeout 60 s (not
-         * above TCP_TIMEWAIT_LEN) the orphan usually becomes a timewait socket with substate
-         * FIN_WAIT2 (tcp_rcv_state_process(), tcp_time_wait()); sock_diag reports its substate.
-         * If the ACK arrived while close() still owned the socket it stays a full socket with
-         * the FIN_WAIT2 timer instead: the same state for bind(). */
+         * above TCP_TIMEWAIT_LEN) the orphan becomes a timewait socket with substate FIN_WAIT2
+         * when the ACK arrives (tcp_rcv_state_process(), tcp_time_wait()); sock_diag reports the
+         * substate, timer "timewait", inode 0. Only if the ACK arrived while close() still owned
+         * the socket would it stay a full socket with the FIN_WAIT2 timer; the ACK is pushed
+         * after close() returns, so that does not happen here, and bind() would not care. */
         close_fd(&c->server);
-        wait_setup("client after the server's FIN", &client, AC_CLOSE_WAIT);
+        passive_close_acked("client", c->client, &client, "server", &server);
         break;
     case AC_HOLD_FIN_WAIT2_SHUTDOWN:
         /* Half close with the fd kept: a full socket in FIN_WAIT2 without a timeout. */
         ac_setup_ok("shutdown(SHUT_WR)", shutdown(c->server, SHUT_WR) == 0 ? 0 : errno);
-        wait_setup("client after the server's FIN", &client, AC_CLOSE_WAIT);
+        passive_close_acked("client", c->client, &client, "server", &server);
         break;
     case AC_HOLD_LAST_ACK:
         /* The client closes first; once its FIN is ACKed (client FIN_WAIT2, server CLOSE_WAIT),
          * every client -> server segment is dropped, and the server closes: its FIN reaches the
          * client (which goes TIME_WAIT on its ephemeral port), the client's ACK does not. */
         close_fd(&c->client);
-        passive_close_acked(c);
+        passive_close_acked("server", c->server, &server, "client", &client);
         drop_on_input("dport", spec->port);
         close_fd(&c->server);
         wait_setup("client after the server's FIN", &client, AC_TIME_WAIT);

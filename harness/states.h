@@ -19,17 +19,23 @@
 
 #include <stdint.h>
 
+/* Each kind, and the other socket it leaves in the namespace (never on port `port` as its local
+ * port, so it takes no part in a bind conflict there). */
 enum ac_state_kind {
-    AC_HOLD_BOUND,              /* bind() only: no listen, no connection */
-    AC_HOLD_LISTEN,             /* bind() + listen(), nobody connected */
-    AC_HOLD_ESTABLISHED,        /* accepted end, listener closed, client still open */
-    AC_HOLD_CLOSE_WAIT,         /* the client closed; the server keeps its fd */
-    AC_HOLD_FIN_WAIT1,          /* the server closed; the client's ACK of its FIN is dropped */
-    AC_HOLD_FIN_WAIT2_ORPHAN,   /* the server closed; the client ACKed but never closes */
-    AC_HOLD_FIN_WAIT2_SHUTDOWN, /* shutdown(SHUT_WR), fd kept; the client ACKed, never closes */
-    AC_HOLD_LAST_ACK,           /* the client closed first, then the server; its last ACK dropped */
-    AC_HOLD_CLOSING,            /* simultaneous close: FINs crossed, their ACKs dropped */
-    AC_HOLD_TIME_WAIT,          /* the server closed first, the client answered; listener closed */
+    AC_HOLD_BOUND,              /* bind() only. Others: none */
+    AC_HOLD_LISTEN,             /* bind() + listen(), nobody connected. Others: none */
+    AC_HOLD_ESTABLISHED,        /* accepted, listener closed. Others: client ESTABLISHED */
+    AC_HOLD_CLOSE_WAIT,         /* the client closed, the server keeps its fd. Others: client
+                                   FIN_WAIT2 (orphan) */
+    AC_HOLD_FIN_WAIT1,          /* the server closed, the ACK of its FIN dropped. Others: client
+                                   CLOSE_WAIT */
+    AC_HOLD_FIN_WAIT2_ORPHAN,   /* the server closed, the client ACKed and never closes. Others:
+                                   client CLOSE_WAIT */
+    AC_HOLD_FIN_WAIT2_SHUTDOWN, /* shutdown(SHUT_WR), fd kept, ACKed. Others: client CLOSE_WAIT */
+    AC_HOLD_LAST_ACK,           /* the client closed first, then the server; the last ACK dropped.
+                                   Others: client TIME_WAIT */
+    AC_HOLD_CLOSING,            /* crossed FINs, their ACKs dropped. Others: client FIN_WAIT1 */
+    AC_HOLD_TIME_WAIT,          /* the server closed first, the client answered. Others: none */
 };
 
 struct ac_state_spec {

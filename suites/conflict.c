@@ -11,10 +11,14 @@
  * check again with the socket in LISTEN; the existing socket is still not LISTEN, so a bind that
  * succeeded is followed by a listen() that does.
  *
- * bhash2 (6.1, commit 28044fc1d495) split the check by (port, address), and several fixes up to
- * 6.9 repaired cases it got wrong; those were about TIME_WAIT sockets missing from bhash2
- * (commit 936a192f9740, 6.2, in the 6.1 stable series) and about IPv6 / v4-mapped wildcards.
- * For these IPv4 cells the current rule is expected on every kernel of the matrix.
+ * Kernel versions: bhash2 (6.1, commit 28044fc1d495 "net: Add a bhash2 table hashed by port and
+ * address") split the check by (port, address). It first left TIME_WAIT sockets out of bhash2, so
+ * a specific-address bind over a TIME_WAIT wrongly succeeded; commit 936a192f9740 ("tcp: Add
+ * TIME_WAIT sockets in bhash2.", 6.2) fixed it and went to 6.1 stable (6.1.5), i.e. into every
+ * Debian 6.1 kernel, so no ac_since() here: it could only name major.minor. The later bhash2
+ * fixes up to 6.9 ("tcp: Fix bind() regression for v4-mapped-v6 ..." / "v6-only wildcard ...")
+ * concern IPv6 and v4-mapped addresses, which these IPv4 cells do not use. So the current rule
+ * is expected on every kernel of the matrix; the matrix run will say if that is wrong.
  *
  *   existing socket                     new socket
  *   192.168.1.100:9999, state S,        192.168.1.100:9999 | 127.0.0.1:9999 | 0.0.0.0:9999,
@@ -87,24 +91,26 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
 #define KIND_closing            AC_HOLD_CLOSING
 #define KIND_time_wait          AC_HOLD_TIME_WAIT
 
-/* The matrix, one row per state of the existing socket; columns: SO_REUSEADDR on {neither, the
- * existing (old) socket only, the new socket only, both} x the new socket's address {same
- * 192.168.1.100, other 127.0.0.1, wildcard 0.0.0.0}. */
 // clang-format off
-#define CONFLICT_TABLE(X)                                                                                   \
-    /*                      none: same  other  wild    old: same other  wild    new: same other  wild    both: same other  wild */ \
-    X(bound,              INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    /* A listener is the one socket SO_REUSEADDR never shares an address with. */                          \
-    X(listen,             INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   LISTEN, APART, LISTEN) \
-    X(established,        INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(close_wait,         INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(fin_wait1,          INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    /* Usually a timewait socket with substate FIN_WAIT2: bind() treats it like any non-listener. */     \
-    X(fin_wait2_orphan,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(fin_wait2_shutdown, INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(last_ack,           INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(closing,            INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)  \
-    X(time_wait,          INUSE, APART, INUSE,   INUSE, APART, INUSE,   INUSE, APART, INUSE,   SHARE,  APART, SHARE)
+/* The matrix, one row per state of the existing socket. Columns: SO_REUSEADDR set on
+ * {neither socket, the existing (old) one only, the new one only, both} x the address the new
+ * socket binds {same 192.168.1.100, other 127.0.0.1, wildcard 0.0.0.0}:
+ *
+ *                        neither               old only              new only              both
+ *                        same   other  wild    same   other  wild    same   other  wild    same   other  wild */
+#define CONFLICT_TABLE(X)                                                                                          \
+    X(bound,              INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    /* A listener is the one socket SO_REUSEADDR never shares an address with. */                                  \
+    X(listen,             INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  LISTEN, APART, LISTEN) \
+    X(established,        INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(close_wait,         INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(fin_wait1,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    /* A timewait socket with substate FIN_WAIT2 (tcp_time_wait()); bind() sees a non-listener. */                 \
+    X(fin_wait2_orphan,   INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(fin_wait2_shutdown, INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(last_ack,           INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(closing,            INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
+    X(time_wait,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
 // clang-format on
 
 /* The 12 columns of a row: name part, old socket's options, new socket's options, address. */
@@ -164,16 +170,16 @@ CONFLICT_TABLE(CONFLICT_ROW)
     "Existing: TIME_WAIT of a connection a 0.0.0.0:9999 listener accepted via 192.168.1.100; it "  \
     "holds 192.168.1.100:9999 only." INHERIT
 
-/* via, reuse on, old opts, new opts, | bind 127.0.0.1, bind 192.168.1.100, bind 0.0.0.0 */
 // clang-format off
-#define WILDCARD_TW_TABLE(X)                                                                            \
-    X(via_loopback,    AC_LOOPBACK_IP, none, 0,            0,              INUSE, APART, INUSE)            \
-    X(via_loopback,    AC_LOOPBACK_IP, old,  AC_REUSEADDR, 0,              INUSE, APART, INUSE)            \
-    X(via_loopback,    AC_LOOPBACK_IP, new,  0,            AC_REUSEADDR,   INUSE, APART, INUSE)            \
-    X(via_loopback,    AC_LOOPBACK_IP, both, AC_REUSEADDR, AC_REUSEADDR,   SHARE, APART, SHARE)            \
-    X(via_server_addr, AC_SERVER_IP,   none, 0,            0,              APART, INUSE, INUSE)            \
-    X(via_server_addr, AC_SERVER_IP,   old,  AC_REUSEADDR, 0,              APART, INUSE, INUSE)            \
-    X(via_server_addr, AC_SERVER_IP,   new,  0,            AC_REUSEADDR,   APART, INUSE, INUSE)            \
+/* via, SO_REUSEADDR on, old opts, new opts | bind 127.0.0.1, bind 192.168.1.100, bind 0.0.0.0 */
+#define WILDCARD_TW_TABLE(X)                                                                    \
+    X(via_loopback,    AC_LOOPBACK_IP, none, 0,            0,              INUSE, APART, INUSE) \
+    X(via_loopback,    AC_LOOPBACK_IP, old,  AC_REUSEADDR, 0,              INUSE, APART, INUSE) \
+    X(via_loopback,    AC_LOOPBACK_IP, new,  0,            AC_REUSEADDR,   INUSE, APART, INUSE) \
+    X(via_loopback,    AC_LOOPBACK_IP, both, AC_REUSEADDR, AC_REUSEADDR,   SHARE, APART, SHARE) \
+    X(via_server_addr, AC_SERVER_IP,   none, 0,            0,              APART, INUSE, INUSE) \
+    X(via_server_addr, AC_SERVER_IP,   old,  AC_REUSEADDR, 0,              APART, INUSE, INUSE) \
+    X(via_server_addr, AC_SERVER_IP,   new,  0,            AC_REUSEADDR,   APART, INUSE, INUSE) \
     X(via_server_addr, AC_SERVER_IP,   both, AC_REUSEADDR, AC_REUSEADDR,   APART, SHARE, SHARE)
 // clang-format on
 
