@@ -211,6 +211,8 @@ static bool find_bound(const struct ac_addr *local, struct ac_sockinfo *out)
         out->family = family;
         out->state = idiagnl_msg_get_state(m);
         out->local = *local;
+        /* No peer: the remote is the wildcard, port 0, as in the harness's own table. */
+        ac_addr_parse(&out->remote, family == AF_INET ? "0.0.0.0" : "::", 0);
         out->inode = idiagnl_msg_get_inode(m);
         found = true;
     }
@@ -233,6 +235,7 @@ static void expect_bound(const char *what, const struct ac_addr *at, struct ac_s
         info->family = ac_addr_family(at);
         info->state = AC_CLOSE;
         info->local = *at;
+        ac_addr_parse(&info->remote, info->family == AF_INET ? "0.0.0.0" : "::", 0);
     }
 }
 
