@@ -160,9 +160,10 @@ CONFLICT_TABLE(CONFLICT_ROW)
 
 /* The TIME_WAIT left behind a WILDCARD listener. A listener on 0.0.0.0:9999 accepts a connection
  * to 127.0.0.1:9999 (or to 192.168.1.100:9999); the accepted socket has the specific address the
- * client came in on (the listener's wildcard is not inherited: inet_csk_clone_lock() and
- * __inet_inherit_port() give the child its own (port, address) bucket), and so has its
- * TIME_WAIT. The listener is closed. Later binds conflict with that one address only. */
+ * client came in on, not the listener's wildcard (tcp_v4_syn_recv_sock() sets its local address
+ * from the SYN's destination; since 6.1 __inet_inherit_port() files it under that (port,
+ * address) in bhash2), and so has its TIME_WAIT. The listener is closed. Later binds conflict
+ * with that one address only. */
 #define NOTE_via_loopback                                                                          \
     "Existing: TIME_WAIT of a connection a 0.0.0.0:9999 listener accepted via 127.0.0.1; it "      \
     "holds 127.0.0.1:9999 only." INHERIT
