@@ -140,7 +140,10 @@ int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
     static const int families[] = {AF_INET, AF_INET6};
     for (size_t i = 0; i < 2; i++) {
         c.family = families[i];
-        if (idiagnl_send_simple(sk, 0, (uint8_t)families[i], AC_ALL_STATES, 0) < 0)
+        /* Bound-only sockets too (6.8+, ignored before); they are reported as CLOSE. */
+        if (idiagnl_send_simple(sk, 0, (uint8_t)families[i], AC_ALL_STATES | AC_DIAG_BOUND_INACTIVE,
+                                0) < 0)
+
             return -EIO;
         struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
         if (!cb)
