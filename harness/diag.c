@@ -118,6 +118,18 @@ static struct nl_sock *diag_socket(int *err)
     return sk;
 }
 
+/* Each dumped message is parsed on its own: libnl's idiag cache is hashed by (family, addresses,
+ * ports) and silently drops a second socket with the same ones, e.g. SO_REUSEPORT listeners. */
+static int parse_one(struct nl_msg *msg, void *arg)
+{
+    struct idiagnl_msg *m = NULL;
+    if (idiagnl_msg_parse(nlmsg_hdr(msg), &m) < 0)
+        return NL_SKIP;
+    collect_one((struct nl_object *)m, arg);
+    idiagnl_msg_put(m);
+    return NL_OK;
+}
+
 int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
 {
     int err = 0;
@@ -127,13 +139,20 @@ int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
     struct collect c = {.out = out, .max = max};
     static const int families[] = {AF_INET, AF_INET6};
     for (size_t i = 0; i < 2; i++) {
-        struct nl_cache *cache = NULL;
         c.family = families[i];
-        int r = idiagnl_msg_alloc_cache(sk, families[i], AC_ALL_STATES, &cache);
+        /* Bound-only sockets too (6.8+, ignored before); they are reported as CLOSE. */
+        if (idiagnl_send_simple(sk, 0, (uint8_t)families[i], AC_ALL_STATES | AC_DIAG_BOUND_INACTIVE,
+                                0) < 0)
+
+            return -EIO;
+        struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+        if (!cb)
+            return -ENOMEM;
+        nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_one, &c);
+        int r = nl_recvmsgs(sk, cb);
+        nl_cb_put(cb);
         if (r < 0)
             return -EIO;
-        nl_cache_foreach(cache, collect_one, &c);
-        nl_cache_free(cache);
     }
     return (int)c.n;
 }

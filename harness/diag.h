@@ -25,6 +25,9 @@ enum ac_tcp_state {
 };
 #define AC_STATE_BIT(s) (1u << (s))
 #define AC_ALL_STATES   0xfffu
+/* Not a state: the sock_diag filter bit TCP_BOUND_INACTIVE (13) that adds bound-only sockets
+ * (reported as CLOSE) to the dump; since 6.8, commit 91051f003948. Older kernels ignore it. */
+#define AC_DIAG_BOUND_INACTIVE (1u << 13)
 
 const char *ac_tcp_state_name(int state);
 

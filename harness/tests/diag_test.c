@@ -55,3 +55,21 @@ AC_TEST(diag, port_zero_matches_any_port)
     cr_assert_eq(ac_diag_count(&m), 1, "table:\n%s", table);
     close(fd);
 }
+
+/* libnl's idiag cache keys sockets by addresses and ports and kept only one of several
+ * SO_REUSEPORT listeners; the table must show each socket the kernel reports. */
+AC_TEST(diag, sees_every_listener_sharing_a_port)
+{
+    struct ac_addr at;
+    ac_addr_parse(&at, AC_SERVER_IP, 9999);
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        fds[i] = ac_setup_fd("socket", ac_tcp_socket(AF_INET, AC_REUSEPORT));
+        ac_setup_ok("bind", ac_bind(fds[i], &at));
+        ac_setup_ok("listen", ac_listen(fds[i], 1));
+    }
+    struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &at};
+    cr_assert_eq(ac_diag_count(&m), 3);
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+}

@@ -1,0 +1,22 @@
+/* The socket that is already on the port when a scenario probes it: bound only, or listening.
+ *
+ * A listening socket is confirmed through sock_diag. A socket that is only bound is invisible to
+ * sock_diag before Linux 6.6 (bound-inactive sockets are dumped only since then), so its binding
+ * is confirmed with getsockname() instead, and recorded like any other check. */
+#ifndef AC_EXISTING_H
+#define AC_EXISTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "bind [::]:9999 SO_REUSEADDR IPV6_V6ONLY": the step name for binding ip:port with opts
+ * (enum ac_sockopt). Pure; the probes and the records use the same words. */
+void ac_bind_step_text(char *buf, size_t len, const char *what, const char *addr_text,
+                       unsigned opts);
+
+/* A new socket with `opts` bound to ip:port (must succeed: it is setup), listening if `listen`;
+ * its state confirmed as described above. Returns the fd. */
+int ac_existing_socket(const char *ip, uint16_t port, unsigned opts, bool listen);
+
+#endif

@@ -1,0 +1,280 @@
+/* IPv6 and dual-stack: which binds of one port overlap across the two address families.
+ *
+ * An AF_INET6 socket bound to [::] with IPV6_V6ONLY=0 ("dual-stack") also owns the port on every
+ * IPv4 address; with IPV6_V6ONLY=1 it owns IPv6 addresses only. A v4-mapped address
+ * (::ffff:a.b.c.d) is the IPv4 address a.b.c.d, ::ffff:0.0.0.0 is the IPv4 wildcard. Binding a
+ * specific IPv6 address such as ::1 makes the socket v6-only (__inet6_bind() sets sk_ipv6only),
+ * so it never overlaps IPv4. Each row: an existing socket (bound only, listening, or the
+ * TIME_WAIT left by a closed connection), then a new socket binds; names read
+ * <new socket>_vs_<existing socket>_<its state>_<result>.
+ *
+ * The kernel's rules (net/ipv4/inet_connection_sock.c): a new socket on a specific address is
+ * checked against the wildcard buckets (inet_bhash2_addr_any_conflict(), where a v6-only [::] is
+ * skipped for IPv4 and v4-mapped addresses by __inet_bhash2_conflict()) and against its own
+ * address's bucket, which IPv4 and v4-mapped sockets share (inet_bind2_bucket_addr_match()); a
+ * new wildcard socket is checked against every socket on the port with inet_rcv_saddr_equal()
+ * (ipv6_rcv_saddr_equal() for AF_INET6). The overlap is a conflict unless both sockets have
+ * SO_REUSEADDR and the existing one is not listening (inet_bind_conflict()).
+ *
+ * History: the bhash2 table (6.1, 28044fc1d495) broke several of these rows and they were fixed
+ * in steps: d9ba99342855 (6.3, [::] then 127.0.0.1, broken by 5456262d2baa), aa99e5f87bd5 and
+ * c48ef9c4aed3 (6.6, v4-mapped wildcard and non-wildcard addresses), ea111449501e and
+ * d91ef1e1b55f (6.9, v6-only [::] vs v4-mapped and IPv4 addresses). They carry Fixes: tags and
+ * went to the stable trees at different times, so a kernel's major.minor does not say which of
+ * them it has and ac_since() cannot pick the answer: every row expects what the fixed kernels
+ * do, which is also what kernels before bhash2 (5.10) did, and the rows a fix touched name it.
+ *
+ *     +------------------- test's own netns ---------------------+
+ *     |  lo   127.0.0.1/8, ::1                                    |
+ *     |  ac0  192.168.1.100/24, 2001:db8::100/64 (added by the    |
+ *     |       rows that use it, without DAD)                      |
+ *     +-----------------------------------------------------------+
+ */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/existing.h"
+#include "../harness/localroute.h"
+#include "../harness/probe.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+/* Every AF_INET6 socket says which IPV6_V6ONLY it wants; none relies on the sysctl default
+ * (net.ipv6.bindv6only). For specific IPv6 addresses the choice does not matter (bind makes them
+ * v6-only), for v4-mapped ones it must be DUAL (a v6-only socket cannot bind them). */
+#define DUAL   AC_V6DUAL
+#define V6ONLY AC_V6ONLY
+#define RA     AC_REUSEADDR
+#define NONE   0
+
+#define V4_ANY    "0.0.0.0"
+#define V4_LOOP   AC_LOOPBACK_IP
+#define V4_ADDR   AC_SERVER_IP
+#define V6_ANY    "::"
+#define V6_LOOP   "::1"
+#define V6_ADDR   "2001:db8::100"
+#define MAP_ANY   "::ffff:0.0.0.0"
+#define MAP_LOOP  "::ffff:127.0.0.1"
+#define MAP_ADDR  "::ffff:192.168.1.100"
+#define BOUND     false
+#define LISTENING true
+
+/* 2001:db8::100 (documentation prefix) exists only in the rows that use it. It can be bound at
+ * once (NODAD) but is reachable only once its local route is in (see localroute.h). */
+static void add_v6_addr_if_used(const char *a, const char *b)
+{
+    if (strcmp(a, V6_ADDR) == 0 || strcmp(b, V6_ADDR) == 0) {
+        ac_netns_add_addr(V6_ADDR "/64");
+        ac_wait_local_route(V6_ADDR, AC_STATE_TIMEOUT_MS);
+    }
+}
+
+/* The IPv4 client of a dual-stack listener is an AF_INET6 socket connecting to ::ffff:127.0.0.1:
+ * on the wire the same IPv4 connection as an AF_INET client's, and both ends then show in
+ * sock_diag as AF_INET6 v4-mapped addresses, so the harness can follow the connection by its
+ * addresses. Such a client must not be v6-only: say so rather than trust the sysctl default. */
+static void client_may_use_mapped(const char *connect_ip)
+{
+    if (strncmp(connect_ip, "::ffff:", 7) == 0)
+        ac_netns_sysctl("net/ipv6/bindv6only", "0");
+}
+
+/* name, existing socket's address, its opts, listening?, new socket's address, its opts,
+ * expected bind() result (listen() must then succeed too) */
+#define IPV6_BIND_CASES(X)                                                                         \
+    /* --- an IPv4 socket exists, an IPv6 one binds --- */                                         \
+    /* A v6-only [::] owns no IPv4 address. */                                                     \
+    X(v6only_any_vs_v4_any_listen_succeeds, V4_ANY, NONE, LISTENING, V6_ANY, V6ONLY, 0)            \
+    /* Dual-stack [::] includes 0.0.0.0. */                                                        \
+    X(dualstack_any_vs_v4_any_listen_fails, V4_ANY, NONE, LISTENING, V6_ANY, DUAL, EADDRINUSE)     \
+    /* Being bound is enough to own the port. */                                                   \
+    X(dualstack_any_vs_v4_any_bound_fails, V4_ANY, NONE, BOUND, V6_ANY, DUAL, EADDRINUSE)          \
+    /* SO_REUSEADDR on both shares a port with a socket that is not listening. */                  \
+    X(dualstack_any_vs_v4_any_bound_reuseaddr_both_succeeds, V4_ANY, RA, BOUND, V6_ANY, DUAL | RA, \
+      0)                                                                                           \
+    /* ... but never with a listener. */                                                           \
+    X(dualstack_any_vs_v4_any_listen_reuseaddr_both_fails, V4_ANY, RA, LISTENING, V6_ANY,          \
+      DUAL | RA, EADDRINUSE)                                                                       \
+    X(v6only_any_vs_v4_loopback_listen_succeeds, V4_LOOP, NONE, LISTENING, V6_ANY, V6ONLY, 0)      \
+    /* Dual-stack [::] includes 127.0.0.1. */                                                      \
+    X(dualstack_any_vs_v4_loopback_listen_fails, V4_LOOP, NONE, LISTENING, V6_ANY, DUAL,           \
+      EADDRINUSE)                                                                                  \
+    X(dualstack_any_vs_v4_loopback_bound_fails, V4_LOOP, NONE, BOUND, V6_ANY, DUAL, EADDRINUSE)    \
+    X(dualstack_any_vs_v4_addr_listen_fails, V4_ADDR, NONE, LISTENING, V6_ANY, DUAL, EADDRINUSE)   \
+    X(v6only_any_vs_v4_addr_listen_succeeds, V4_ADDR, NONE, LISTENING, V6_ANY, V6ONLY, 0)          \
+    /* An IPv6 address never overlaps an IPv4 one, wildcard or not. */                             \
+    X(v6_loopback_vs_v4_any_listen_succeeds, V4_ANY, NONE, LISTENING, V6_LOOP, DUAL, 0)            \
+    X(v6_loopback_vs_v4_loopback_listen_succeeds, V4_LOOP, NONE, LISTENING, V6_LOOP, DUAL, 0)      \
+    X(v6_addr_vs_v4_addr_listen_succeeds, V4_ADDR, NONE, LISTENING, V6_ADDR, DUAL, 0)              \
+    X(v6_addr_vs_v4_any_listen_succeeds, V4_ANY, NONE, LISTENING, V6_ADDR, DUAL, 0)                \
+    /* ::ffff:0.0.0.0 is the IPv4 wildcard (bhash2 let it bind next to IPv4 sockets until          \
+     * aa99e5f87bd5, 6.6). */                                                                      \
+    X(mapped_any_vs_v4_any_listen_fails, V4_ANY, NONE, LISTENING, MAP_ANY, DUAL, EADDRINUSE)       \
+    X(mapped_any_vs_v4_loopback_listen_fails, V4_LOOP, NONE, LISTENING, MAP_ANY, DUAL, EADDRINUSE) \
+    X(mapped_any_vs_v4_addr_listen_fails, V4_ADDR, NONE, LISTENING, MAP_ANY, DUAL, EADDRINUSE)     \
+    /* ::ffff:127.0.0.1 is 127.0.0.1: inside 0.0.0.0, equal to itself, apart from others. */       \
+    X(mapped_loopback_vs_v4_any_listen_fails, V4_ANY, NONE, LISTENING, MAP_LOOP, DUAL, EADDRINUSE) \
+    X(mapped_loopback_vs_v4_loopback_listen_fails, V4_LOOP, NONE, LISTENING, MAP_LOOP, DUAL,       \
+      EADDRINUSE)                                                                                  \
+    X(mapped_loopback_vs_v4_addr_listen_succeeds, V4_ADDR, NONE, LISTENING, MAP_LOOP, DUAL, 0)     \
+    X(mapped_addr_vs_v4_addr_listen_fails, V4_ADDR, NONE, LISTENING, MAP_ADDR, DUAL, EADDRINUSE)   \
+    X(mapped_addr_vs_v4_any_listen_fails, V4_ANY, NONE, LISTENING, MAP_ADDR, DUAL, EADDRINUSE)     \
+    X(mapped_addr_vs_v4_loopback_listen_succeeds, V4_LOOP, NONE, LISTENING, MAP_ADDR, DUAL, 0)     \
+    /* The SO_REUSEADDR rule holds across families too. */                                         \
+    X(mapped_loopback_vs_v4_loopback_bound_reuseaddr_both_succeeds, V4_LOOP, RA, BOUND, MAP_LOOP,  \
+      DUAL | RA, 0)                                                                                \
+    X(mapped_loopback_vs_v4_loopback_listen_reuseaddr_both_fails, V4_LOOP, RA, LISTENING,          \
+      MAP_LOOP, DUAL | RA, EADDRINUSE)                                                             \
+                                                                                                   \
+    /* --- an IPv6 socket exists, an IPv4 one binds --- */                                         \
+    X(v4_any_vs_v6only_any_listen_succeeds, V6_ANY, V6ONLY, LISTENING, V4_ANY, NONE, 0)            \
+    X(v4_any_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, V4_ANY, NONE, EADDRINUSE)     \
+    X(v4_any_vs_dualstack_any_bound_fails, V6_ANY, DUAL, BOUND, V4_ANY, NONE, EADDRINUSE)          \
+    X(v4_any_vs_dualstack_any_bound_reuseaddr_both_succeeds, V6_ANY, DUAL | RA, BOUND, V4_ANY, RA, \
+      0)                                                                                           \
+    /* Dual-stack [::] owns 127.0.0.1 (5456262d2baa, 6.2 and 6.1.y, let 127.0.0.1 bind: the        \
+     * podman report; fixed by d9ba99342855, 6.3). */                                              \
+    X(v4_loopback_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, V4_LOOP, NONE,           \
+      EADDRINUSE)                                                                                  \
+    X(v4_loopback_vs_dualstack_any_listen_reuseaddr_both_fails, V6_ANY, DUAL | RA, LISTENING,      \
+      V4_LOOP, RA, EADDRINUSE)                                                                     \
+    /* A v6-only [::] leaves 127.0.0.1 free (a recent change refused it until d91ef1e1b55f,        \
+     * 6.9). */                                                                                    \
+    X(v4_loopback_vs_v6only_any_listen_succeeds, V6_ANY, V6ONLY, LISTENING, V4_LOOP, NONE, 0)      \
+    X(v4_addr_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, V4_ADDR, NONE, EADDRINUSE)   \
+    X(v4_addr_vs_v6only_any_listen_succeeds, V6_ANY, V6ONLY, LISTENING, V4_ADDR, NONE, 0)          \
+    /* Binding ::1 made that socket v6-only: 0.0.0.0 and 127.0.0.1 stay free. */                   \
+    X(v4_any_vs_v6_loopback_listen_succeeds, V6_LOOP, DUAL, LISTENING, V4_ANY, NONE, 0)            \
+    X(v4_loopback_vs_v6_loopback_listen_succeeds, V6_LOOP, DUAL, LISTENING, V4_LOOP, NONE, 0)      \
+    X(v4_addr_vs_v6_addr_listen_succeeds, V6_ADDR, DUAL, LISTENING, V4_ADDR, NONE, 0)              \
+    /* A v4-mapped socket is an IPv4 socket for conflicts (bhash2 let IPv4 addresses bind next     \
+     * to ::ffff:0.0.0.0 and ::ffff:127.0.0.1 until aa99e5f87bd5 and c48ef9c4aed3, 6.6). */        \
+    X(v4_any_vs_mapped_any_listen_fails, MAP_ANY, DUAL, LISTENING, V4_ANY, NONE, EADDRINUSE)       \
+    X(v4_loopback_vs_mapped_any_listen_fails, MAP_ANY, DUAL, LISTENING, V4_LOOP, NONE, EADDRINUSE) \
+    X(v4_addr_vs_mapped_any_listen_fails, MAP_ANY, DUAL, LISTENING, V4_ADDR, NONE, EADDRINUSE)     \
+    X(v4_loopback_vs_mapped_loopback_listen_fails, MAP_LOOP, DUAL, LISTENING, V4_LOOP, NONE,       \
+      EADDRINUSE)                                                                                  \
+    X(v4_any_vs_mapped_loopback_listen_fails, MAP_LOOP, DUAL, LISTENING, V4_ANY, NONE, EADDRINUSE) \
+    X(v4_addr_vs_mapped_loopback_listen_succeeds, MAP_LOOP, DUAL, LISTENING, V4_ADDR, NONE, 0)     \
+    X(v4_addr_vs_mapped_addr_listen_fails, MAP_ADDR, DUAL, LISTENING, V4_ADDR, NONE, EADDRINUSE)   \
+                                                                                                   \
+    /* --- both IPv6 --- */                                                                        \
+    /* [::] and [::] always overlap (both own all of IPv6), whatever IPV6_V6ONLY says. */          \
+    X(dualstack_any_vs_v6only_any_listen_fails, V6_ANY, V6ONLY, LISTENING, V6_ANY, DUAL,           \
+      EADDRINUSE)                                                                                  \
+    X(v6only_any_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, V6_ANY, V6ONLY,           \
+      EADDRINUSE)                                                                                  \
+    X(v6only_any_vs_v6only_any_listen_fails, V6_ANY, V6ONLY, LISTENING, V6_ANY, V6ONLY,            \
+      EADDRINUSE)                                                                                  \
+    X(v6_loopback_vs_v6only_any_listen_fails, V6_ANY, V6ONLY, LISTENING, V6_LOOP, DUAL,            \
+      EADDRINUSE)                                                                                  \
+    X(v6only_any_vs_v6_addr_listen_fails, V6_ADDR, DUAL, LISTENING, V6_ANY, V6ONLY, EADDRINUSE)    \
+    /* A v6-only [::] and a v4-mapped address do not overlap (bhash2 refused the mapped            \
+     * non-wildcard one from 6.1 until ea111449501e, 6.9). */                                      \
+    X(mapped_loopback_vs_v6only_any_listen_succeeds, V6_ANY, V6ONLY, LISTENING, MAP_LOOP, DUAL, 0) \
+    X(mapped_loopback_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, MAP_LOOP, DUAL,      \
+      EADDRINUSE)                                                                                  \
+    X(mapped_any_vs_v6only_any_listen_succeeds, V6_ANY, V6ONLY, LISTENING, MAP_ANY, DUAL, 0)       \
+    X(mapped_any_vs_dualstack_any_listen_fails, V6_ANY, DUAL, LISTENING, MAP_ANY, DUAL,            \
+      EADDRINUSE)                                                                                  \
+    X(v6only_any_vs_mapped_any_listen_succeeds, MAP_ANY, DUAL, LISTENING, V6_ANY, V6ONLY, 0)       \
+    X(dualstack_any_vs_mapped_loopback_listen_fails, MAP_LOOP, DUAL, LISTENING, V6_ANY, DUAL,      \
+      EADDRINUSE)                                                                                  \
+    X(mapped_any_vs_v6_loopback_listen_succeeds, V6_LOOP, DUAL, LISTENING, MAP_ANY, DUAL, 0)
+
+#define X(name, old_ip, old_opts, old_listen, new_ip, new_opts, expected)                          \
+    AC_TEST(ipv6, name)                                                                            \
+    {                                                                                              \
+        add_v6_addr_if_used(old_ip, new_ip);                                                       \
+        int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
+        int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
+        if (fd >= 0)                                                                               \
+            close(fd);                                                                             \
+        close(old);                                                                                \
+    }
+IPV6_BIND_CASES(X)
+#undef X
+
+/* name, old server's listen address and opts, address its client connects to (the TIME_WAIT is
+ * left on the server's end, listener closed), new socket's address and opts, expected */
+#define IPV6_TIMEWAIT_CASES(X)                                                                     \
+    /* --- an IPv4 TIME_WAIT on 192.168.1.100:9999 or 127.0.0.1:9999 --- */                        \
+    X(dualstack_any_vs_v4_addr_timewait_fails, V4_ADDR, NONE, V4_ADDR, V6_ANY, DUAL, EADDRINUSE)   \
+    X(v6only_any_vs_v4_addr_timewait_succeeds, V4_ADDR, NONE, V4_ADDR, V6_ANY, V6ONLY, 0)          \
+    /* The TIME_WAIT kept the listener's SO_REUSEADDR, and it is not listening. */                 \
+    X(dualstack_any_vs_v4_addr_timewait_reuseaddr_both_succeeds, V4_ADDR, RA, V4_ADDR, V6_ANY,     \
+      DUAL | RA, 0)                                                                                \
+    X(dualstack_any_vs_v4_loopback_timewait_fails, V4_LOOP, NONE, V4_LOOP, V6_ANY, DUAL,           \
+      EADDRINUSE)                                                                                  \
+    X(mapped_addr_vs_v4_addr_timewait_fails, V4_ADDR, NONE, V4_ADDR, MAP_ADDR, DUAL, EADDRINUSE)   \
+    X(mapped_addr_vs_v4_addr_timewait_reuseaddr_both_succeeds, V4_ADDR, RA, V4_ADDR, MAP_ADDR,     \
+      DUAL | RA, 0)                                                                                \
+    X(mapped_any_vs_v4_addr_timewait_fails, V4_ADDR, NONE, V4_ADDR, MAP_ANY, DUAL, EADDRINUSE)     \
+    X(mapped_loopback_vs_v4_addr_timewait_succeeds, V4_ADDR, NONE, V4_ADDR, MAP_LOOP, DUAL, 0)     \
+    X(v6_addr_vs_v4_addr_timewait_succeeds, V4_ADDR, NONE, V4_ADDR, V6_ADDR, DUAL, 0)              \
+    /* --- the TIME_WAIT of an IPv4 client accepted by a dual-stack [::] listener: an AF_INET6     \
+     * socket on ::ffff:127.0.0.1:9999, in the same bind bucket as 127.0.0.1 --- */                \
+    X(v4_loopback_vs_mapped_loopback_timewait_fails, V6_ANY, DUAL, MAP_LOOP, V4_LOOP, NONE,        \
+      EADDRINUSE)                                                                                  \
+    X(v4_any_vs_mapped_loopback_timewait_fails, V6_ANY, DUAL, MAP_LOOP, V4_ANY, NONE, EADDRINUSE)  \
+    X(v4_addr_vs_mapped_loopback_timewait_succeeds, V6_ANY, DUAL, MAP_LOOP, V4_ADDR, NONE, 0)      \
+    X(v4_loopback_vs_mapped_loopback_timewait_reuseaddr_both_succeeds, V6_ANY, DUAL | RA,          \
+      MAP_LOOP, V4_LOOP, RA, 0)                                                                    \
+    /* A v6-only [::] does not cover the IPv4 connection's address. */                             \
+    X(v6only_any_vs_mapped_loopback_timewait_succeeds, V6_ANY, DUAL, MAP_LOOP, V6_ANY, V6ONLY, 0)  \
+    X(dualstack_any_vs_mapped_loopback_timewait_fails, V6_ANY, DUAL, MAP_LOOP, V6_ANY, DUAL,       \
+      EADDRINUSE)                                                                                  \
+    /* --- an IPv6 TIME_WAIT on [::1]:9999 or [2001:db8::100]:9999 --- */                          \
+    X(v4_any_vs_v6_loopback_timewait_succeeds, V6_LOOP, DUAL, V6_LOOP, V4_ANY, NONE, 0)            \
+    X(v4_loopback_vs_v6_loopback_timewait_succeeds, V6_LOOP, DUAL, V6_LOOP, V4_LOOP, NONE, 0)      \
+    X(v6only_any_vs_v6_loopback_timewait_fails, V6_LOOP, DUAL, V6_LOOP, V6_ANY, V6ONLY,            \
+      EADDRINUSE)                                                                                  \
+    X(v6_loopback_vs_v6_loopback_timewait_fails, V6_LOOP, DUAL, V6_LOOP, V6_LOOP, DUAL,            \
+      EADDRINUSE)                                                                                  \
+    X(v4_addr_vs_v6_addr_timewait_succeeds, V6_ADDR, DUAL, V6_ADDR, V4_ADDR, NONE, 0)              \
+    X(dualstack_any_vs_v6_addr_timewait_fails, V6_ADDR, DUAL, V6_ADDR, V6_ANY, DUAL, EADDRINUSE)
+
+#define X(name, listen_ip, listen_opts, connect_ip, new_ip, new_opts, expected)                    \
+    AC_TEST(ipv6, name)                                                                            \
+    {                                                                                              \
+        add_v6_addr_if_used(listen_ip, new_ip);                                                    \
+        client_may_use_mapped(connect_ip);                                                         \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, listen_ip, connect_ip, PORT, listen_opts);                                \
+        ac_conn_server_closes_first(&c, true);                                                     \
+        int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
+        if (fd >= 0)                                                                               \
+            close(fd);                                                                             \
+    }
+IPV6_TIMEWAIT_CASES(X)
+#undef X
+
+/* A v6-only socket cannot take a v4-mapped address at all: __inet6_bind() refuses with EINVAL
+ * before any conflict check, on an empty port. */
+AC_TEST(ipv6, v6only_socket_binding_mapped_loopback_fails_einval)
+{
+    ac_probe_bind(MAP_LOOP, PORT, V6ONLY, EINVAL);
+}
+
+AC_TEST(ipv6, v6only_socket_binding_mapped_any_fails_einval)
+{
+    ac_probe_bind(MAP_ANY, PORT, V6ONLY, EINVAL);
+}
+
+/* Binding a specific IPv6 address turns IPV6_V6ONLY on (__inet6_bind(): sk_ipv6only = 1 for
+ * addresses other than :: and v4-mapped ones): the reason [::1] never overlaps IPv4. */
+AC_TEST(ipv6, dualstack_socket_bound_to_v6_loopback_becomes_v6only)
+{
+    int fd = ac_probe_bind(V6_LOOP, PORT, DUAL, 0);
+    int v6only = -1;
+    socklen_t len = sizeof v6only;
+    ac_setup_ok("getsockopt IPV6_V6ONLY",
+                getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) ? errno : 0);
+    ac_expect_int("IPV6_V6ONLY after bind [::1] on a dual-stack socket", 1, v6only);
+    close(fd);
+}

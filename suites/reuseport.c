@@ -1,0 +1,196 @@
+/* SO_REUSEPORT: when two sockets may own the same port, and who may join whom.
+ *
+ * inet_bind_conflict() (net/ipv4/inet_connection_sock.c), for a new socket sk and each socket sk2
+ * already on an overlapping address, when SO_REUSEADDR does not settle it: no conflict only if
+ *     sk->sk_reuseport && sk2->sk_reuseport && reuseport_cb_ok &&
+ *     (sk2 is TIME_WAIT || sk2's owner uid == sk's owner uid)
+ * So the option must be on BOTH sockets (set on the old one only or on the new one only is not
+ * enough), a TIME_WAIT socket keeps the option of the connection it came from (which had it from
+ * its listener), and across users only a TIME_WAIT can be shared: a listener or a bound socket
+ * of another user cannot be hijacked. reuseport_cb_ok is true for a socket that has not joined a
+ * reuseport group yet, which is every new socket here. The owner uid is the euid of the process
+ * that created the socket (sock_init_data(): sk_uid from the inode's i_uid, current_fsuid()).
+ *
+ * Names read <who binds>_<state of the existing socket>_<which side has SO_REUSEPORT>_<result>.
+ * "other_uid" rows create the new socket in a helper child with euid 65534; where this process
+ * cannot take that uid (unprivileged user namespace) they are skipped with the reason. */
+#include "../harness/actest.h"
+#include "../harness/asuid.h"
+#include "../harness/conn.h"
+#include "../harness/existing.h"
+#include "../harness/probe.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+#define RP        AC_REUSEPORT
+#define RA        AC_REUSEADDR
+#define NONE      0
+#define BOUND     false
+#define LISTENING true
+#define V4_ANY    "0.0.0.0"
+#define V4_LOOP   AC_LOOPBACK_IP
+#define V4_ADDR   AC_SERVER_IP
+
+/* name, existing socket's opts, listening?, its address, new socket's address, its opts,
+ * expected bind() result (listen() must then succeed too); same user */
+#define REUSEPORT_CASES(X)                                                                         \
+    /* The option must be on both sockets, whatever the existing one's state. */                   \
+    X(bound_old_only_fails, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE)                         \
+    X(bound_new_only_fails, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                         \
+    X(bound_both_succeeds, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0)                                     \
+    X(listen_old_only_fails, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE)                    \
+    X(listen_new_only_fails, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                    \
+    /* Two listeners on one address: the point of SO_REUSEPORT. */                                 \
+    X(listen_both_succeeds, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0)                                \
+    /* Overlapping, not equal, addresses follow the same rule. */                                  \
+    X(listen_both_wildcard_then_specific_succeeds, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0)          \
+    X(listen_both_specific_then_wildcard_succeeds, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0)          \
+    X(listen_old_only_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, NONE,          \
+      EADDRINUSE)                                                                                  \
+    /* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */                          \
+    X(listen_both_dualstack_any_then_v4_any_succeeds, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, \
+      0)                                                                                           \
+    X(listen_old_only_dualstack_any_then_v4_any_fails, RP | AC_V6DUAL, LISTENING, "::", V4_ANY,    \
+      NONE, EADDRINUSE)
+
+#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected)                          \
+    AC_TEST(reuseport, name)                                                                       \
+    {                                                                                              \
+        int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
+        int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
+        if (fd >= 0)                                                                               \
+            close(fd);                                                                             \
+        close(old);                                                                                \
+    }
+REUSEPORT_CASES(X)
+#undef X
+
+/* name, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
+ * socket's address, its opts, expected; same user */
+#define REUSEPORT_TIMEWAIT_CASES(X)                                                                \
+    X(timewait_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE)                                      \
+    X(timewait_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE)                                      \
+    /* The TIME_WAIT kept the listener's SO_REUSEPORT. */                                          \
+    X(timewait_both_succeeds, RP, V4_ADDR, RP, 0)                                                  \
+    X(timewait_both_wildcard_succeeds, RP, V4_ANY, RP, 0)
+
+#define X(name, old_opts, new_ip, new_opts, expected)                                              \
+    AC_TEST(reuseport, name)                                                                       \
+    {                                                                                              \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
+        ac_conn_server_closes_first(&c, true);                                                     \
+        int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
+        if (fd >= 0)                                                                               \
+            close(fd);                                                                             \
+    }
+REUSEPORT_TIMEWAIT_CASES(X)
+#undef X
+
+/* name, existing socket's opts, listening?, its address, new socket's address, its opts,
+ * expected; the new socket belongs to another user */
+#define REUSEPORT_OTHER_UID_CASES(X)                                                               \
+    /* Another user cannot join a bound socket or a listener, even with the option on both. */     \
+    X(other_uid_bound_both_fails, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                     \
+    X(other_uid_listen_both_fails, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                \
+    X(other_uid_listen_both_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, RP,      \
+      EADDRINUSE)                                                                                  \
+    /* Without an overlap there is nothing to share: the uid does not matter. */                   \
+    X(other_uid_listen_both_other_address_succeeds, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0)        \
+    /* SO_REUSEADDR on both settles it for a socket that is not listening, before any uid test:    \
+     * the other user may bind, and even listen. */                                                \
+    X(other_uid_bound_reuseaddr_and_reuseport_both_succeeds, RA | RP, BOUND, V4_ADDR, V4_ADDR,     \
+      RA | RP, 0)
+
+#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected)                          \
+    AC_TEST(reuseport, name)                                                                       \
+    {                                                                                              \
+        int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
+        ac_probe_bind_as_uid(AC_OTHER_UID, new_ip, PORT, new_opts, expected);                      \
+        close(old);                                                                                \
+    }
+REUSEPORT_OTHER_UID_CASES(X)
+#undef X
+
+/* name, the old server's listener opts, new socket's opts, expected; TIME_WAIT of root's server,
+ * the new socket belongs to another user */
+#define REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)                                                      \
+    /* A TIME_WAIT is shared with anyone who set the option (no uid test for TIME_WAIT). */        \
+    X(other_uid_timewait_both_succeeds, RP, RP, 0)                                                 \
+    X(other_uid_timewait_new_only_fails, NONE, RP, EADDRINUSE)                                     \
+    X(other_uid_timewait_old_only_fails, RP, NONE, EADDRINUSE)
+
+#define X(name, old_opts, new_opts, expected)                                                      \
+    AC_TEST(reuseport, name)                                                                       \
+    {                                                                                              \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
+        ac_conn_server_closes_first(&c, true);                                                     \
+        ac_probe_bind_as_uid(AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);                     \
+    }
+REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)
+#undef X
+
+/* Two listeners share the port; a third socket may join only with the option too. */
+AC_TEST(reuseport, two_listeners_then_third_without_fails)
+{
+    int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
+    int b = ac_probe_bind(V4_ADDR, PORT, RP, 0);
+    ac_probe_bind(V4_ADDR, PORT, NONE, EADDRINUSE);
+    close(b);
+    close(a);
+}
+
+AC_TEST(reuseport, two_listeners_then_third_with_succeeds)
+{
+    int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
+    int b = ac_probe_bind(V4_ADDR, PORT, RP, 0);
+    int c = ac_probe_bind(V4_ADDR, PORT, RP, 0);
+    /* All three listen (asked from the kernel per socket: the harness's sock_diag table shows
+     * sockets with equal addresses once). */
+    const int fds[] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        int on = 0;
+        socklen_t len = sizeof on;
+        ac_setup_ok("getsockopt SO_ACCEPTCONN",
+                    getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN, &on, &len) ? errno : 0);
+        ac_expect_int("listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
+    }
+    close(c);
+    close(b);
+    close(a);
+}
+
+/* Both bound first, then both listen: listen() checks the port again (inet_csk_get_port() from
+ * inet_csk_listen_start()) and SO_REUSEPORT passes that check too. */
+AC_TEST(reuseport, both_bound_then_both_listen_succeeds)
+{
+    int a = ac_existing_socket(V4_ADDR, PORT, RP, BOUND);
+    struct ac_addr at;
+    ac_addr_parse(&at, V4_ADDR, PORT);
+    int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RP));
+    ac_expect_errno("second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
+    ac_expect_errno("first socket: listen", 0, ac_listen(a, 16));
+    ac_expect_errno("second socket: listen", 0, ac_listen(b, 16));
+    close(b);
+    close(a);
+}
+
+/* The contrast: SO_REUSEADDR (without SO_REUSEPORT) lets both bind, but only one may listen:
+ * for the second listen() the first is now a listener, which SO_REUSEADDR never shares. */
+AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails)
+{
+    int a = ac_existing_socket(V4_ADDR, PORT, RA, BOUND);
+    struct ac_addr at;
+    ac_addr_parse(&at, V4_ADDR, PORT);
+    int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RA));
+    ac_expect_errno("second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
+    ac_expect_errno("first socket: listen", 0, ac_listen(a, 16));
+    ac_expect_errno("second socket: listen", EADDRINUSE, ac_listen(b, 16));
+    close(b);
+    close(a);
+}
