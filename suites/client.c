@@ -279,3 +279,12 @@ AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_re
     ac_netns_sysctl("net/ipv4/tcp_tw_reuse_delay", "60000");
     exhaust_range(AC_SERVER_IP, "1", false, EADDRNOTAVAIL);
 }
+
+/* tcp_tw_reuse=1 needs TCP timestamps: a TIME_WAIT of a connection without them has no
+ * tw_ts_recent_stamp, and tcp_twsk_unique() never takes it over, however old. */
+AC_TEST(client, port_range_exhausted_by_time_wait_without_timestamps_connect_fails_with_tw_reuse_1,
+        .timeout = 10)
+{
+    ac_netns_sysctl("net/ipv4/tcp_timestamps", "0");
+    exhaust_range(AC_SERVER_IP, "1", true, EADDRNOTAVAIL);
+}
