@@ -9,36 +9,6 @@
 
 static struct ac_sockinfo table[MAX_SOCKETS];
 
-/* Same yield as diag.c between two reads of the table: it lets the softirq and the timers that
- * change the table run; it is the poll interval, not a wait for the condition itself. */
-static void backoff(int *interval_ms)
-{
-    poll(NULL, 0, *interval_ms);
-    if (*interval_ms < 10)
-        (*interval_ms)++;
-}
-
-static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have)
-{
-    if (!want)
-        return true;
-    if (ac_addr_port(want) != 0 && ac_addr_port(want) != ac_addr_port(have))
-        return false;
-    if (want->ss.ss_family != have->ss.ss_family)
-        return false;
-    if (want->ss.ss_family == AF_INET)
-        return ((const struct sockaddr_in *)&want->ss)->sin_addr.s_addr ==
-               ((const struct sockaddr_in *)&have->ss)->sin_addr.s_addr;
-    return memcmp(&((const struct sockaddr_in6 *)&want->ss)->sin6_addr,
-                  &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
-}
-
-static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s)
-{
-    return (m->states & AC_STATE_BIT(s->state)) && addr_matches(m->local, &s->local) &&
-           addr_matches(m->remote, &s->remote);
-}
-
 /* Reads the table; returns the number of entries stored, or -1 on a read error. */
 static int read_table(void)
 {
@@ -58,7 +28,7 @@ bool ac_diag_wait_until(const struct ac_match *m, ac_sock_pred pred, void *arg, 
         if (n < 0)
             return false;
         for (int i = 0; i < n; i++) {
-            if (sock_matches(m, &table[i]) && pred(&table[i], arg)) {
+            if (ac_diag_match(m, &table[i]) && pred(&table[i], arg)) {
                 if (out)
                     *out = table[i];
                 return true;
@@ -66,7 +36,7 @@ bool ac_diag_wait_until(const struct ac_match *m, ac_sock_pred pred, void *arg, 
         }
         if (ac_now_ms() >= deadline)
             return false;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }
 
@@ -82,7 +52,7 @@ bool ac_diag_wait_count(const struct ac_match *m, int count, int timeout_ms)
             return true;
         if (ac_now_ms() >= deadline)
             return false;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }
 
@@ -98,7 +68,7 @@ bool ac_tw_wait_older_than(const struct ac_match *m, int min_age_ms, int timeout
             return false;
         int found = 0, young = 0;
         for (int i = 0; i < n; i++) {
-            if (!sock_matches(&tw, &table[i]))
+            if (!ac_diag_match(&tw, &table[i]))
                 continue;
             found++;
             if ((long)AC_TIMEWAIT_LEN_MS - (long)table[i].expires_ms < min_age_ms)
@@ -108,6 +78,6 @@ bool ac_tw_wait_older_than(const struct ac_match *m, int min_age_ms, int timeout
             return true;
         if (ac_now_ms() >= deadline)
             return false;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }

@@ -185,9 +185,8 @@ static void describe_as_json(struct criterion_test_set *set)
                 d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
             json_array_append_new(
                 all, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
-                               "description", d, "suite_description", sdesc ? sdesc : "",
-                               "labels", labels_of(t), "timeout",
-                               t->data ? t->data->timeout : 0.0));
+                               "description", d, "suite_description", sdesc ? sdesc : "", "labels",
+                               labels_of(t), "timeout", t->data ? t->data->timeout : 0.0));
         }
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

@@ -19,7 +19,7 @@ void ac_within_seconds_text(char *buf, size_t len, long ms)
     snprintf(buf, len, "%ld s", s);
 }
 
-void ac_expect_within(const char *step, long lo_ms, long hi_ms, long observed_ms)
+void ac_expect_within_at(AC_WHERE, const char *step, long lo_ms, long hi_ms, long observed_ms)
 {
     char range[64], seen[64];
     ac_within_range_text(range, sizeof range, lo_ms, hi_ms);
@@ -27,12 +27,9 @@ void ac_expect_within(const char *step, long lo_ms, long hi_ms, long observed_ms
     bool ok = lo_ms <= observed_ms && observed_ms <= hi_ms;
     ac_record_check(step, range, seen, ok);
     if (!ok) {
-        static char table[16384];
-        char line[512];
-        snprintf(line, sizeof line, "%s: expected %ld..%ld ms, got %ld ms", step, lo_ms, hi_ms,
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: expected %ld..%ld ms, got %ld ms", step, lo_ms, hi_ms,
                  observed_ms);
-        ac_diag_format_table(table, sizeof table);
-        ac_record_failure(line);
-        cr_assert_fail("%s\nTCP sockets in the test's namespace:\n%s", line, table);
+        ac_fail_with_table_at(file, line, msg);
     }
 }

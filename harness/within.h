@@ -8,6 +8,8 @@
 #ifndef AC_WITHIN_H
 #define AC_WITHIN_H
 
+#include "check.h"
+
 #include <stddef.h>
 
 /* "55..60 s" for (55000, 60000), "0.9..3 s" for (900, 3000). (Pure, for tests.) */
@@ -16,6 +18,8 @@ void ac_within_range_text(char *buf, size_t len, long lo_ms, long hi_ms);
 void ac_within_seconds_text(char *buf, size_t len, long ms);
 
 /* Records (step, range, observed seconds) and fails unless lo_ms <= observed_ms <= hi_ms. */
-void ac_expect_within(const char *step, long lo_ms, long hi_ms, long observed_ms);
+#define ac_expect_within(step, lo_ms, hi_ms, observed_ms)                                          \
+    ac_expect_within_at(AC_HERE, step, lo_ms, hi_ms, observed_ms)
+void ac_expect_within_at(AC_WHERE, const char *step, long lo_ms, long hi_ms, long observed_ms);
 
 #endif
