@@ -1,0 +1,133 @@
+#define _GNU_SOURCE
+#include "hold.h"
+
+#include "check.h"
+#include "nft.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+bool ac_hold_fast_retransmit(void)
+{
+    /* /proc/sys/net shows the namespace of the calling thread: the test's own. */
+    int fd = open("/proc/sys/net/ipv4/tcp_rto_min_us", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false; /* before 6.11: no such knob, the default 200 ms minimum applies */
+    static const char value[] = "5000";
+    bool ok = write(fd, value, sizeof value - 1) == (ssize_t)(sizeof value - 1);
+    close(fd);
+    return ok;
+}
+
+static void drop(uint16_t from, uint16_t to, const char *flags)
+{
+    char rule[256];
+    snprintf(rule, sizeof rule, "add rule inet afterclose in tcp sport %u tcp dport %u %s drop\n",
+             from, to, flags);
+    ac_nft(rule);
+}
+
+void ac_hold_drop_acks(uint16_t from, uint16_t to)
+{
+    drop(from, to, "tcp flags & (fin | syn | rst) == 0x0");
+}
+
+void ac_hold_drop_fins(uint16_t from, uint16_t to)
+{
+    drop(from, to, "tcp flags & fin == fin");
+}
+
+void ac_hold_drop_all(uint16_t from, uint16_t to)
+{
+    drop(from, to, "");
+}
+
+void ac_hold_release(void)
+{
+    ac_nft_flush();
+}
+
+static bool addr_equal(const struct ac_addr *want, const struct ac_addr *have)
+{
+    if (!want)
+        return true;
+    if (ac_addr_port(want) != 0 && ac_addr_port(want) != ac_addr_port(have))
+        return false;
+    if (want->ss.ss_family != have->ss.ss_family)
+        return false;
+    if (want->ss.ss_family == AF_INET)
+        return ((const struct sockaddr_in *)&want->ss)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)&have->ss)->sin_addr.s_addr;
+    return memcmp(&((const struct sockaddr_in6 *)&want->ss)->sin6_addr,
+                  &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
+}
+
+static bool matches(const struct ac_match *m, const struct ac_sockinfo *s)
+{
+    return (m->states & AC_STATE_BIT(s->state)) && addr_equal(m->local, &s->local) &&
+           addr_equal(m->remote, &s->remote);
+}
+
+#define TABLE_MAX 1024
+static struct ac_sockinfo table[TABLE_MAX];
+
+/* The same poll interval as the harness's state waits (diag.c): yield to the softirq that
+ * delivers the segments, briefly, between two reads of the kernel's table. */
+static void backoff(int *interval_ms)
+{
+    poll(NULL, 0, *interval_ms);
+    if (*interval_ms < 10)
+        (*interval_ms)++;
+}
+
+struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct ac_match *m,
+                                                int state, int timeout_ms)
+{
+    struct ac_match want = *m;
+    want.states = AC_STATE_BIT(state);
+    struct ac_sockinfo found = {0};
+    bool in_state = false, resent = false;
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    int interval = 0;
+    for (;;) {
+        int n = ac_diag_snapshot(table, TABLE_MAX);
+        in_state = false;
+        for (int i = 0; i < n && i < TABLE_MAX; i++) {
+            if (matches(&want, &table[i])) {
+                in_state = true;
+                found = table[i];
+                resent = found.retrans > 0;
+                break;
+            }
+        }
+        if ((in_state && resent) || n < 0 || ac_now_ms() >= deadline)
+            break;
+        backoff(&interval);
+    }
+    char step[256], expected[64], observed[64];
+    snprintf(step, sizeof step, "state of %s after its retransmission timer fired", what);
+    snprintf(expected, sizeof expected, "%s, retransmitted", ac_tcp_state_name(state));
+    if (!in_state)
+        snprintf(observed, sizeof observed, "not %s", ac_tcp_state_name(state));
+    else
+        snprintf(observed, sizeof observed, "%s, %s", ac_tcp_state_name(state),
+                 resent ? "retransmitted" : "never retransmitted");
+    ac_expect_str(step, expected, observed);
+    return found;
+}
+
+int ac_hold_wait_count(const struct ac_match *m, int n, int timeout_ms)
+{
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    int interval = 0;
+    for (;;) {
+        int count = ac_diag_count(m);
+        if (count == n || count < 0 || ac_now_ms() >= deadline)
+            return count;
+        backoff(&interval);
+    }
+}

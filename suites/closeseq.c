@@ -1,0 +1,288 @@
+/* The close sequence, step by step: the blog's five steps (FIN, ACK, FIN, ACK, timer) as the
+ * kernel's own socket table shows them.
+ *
+ *   server (active closer)                              client (passive closer)
+ *   ESTABLISHED  close() ---- FIN ------------------->  ESTABLISHED -> CLOSE_WAIT
+ *   FIN_WAIT1    <--------------------------- ACK ----
+ *   FIN_WAIT2    <--------------------------- FIN ----  close(): CLOSE_WAIT -> LAST_ACK
+ *   TIME_WAIT    ---- ACK ------------------------->    LAST_ACK -> gone
+ *   (timer: 60 s, then gone)
+ *
+ * Each intermediate state lasts one loopback round trip, so a test holds it by dropping the
+ * segment that would end it (harness/hold.h), looks at it through sock_diag, then releases it
+ * and watches the next state. The connection is the harness's: a listener on
+ * 192.168.1.100:9999, a client, the accepted end ("server"), "hello server" already exchanged. */
+#define _GNU_SOURCE
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/hold.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+struct pair {
+    struct ac_conn c;
+    struct ac_match server; /* the accepted end: local 192.168.1.100:9999 */
+    struct ac_match client; /* the client end: local 192.168.1.100:<ephemeral> */
+    uint16_t client_port;
+};
+
+static void open_pair(struct pair *p)
+{
+    ac_hold_fast_retransmit();
+    ac_conn_open(&p->c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    p->server = ac_conn_server_match(&p->c);
+    p->client = (struct ac_match){.local = &p->c.client_end, .remote = &p->c.server_end};
+    p->client_port = ac_addr_port(&p->c.client_end);
+}
+
+static void close_fd(int *fd)
+{
+    close(*fd);
+    *fd = -1;
+}
+
+static const char *yes_no(bool b)
+{
+    return b ? "yes" : "no";
+}
+
+/* Step 1-2: the active closer sends its FIN and stays in FIN_WAIT1 until that FIN is
+ * acknowledged; the ACK (step 2) moves it to FIN_WAIT2. Hold: drop the client's ACKs. */
+AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_hold_drop_acks(p.client_port, PORT);
+    close_fd(&p.c.server);
+    /* The FIN arrived (the client is in CLOSE_WAIT); only its ACK is missing. */
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("server end while the ACK of its FIN is dropped", &p.server,
+                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    ac_expect_state("server end once its FIN is acknowledged", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
+ * application simply has not closed); the peer's FIN moves it to TIME_WAIT, whose only
+ * remaining resource is the timer (step 5): no file refers to it. */
+AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end while the client has not closed", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p.c.client);
+    struct ac_sockinfo tw = ac_expect_state("server end after the client's FIN", &p.server,
+                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("timer of the TIME_WAIT socket", "timewait",
+                  tw.timer == 3 ? "timewait" : "other");
+    ac_expect_int("inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+}
+
+/* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
+ * its file, for as long as the application keeps the socket open. */
+AC_TEST(closeseq, passive_closer_close_wait_until_application_closes)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    struct ac_sockinfo cw = ac_expect_state("client end after the server's FIN", &p.client,
+                                            AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("CLOSE_WAIT socket still has a file (inode != 0)", "yes", yes_no(cw.inode != 0));
+    close_fd(&p.c.client);
+    struct ac_match any = p.client;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("client end after its close()", &any, AC_STATE_TIMEOUT_MS);
+}
+
+/* Step 3-4 on the passive side: close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which
+ * lasts until that FIN is acknowledged; then the socket is gone at once (no TIME_WAIT on this
+ * side). Hold: drop the server's ACKs. */
+AC_TEST(closeseq, passive_closer_last_ack_then_gone)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_hold_drop_acks(PORT, p.client_port);
+    close_fd(&p.c.client);
+    /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
+    ac_expect_state("server end after the client's FIN", &p.server, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("client end while the ACK of its FIN is dropped", &p.client,
+                                 AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    struct ac_match any = p.client;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("client end once its FIN is acknowledged", &any, AC_STATE_TIMEOUT_MS);
+}
+
+/* Simultaneous close. A FIN_WAIT1 socket that receives the peer's FIN before its own FIN has
+ * been acknowledged acks it and enters CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits
+ * for that acknowledgement. Hold: drop everything the server sends, so the client never learns
+ * of the server's FIN and closes in turn, and the server's ACK of the client's FIN is lost.
+ *
+ * Why only ONE side shows CLOSING here: the other side could only enter CLOSING from a FIN that
+ * does not acknowledge its own, i.e. one sent before the first side's FIN arrived. Drop rules
+ * cannot delay a segment, only lose it, and a retransmitted FIN carries the sender's current
+ * acknowledgement; so "both in CLOSING" needs two FINs crossing in flight (a delaying qdisc or
+ * an NFQUEUE verdict, neither of which this kernel has: no netem, no nft queue). */
+static void simultaneous_close(struct pair *p)
+{
+    open_pair(p);
+    ac_hold_drop_all(PORT, p->client_port);
+    close_fd(&p->c.server);
+    ac_expect_state("server end, its FIN lost", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, unaware of the server's FIN", &p->client, AC_ESTABLISHED,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p->c.client);
+    ac_expect_state("client end after its own close()", &p->client, AC_FIN_WAIT1,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+AC_TEST(closeseq, simultaneous_close_fin_in_fin_wait1_enters_closing)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_hold_expect_retransmitted("server end, FIN received while its own is unacknowledged",
+                                 &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+}
+
+/* After a simultaneous close BOTH ends hold a TIME_WAIT (each was an active closer): the
+ * CLOSING side once its FIN is acknowledged, the other side (FIN_WAIT1) on the FIN that also
+ * acknowledges its own. */
+AC_TEST(closeseq, simultaneous_close_both_end_in_time_wait)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_expect_state("server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    struct ac_sockinfo s = ac_expect_state("server end after the release", &p.server, AC_TIME_WAIT,
+                                           AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo c = ac_expect_state("client end after the release", &p.client, AC_TIME_WAIT,
+                                           AC_STATE_TIMEOUT_MS);
+    ac_expect_int("inode of the server's TIME_WAIT", 0, s.inode);
+    ac_expect_int("inode of the client's TIME_WAIT", 0, c.inode);
+}
+
+/* errno of a read()/send() that returned n (0 when it did not fail). */
+static int io_err(ssize_t n)
+{
+    return n < 0 ? errno : 0;
+}
+
+/* In CLOSE_WAIT the peer's data is still readable; after it, read() returns 0 (end of file),
+ * and again 0 on every later call: the FIN is a permanent end of the stream. */
+AC_TEST(closeseq, read_returns_zero_in_close_wait)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("server sends bye", send(p.c.server, "bye", 3, 0) == 3 ? 0 : EIO);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    char buf[16] = {0};
+    ssize_t n = read(p.c.client, buf, sizeof buf - 1);
+    ac_expect_int("first read() in CLOSE_WAIT: the data sent before the FIN", 3, n);
+    ac_expect_str("data read", "bye", n > 0 ? buf : "");
+    ac_expect_int("second read() in CLOSE_WAIT (0 = end of file)", 0, read(p.c.client, buf, 1));
+    ac_expect_int("third read() in CLOSE_WAIT", 0, read(p.c.client, buf, 1));
+    /* Reading the end of file does not close anything: only close() leaves CLOSE_WAIT. */
+    ac_expect_state("client end after reading end of file", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* The peer resets the connection (close() with SO_LINGER {1, 0}: RST, no FIN) while ours is
+ * ESTABLISHED. tcp_reset() stores ECONNRESET as the socket error; the first send() returns it
+ * and clears it (sock_error()); the socket is closed for sending, so every later send() gives
+ * EPIPE (sk_stream_error()). MSG_NOSIGNAL keeps SIGPIPE away. */
+static void peer_resets(struct pair *p)
+{
+    open_pair(p);
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    ac_setup_ok("SO_LINGER {1, 0} on the client",
+                setsockopt(p->c.client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) ? errno : 0);
+    close_fd(&p->c.client);
+    struct ac_match any = p->server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
+}
+
+AC_TEST(closeseq, write_after_rst_econnreset_then_epipe)
+{
+    struct pair p;
+    peer_resets(&p);
+    ac_expect_errno("first send() after the RST", ECONNRESET,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("second send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("third send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+}
+
+/* The same reset seen by read(): the first read() takes the pending ECONNRESET; after that the
+ * socket is shut down for receiving and read() returns 0, end of file. */
+AC_TEST(closeseq, read_after_rst_econnreset_then_zero)
+{
+    struct pair p;
+    peer_resets(&p);
+    char b;
+    ac_expect_errno("first read() after the RST", ECONNRESET, io_err(read(p.c.server, &b, 1)));
+    ac_expect_int("second read() after the RST", 0, read(p.c.server, &b, 1));
+}
+
+/* Only EPIPE raises SIGPIPE (sk_stream_error()); the ECONNRESET of the first send() does not.
+ * SIGPIPE is blocked in the worker so that it stays pending and can be looked at. */
+AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not)
+{
+    struct pair p;
+    peer_resets(&p);
+    sigset_t pipe_set, pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ac_setup_ok("block SIGPIPE", pthread_sigmask(SIG_BLOCK, &pipe_set, NULL));
+    ac_expect_errno("first send() after the RST", ECONNRESET, io_err(send(p.c.server, "x", 1, 0)));
+    sigpending(&pending);
+    ac_expect_str("SIGPIPE pending after the ECONNRESET send()", "no",
+                  yes_no(sigismember(&pending, SIGPIPE)));
+    ac_expect_errno("second send() after the RST", EPIPE, io_err(send(p.c.server, "x", 1, 0)));
+    sigpending(&pending);
+    ac_expect_str("SIGPIPE pending after the EPIPE send()", "yes",
+                  yes_no(sigismember(&pending, SIGPIPE)));
+}
+
+/* Writing into CLOSE_WAIT: the peer has closed, but only for sending, as far as our end can
+ * tell, so the first send() succeeds. The peer's orphaned socket answers data with a RST
+ * (tcp_rcv_state_process(): data after close() aborts, "TCPAbortOnData"). An RST that finds
+ * our end in CLOSE_WAIT is stored as EPIPE, not ECONNRESET (tcp_reset()), so every send() after
+ * it gives EPIPE. */
+AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.client);
+    ac_expect_state("server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_int("send() in CLOSE_WAIT", 1, send(p.c.server, "x", 1, MSG_NOSIGNAL));
+    struct ac_match any = p.server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_errno("first send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("second send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+}
