@@ -29,8 +29,23 @@ void ac_hold_drop_acks(uint16_t from, uint16_t to);
 void ac_hold_drop_fins(uint16_t from, uint16_t to);
 /* Drops every segment from port `from` to port `to`. */
 void ac_hold_drop_all(uint16_t from, uint16_t to);
+/* Lets the next segment from port `from` to port `to` through (if it is under 100 bytes, as a
+ * FIN or an ACK without data is) and drops every later one: an nft quota of 100 bytes. For a
+ * FIN waiting in the loopback plug whose answers must not arrive. */
+void ac_hold_drop_after_first(uint16_t from, uint16_t to);
 /* Removes every hold; the held states proceed at the senders' next retransmission. */
 void ac_hold_release(void);
+
+/* Holds every packet sent over the namespace's loopback device (all of the test's traffic) in
+ * a queue, in order, until ac_hold_unplug_loopback(). Unlike a drop rule this delays a segment
+ * instead of losing it, so two FINs can cross "in flight" (simultaneous close). It is a
+ * token-bucket qdisc (tbf, where the kernel has no netem or nft queue) whose bucket is emptied
+ * at once by two large UDP datagrams to ourselves: the second waits for tokens (about a minute
+ * at the plug's rate) and everything sent after it waits behind it. */
+void ac_hold_plug_loopback(void);
+/* Raises the bucket's rate to 1 GB/s and sends one more datagram, which makes the qdisc
+ * dequeue: the held packets leave at once, in the order they were sent. */
+void ac_hold_unplug_loopback(void);
 
 /* Waits (bounded) until a socket matching m is in `state` AND its retransmission timer has
  * fired at least once (sock_diag's retrans count): proof that the state outlived a resent

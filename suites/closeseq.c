@@ -131,17 +131,58 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone)
     ac_expect_gone("client end once its FIN is acknowledged", &any, AC_STATE_TIMEOUT_MS);
 }
 
-/* Simultaneous close. A FIN_WAIT1 socket that receives the peer's FIN before its own FIN has
- * been acknowledged acks it and enters CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits
- * for that acknowledgement. Hold: drop everything the server sends, so the client never learns
- * of the server's FIN and closes in turn, and the server's ACK of the client's FIN is lost.
- *
- * Why only ONE side shows CLOSING here: the other side could only enter CLOSING from a FIN that
- * does not acknowledge its own, i.e. one sent before the first side's FIN arrived. Drop rules
- * cannot delay a segment, only lose it, and a retransmitted FIN carries the sender's current
- * acknowledgement; so "both in CLOSING" needs two FINs crossing in flight (a delaying qdisc or
- * an NFQUEUE verdict, neither of which this kernel has: no netem, no nft queue). */
+/* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
+ * in FIN_WAIT1, then receives a FIN that does not acknowledge its own, acks it and enters
+ * CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits for the ACK of its own FIN. The two
+ * FINs must cross in flight, so the loopback device is plugged (harness/hold.h) while both ends
+ * close; what follows the two FINs is dropped so that CLOSING lasts until we look. */
 static void simultaneous_close(struct pair *p)
+{
+    open_pair(p);
+    ac_hold_plug_loopback();
+    close_fd(&p->c.server);
+    close_fd(&p->c.client);
+    ac_expect_state("server end, its FIN queued", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, its FIN queued", &p->client, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    /* Each queued FIN passes; whatever follows it, in either direction (the ACKs, and the
+     * retransmitted FINs, which would acknowledge the peer's FIN by now), is dropped. */
+    ac_hold_drop_after_first(PORT, p->client_port);
+    ac_hold_drop_after_first(p->client_port, PORT);
+    ac_hold_unplug_loopback();
+}
+
+AC_TEST(closeseq, simultaneous_close_both_closing)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_hold_expect_retransmitted("server end, the client's FIN received in FIN_WAIT1", &p.server,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("client end, the server's FIN received in FIN_WAIT1", &p.client,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+}
+
+/* Each end of a simultaneous close was an active closer, so BOTH end in TIME_WAIT once their
+ * FINs are acknowledged: two TIME_WAIT sockets for one connection. */
+AC_TEST(closeseq, simultaneous_close_both_time_wait)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_expect_state("server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end", &p.client, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    ac_expect_state("server end once its FIN is acknowledged", &p.server, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end once its FIN is acknowledged", &p.client, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* Not quite simultaneous: the server's FIN is LOST (dropped), not delayed, and the client,
+ * unaware of it, closes too. The server receives the client's FIN in FIN_WAIT1 and enters
+ * CLOSING; the client cannot: the server's FIN will reach it only as a retransmission, which
+ * already acknowledges the client's FIN (a segment carries the sender's acknowledgement as of
+ * its sending), so the client goes FIN_WAIT1 -> TIME_WAIT directly. Hold: drop everything the
+ * server sends. */
+static void lost_fin_then_peer_closes(struct pair *p)
 {
     open_pair(p);
     ac_hold_drop_all(PORT, p->client_port);
@@ -150,25 +191,22 @@ static void simultaneous_close(struct pair *p)
     ac_expect_state("client end, unaware of the server's FIN", &p->client, AC_ESTABLISHED,
                     AC_STATE_TIMEOUT_MS);
     close_fd(&p->c.client);
-    ac_expect_state("client end after its own close()", &p->client, AC_FIN_WAIT1,
+}
+
+AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side)
+{
+    struct pair p;
+    lost_fin_then_peer_closes(&p);
+    ac_hold_expect_retransmitted("server end, the client's FIN received in FIN_WAIT1", &p.server,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, its FIN acknowledged by nobody yet", &p.client, AC_FIN_WAIT1,
                     AC_STATE_TIMEOUT_MS);
 }
 
-AC_TEST(closeseq, simultaneous_close_fin_in_fin_wait1_enters_closing)
+AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait)
 {
     struct pair p;
-    simultaneous_close(&p);
-    ac_hold_expect_retransmitted("server end, FIN received while its own is unacknowledged",
-                                 &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
-}
-
-/* After a simultaneous close BOTH ends hold a TIME_WAIT (each was an active closer): the
- * CLOSING side once its FIN is acknowledged, the other side (FIN_WAIT1) on the FIN that also
- * acknowledges its own. */
-AC_TEST(closeseq, simultaneous_close_both_end_in_time_wait)
-{
-    struct pair p;
-    simultaneous_close(&p);
+    lost_fin_then_peer_closes(&p);
     ac_expect_state("server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
     ac_hold_release();
     struct ac_sockinfo s = ac_expect_state("server end after the release", &p.server, AC_TIME_WAIT,
