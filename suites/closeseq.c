@@ -10,14 +10,18 @@
  *
  * Each intermediate state lasts one loopback round trip, so a test holds it by dropping the
  * segment that would end it (harness/hold.h), looks at it through sock_diag, then releases it
- * and watches the next state. The connection is the harness's: a listener on
- * 192.168.1.100:9999, a client, the accepted end ("server"), "hello server" already exchanged. */
+ * and watches the next state: the sender's retransmission timer resends what was dropped. A
+ * simultaneous close needs two FINs crossing in flight, which a drop cannot produce; there the
+ * loopback device is plugged (a queue that delays, see hold.h) while both ends close. The
+ * connection is the harness's: a listener on 192.168.1.100:9999, a client, the accepted end
+ * ("server"), "hello server" already exchanged. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../harness/conn.h"
 #include "../harness/hold.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -125,6 +129,8 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone)
                     AC_STATE_TIMEOUT_MS);
     ac_hold_expect_retransmitted("client end while the ACK of its FIN is dropped", &p.client,
                                  AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
+     * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
     ac_hold_release();
     struct ac_match any = p.client;
     any.states = AC_ALL_STATES;
@@ -323,4 +329,61 @@ AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe)
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
     ac_expect_errno("second send() after the RST", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+}
+
+/* shutdown(SHUT_WR) sends the same FIN as close() and walks the same states, but the
+ * descriptor stays: a half-closed connection. In FIN_WAIT2 the socket still has its file and
+ * still receives what the peer sends. */
+AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after shutdown(SHUT_WR)", &p.server,
+                                             AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("FIN_WAIT2 socket still has a file (inode != 0)", "yes", yes_no(fw2.inode != 0));
+    ac_setup_ok("client sends late", send(p.c.client, "late", 4, 0) == 4 ? 0 : EIO);
+    char buf[8] = {0};
+    ssize_t n = recv(p.c.server, buf, 4, MSG_WAITALL);
+    ac_expect_str("data read in FIN_WAIT2", "late", n == 4 ? buf : "");
+    ac_expect_state("server end after reading", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+}
+
+/* The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT although the application
+ * still holds its descriptor: tcp_time_wait() puts a separate timewait socket (no file, inode
+ * 0) in the table and the socket behind the descriptor becomes CLOSED; read() gives 0. */
+AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_state("server end after shutdown(SHUT_WR)", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p.c.client);
+    struct ac_sockinfo tw = ac_expect_state("server end after the client's FIN", &p.server,
+                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int("inode of the TIME_WAIT socket, the server's fd still open", 0, tw.inode);
+    char b;
+    ac_expect_int("read() on the server's fd", 0, read(p.c.server, &b, 1));
+}
+
+/* close() with data still unread in the receive queue does not send a FIN at all: it sends an
+ * RST and the socket is gone at once, no FIN_WAIT, no TIME_WAIT (tcp_close(): data_was_unread
+ * -> tcp_send_active_reset(), RFC 2525 2.17). The peer's next read() gets ECONNRESET. */
+AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("client sends unread", send(p.c.client, "unread", 6, 0) == 6 ? 0 : EIO);
+    struct pollfd in = {.fd = p.c.server, .events = POLLIN};
+    ac_setup_ok("data arrived at the server", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : EIO);
+    close_fd(&p.c.server);
+    struct ac_match any = p.server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after close() with unread data", &any, AC_STATE_TIMEOUT_MS);
+    char b;
+    ac_expect_errno("client read() after the server's close()", ECONNRESET,
+                    io_err(read(p.c.client, &b, 1)));
 }
