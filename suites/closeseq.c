@@ -95,6 +95,23 @@ AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin)
     ac_expect_int("inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
 }
 
+/* An orphaned FIN_WAIT2 (the application closed, the peer has not) is no longer a full socket:
+ * when the ACK of its FIN arrives, tcp_rcv_state_process() hands it to tcp_time_wait(sk,
+ * TCP_FIN_WAIT2, tmo), a timewait mini-socket in substate FIN_WAIT2 whose timer is
+ * tcp_fin_timeout (that path is taken unless tcp_fin_timeout exceeds 60 s). Like TIME_WAIT it
+ * has no file. A half-closed one (shutdown(SHUT_WR), fd kept) stays a full socket: see below. */
+AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after close(), the client still open",
+                                             &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("timer of the orphaned FIN_WAIT2", "timewait",
+                  fw2.timer == 3 ? "timewait" : "other");
+    ac_expect_int("inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
+}
+
 /* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
  * its file, for as long as the application keeps the socket open. */
 AC_TEST(closeseq, passive_closer_close_wait_until_application_closes)
