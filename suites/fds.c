@@ -108,8 +108,9 @@ static void count_by_file(int state, int *with_file, int *without_file)
 /* --- TIME_WAIT holds no descriptor ------------------------------------------------------ */
 
 /* Under RLIMIT_NOFILE = L, the server accepts and closes first (so its end goes TIME_WAIT)
- * L + 8 connections one after the other. If TIME_WAIT kept a descriptor, the accept() after
- * the first L would fail with EMFILE; it never does. Each client binds its own port, so no
+ * L + 8 connections one after the other. If TIME_WAIT kept a descriptor, some accept() would
+ * fail with EMFILE once the free numbers below L (fewer than L: the worker has its own fds)
+ * were used up; none does. Each client binds its own port, so no
  * new connection can recycle an earlier TIME_WAIT (a SYN that matches a TIME_WAIT's 4-tuple
  * may reopen it) and all L + 8 stay in the table. */
 AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit)
@@ -153,10 +154,12 @@ AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit)
     }
     restore_nofile();
 
-    char step[160];
+    char step[160], failure[96];
     snprintf(step, sizeof step, "first failing step of %d connections under RLIMIT_NOFILE=%d",
              conns, limit);
-    ac_expect_str(step, "none", failed_at < 0 ? "none" : failed_step);
+    snprintf(failure, sizeof failure, "%s at connection %d: %s", failed_step, failed_at + 1,
+             ac_errname(err));
+    ac_expect_str(step, "none", failed_at < 0 ? "none" : failure);
     snprintf(step, sizeof step, "connections accepted under RLIMIT_NOFILE=%d", limit);
     ac_expect_int(step, conns, accepted);
 
