@@ -404,3 +404,37 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin)
     ac_expect_errno("client read() after the server's close()", ECONNRESET,
                     io_err(read(p.c.client, &b, 1)));
 }
+
+/* A FIN only says "I will send no more". When the peer merely shut down its sending side
+ * (shutdown(SHUT_WR), descriptor kept), what we send from CLOSE_WAIT is delivered and read
+ * like any data, no RST: contrast write_in_close_wait_succeeds_then_rst_gives_epipe, where the
+ * peer close()d and its orphaned socket rejects data. */
+AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p.c.client, SHUT_WR) ? errno : 0);
+    ac_expect_state("server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_int("send() in CLOSE_WAIT", 5, send(p.c.server, "reply", 5, MSG_NOSIGNAL));
+    char buf[8] = {0};
+    ssize_t n = recv(p.c.client, buf, 5, MSG_WAITALL);
+    ac_expect_str("what the half-closed client reads", "reply", n == 5 ? buf : "");
+    ac_expect_state("server end after sending", &p.server, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+}
+
+/* After our own shutdown(SHUT_WR) a send() fails at once with EPIPE (SEND_SHUTDOWN in
+ * tcp_sendmsg_locked()), nothing is sent, and the connection is unharmed: the peer still
+ * sees only our FIN, and we can still read. */
+AC_TEST(closeseq, send_after_own_shutdown_write_epipe)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_errno("send() after shutdown(SHUT_WR)", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_state("client end", &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    char b;
+    ac_expect_int("client read(): only the FIN arrived", 0, read(p.c.client, &b, 1));
+}
