@@ -68,10 +68,12 @@ void ac_hold_release(void)
 
 /* --- the loopback plug --------------------------------------------------------------- */
 
-#define PLUG_HANDLE TC_HANDLE(0xac, 0)
-#define PLUG_BUCKET 66000 /* at least lo's MTU + link header (65550), or tbf warns */
-#define PLUG_RATE                                                                                  \
-    16384 /* bytes/s while plugged: the bucket holds 4 s, below tbf's cap of 2^32 ns */
+/* The bucket must hold at least lo's MTU + link header (65550 bytes) or tbf warns in the
+ * kernel log; at the plugged rate it holds 4 s of tokens, below tbf_change()'s cap of 2^32 ns
+ * (a longer bucket would be cut, and a 60 kB datagram would no longer fit through it). */
+#define PLUG_HANDLE   TC_HANDLE(0xac, 0)
+#define PLUG_BUCKET   66000
+#define PLUG_RATE     16384 /* bytes/s while plugged */
 #define UNPLUG_RATE   1000000000
 #define DRAIN_PAYLOAD 60000
 

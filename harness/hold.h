@@ -16,10 +16,10 @@
 #include <stdint.h>
 
 /* Makes the retransmission after a release come within milliseconds: lowers the namespace's
- * minimum RTO (net.ipv4.tcp_rto_min_us, a per-namespace sysctl since Linux 6.11) to 5 ms,
- * for sockets created afterwards. On older kernels it does nothing and a release waits for the
- * default 200 ms minimum instead; the states are the same, only later. Returns whether it was
- * lowered. Call it before creating the connection. */
+ * minimum RTO (net.ipv4.tcp_rto_min_us, a per-namespace sysctl since Linux 6.11, commit
+ * f086edef71be) to 5 ms, for sockets created afterwards. On older kernels it does nothing and a
+ * release waits for the default 200 ms minimum instead; the states are the same, only later.
+ * Returns whether it was lowered. Call it before creating the connection. */
 bool ac_hold_fast_retransmit(void);
 
 /* Drops segments from port `from` to port `to` that carry no FIN, SYN or RST: pure ACKs (and
@@ -40,8 +40,9 @@ void ac_hold_release(void);
  * a queue, in order, until ac_hold_unplug_loopback(). Unlike a drop rule this delays a segment
  * instead of losing it, so two FINs can cross "in flight" (simultaneous close). It is a
  * token-bucket qdisc (tbf, where the kernel has no netem or nft queue) whose bucket is emptied
- * at once by two large UDP datagrams to ourselves: the second waits for tokens (about a minute
- * at the plug's rate) and everything sent after it waits behind it. */
+ * at once by two large UDP datagrams to ourselves: the second waits for tokens (about 3 s at
+ * the plug's rate, far longer than a test holds it) and everything sent after it waits behind
+ * it. */
 void ac_hold_plug_loopback(void);
 /* Raises the bucket's rate to 1 GB/s and sends one more datagram, which makes the qdisc
  * dequeue: the held packets leave at once, in the order they were sent. */
