@@ -140,38 +140,8 @@ void ac_hold_unplug_loopback(void)
 
 /* --- waits ------------------------------------------------------------------------------ */
 
-static bool addr_equal(const struct ac_addr *want, const struct ac_addr *have)
-{
-    if (!want)
-        return true;
-    if (ac_addr_port(want) != 0 && ac_addr_port(want) != ac_addr_port(have))
-        return false;
-    if (want->ss.ss_family != have->ss.ss_family)
-        return false;
-    if (want->ss.ss_family == AF_INET)
-        return ((const struct sockaddr_in *)&want->ss)->sin_addr.s_addr ==
-               ((const struct sockaddr_in *)&have->ss)->sin_addr.s_addr;
-    return memcmp(&((const struct sockaddr_in6 *)&want->ss)->sin6_addr,
-                  &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
-}
-
-static bool matches(const struct ac_match *m, const struct ac_sockinfo *s)
-{
-    return (m->states & AC_STATE_BIT(s->state)) && addr_equal(m->local, &s->local) &&
-           addr_equal(m->remote, &s->remote);
-}
-
 #define TABLE_MAX 1024
 static struct ac_sockinfo table[TABLE_MAX];
-
-/* The same poll interval as the harness's state waits (diag.c): yield to the softirq that
- * delivers the segments, briefly, between two reads of the kernel's table. */
-static void backoff(int *interval_ms)
-{
-    poll(NULL, 0, *interval_ms);
-    if (*interval_ms < 10)
-        (*interval_ms)++;
-}
 
 struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct ac_match *m,
                                                 int state, int timeout_ms)
@@ -186,7 +156,7 @@ struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct a
         int n = ac_diag_snapshot(table, TABLE_MAX);
         in_state = false;
         for (int i = 0; i < n && i < TABLE_MAX; i++) {
-            if (matches(&want, &table[i])) {
+            if (ac_diag_match(&want, &table[i])) {
                 in_state = true;
                 found = table[i];
                 resent = found.retrans > 0;
@@ -195,7 +165,7 @@ struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct a
         }
         if ((in_state && resent) || n < 0 || ac_now_ms() >= deadline)
             break;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
     char step[256], expected[64], observed[64];
     snprintf(step, sizeof step, "state of %s after its retransmission timer fired", what);
@@ -217,6 +187,6 @@ int ac_hold_wait_count(const struct ac_match *m, int n, int timeout_ms)
         int count = ac_diag_count(m);
         if (count == n || count < 0 || ac_now_ms() >= deadline)
             return count;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }
