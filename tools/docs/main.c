@@ -112,9 +112,9 @@ int main(int argc, char **argv)
     bool ok = write_expected(&d, expected) && write_claims(&d, claims, &unverified) &&
               write_states_dot(&d, dot) && write_matrix_html(&d, html);
     if (ok)
-        printf("afterclose-docs: %zu tests, %zu claims (%d unverified), %zu kernels -> %s\n",
+        printf("afterclose-docs: %zu tests, %zu claims (%d unverified), %zu kernel%s -> %s\n",
                json_array_size(d.tests), json_array_size(json_object_get(d.claims, "claims")),
-               unverified, d.nsrc, a.out);
+               unverified, d.nsrc, d.nsrc == 1 ? "" : "s", a.out);
     free(expected);
     free(claims);
     free(dot);
