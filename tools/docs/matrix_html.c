@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "docs.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char style[] =
@@ -22,41 +23,78 @@ static const char style[] =
     ".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #bdbdbd}"
     "\n";
 
-/* The value the record's last claim expected ("EADDRINUSE"), or "" without checks. */
-static const char *last_expected(json_t *rec)
+static bool errno_like(const char *v)
+{
+    if (strcmp(v, "OK") == 0)
+        return true;
+    if (v[0] != 'E' || !v[1])
+        return false;
+    for (const char *p = v + 1; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+/* The value a cell shows: the expectation of the record's last call (an errno name or OK), else
+ * of its last non-state check; "" without checks. */
+static const char *main_expected(json_t *rec)
 {
     json_t *checks = json_object_get(rec, "checks");
-    for (size_t i = json_array_size(checks); i-- > 0;) {
-        json_t *c = json_array_get(checks, i);
-        if (!check_is_state(c))
-            return check_str(c, "expected");
-    }
+    for (size_t i = json_array_size(checks); i-- > 0;)
+        if (errno_like(check_str(json_array_get(checks, i), "expected")))
+            return check_str(json_array_get(checks, i), "expected");
+    for (size_t i = json_array_size(checks); i-- > 0;)
+        if (!check_is_state(json_array_get(checks, i)))
+            return check_str(json_array_get(checks, i), "expected");
     return json_array_size(checks) ? check_str(json_array_get(checks, 0), "expected") : "";
 }
 
-/* The first failed check as "step: expected X, got Y", or NULL. */
+/* Every expectation of a record, "step=expected;..." (caller frees). */
+static char *all_expected(json_t *rec)
+{
+    char *buf = NULL;
+    size_t len = 0, i;
+    FILE *f = open_memstream(&buf, &len);
+    json_t *c;
+    json_array_foreach(json_object_get(rec, "checks"), i, c)
+        fprintf(f, "%s=%s;", check_str(c, "step"), check_str(c, "expected"));
+    fclose(f);
+    return buf;
+}
+
+/* The first failed check, or NULL. */
 static json_t *first_failed(json_t *rec)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(rec, "checks"), i,
-                       c) if (!json_is_true(json_object_get(c, "ok"))) return c;
+    json_array_foreach(json_object_get(rec, "checks"), i, c)
+    {
+        if (!json_is_true(json_object_get(c, "ok")))
+            return c;
+    }
     return NULL;
 }
 
-/* Kernels expecting different values for the same test (kernel-specific rules). */
+/* Passing records that expected different things: a kernel-specific rule (ac_since), or
+ * results of another version of the suite. */
 static bool differs(const struct docs *d, const char *test)
 {
-    const char *first = NULL;
-    for (size_t i = 0; i < d->nsrc; i++) {
+    char *first = NULL;
+    bool diff = false;
+    for (size_t i = 0; i < d->nsrc && !diff; i++) {
         json_t *rec = source_record(&d->src[i], test);
         if (!rec || strcmp(record_verdict(rec), "pass") != 0)
             continue;
-        if (first && strcmp(first, last_expected(rec)) != 0)
-            return true;
-        first = last_expected(rec);
+        char *raw = all_expected(rec);
+        char *mine = without_ephemeral(raw);
+        free(raw);
+        if (first)
+            diff = strcmp(first, mine) != 0;
+        free(first);
+        first = mine;
     }
-    return false;
+    free(first);
+    return diff;
 }
 
 static void cell(FILE *f, const struct docs *d, const struct source *s, const char *test)
@@ -66,7 +104,7 @@ static void cell(FILE *f, const struct docs *d, const struct source *s, const ch
     fprintf(f, "<td class=\"%s%s\">", v, differs(d, test) ? " differs" : "");
     json_t *bad = first_failed(rec);
     if (strcmp(v, "pass") == 0) {
-        html_text(f, last_expected(rec));
+        html_text(f, main_expected(rec));
     } else if (bad) {
         fprintf(f, "%s: ", v);
         html_text(f, check_str(bad, "step"));
@@ -119,7 +157,8 @@ bool write_matrix_html(const struct docs *d, const char *path)
     fprintf(f,
             "<p>%zu tests (rows) on %zu kernel%s (columns). A cell is coloured by the verdict "
             "and shows what the test's last call was expected to give on that kernel; an "
-            "amber frame marks a test whose expectation differs between kernels. The rules "
+            "amber frame marks a test whose expectations differ between columns (a "
+            "kernel-specific rule, or results of another version of the suite). The rules "
             "are in <a href=\"expected-results.md\">expected-results.md</a>.</p>\n",
             json_array_size(d->tests), d->nsrc, d->nsrc == 1 ? "" : "s");
     fputs("<p class=\"legend\"><span class=\"pass\" style=\"background:#a5d6a7\">pass</span>"
