@@ -1,8 +1,10 @@
 /* docs/close-states.dot: the TCP close state machine (the documented transitions below), with
  * the states and transitions the suite observed drawn bold and counted. Observed means: a
  * passing record confirmed the state through sock_diag ("state of X" checks, "X ... gone" for
- * CLOSED), and a transition A -> B that the same socket (the check's subject, the words before
- * " after ") was seen in A and then in B, or a check "<A> ... gone" saw a socket in A disappear. */
+ * CLOSED), and a transition A -> B that the same socket (the check's subject: see subject_of)
+ * was seen in A and then in B, or a check "<A> ... gone" saw a socket in A disappear. A socket
+ * seen in A and later gone counts as A -> CLOSED only when that is A's only way out: it may have
+ * passed through states nobody looked at. */
 #define _GNU_SOURCE
 #include "docs.h"
 
@@ -56,13 +58,46 @@ static void mark_edge(bool *seen, int from, int to)
             seen[e] = true;
 }
 
-/* The subject of a check: "server end after its close()" -> "server end". Caller frees. */
+/* Whether the only way out of state i is to CLOSED (TIME_WAIT, LAST_ACK): only then does
+ * "seen in i, later gone" say that this very transition happened. */
+static bool only_exit_is_closed(int i)
+{
+    size_t exits = 0, to_closed = 0;
+    for (size_t e = 0; e < NEDGES; e++)
+        if (state_index(edges[e].from) == i) {
+            exits++;
+            to_closed += strcmp(edges[e].to, "CLOSED") == 0;
+        }
+    return exits == 1 && to_closed == 1;
+}
+
+/* The subject of a check: the socket it is about, the words before what happened to it
+ * ("server end after its close()", "server end, its FIN lost", "client end once its FIN is
+ * acknowledged" -> "server end", "client end"). Caller frees. */
 static char *subject_of(const char *step)
 {
+    static const char *const cuts[] = {",", " after ", " while ", " once ", " until ", " with "};
     if (strncmp(step, "state of ", 9) == 0)
         step += 9;
-    const char *cut = strstr(step, " after ");
-    return strndup(step, cut ? (size_t)(cut - step) : strlen(step));
+    size_t n = strlen(step);
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        const char *at = strstr(step, cuts[i]);
+        if (at && (size_t)(at - step) < n)
+            n = (size_t)(at - step);
+    }
+    return strndup(step, n);
+}
+
+/* The state a check expected: "FIN_WAIT1, retransmitted" -> FIN_WAIT1; "gone" -> CLOSED. */
+static int expected_state(json_t *check)
+{
+    const char *e = check_str(check, "expected");
+    if (strcmp(e, "gone") == 0)
+        return state_index("CLOSED");
+    char *name = strndup(e, strcspn(e, ", "));
+    int i = state_index(name);
+    free(name);
+    return i;
 }
 
 /* What one passing record observed: node_seen[state], edge_seen[edge]. */
@@ -77,7 +112,7 @@ static void observe(json_t *rec, bool *node_seen, bool *edge_seen)
             continue;
         const char *step = check_str(c, "step");
         bool gone = strcmp(check_str(c, "expected"), "gone") == 0;
-        int to = gone ? state_index("CLOSED") : state_index(check_str(c, "expected"));
+        int to = expected_state(c);
         if (to < 0)
             continue;
         node_seen[to] = true;
@@ -87,8 +122,9 @@ static void observe(json_t *rec, bool *node_seen, bool *edge_seen)
         json_t *v;
         json_object_foreach(last, key, v)
         {
-            if (from < 0 && strncmp(subject, key, strlen(key)) == 0)
-                from = (int)json_integer_value(v);
+            int prev = (int)json_integer_value(v);
+            if (from < 0 && strcmp(subject, key) == 0 && (!gone || only_exit_is_closed(prev)))
+                from = prev;
         }
         if (from >= 0) {
             node_seen[from] = true;
