@@ -12,7 +12,7 @@
 static char table_buf[16384];
 
 /* Fails the test at the caller's file and line, with the namespace's socket table. */
-static void fail_with_table(AC_WHERE, const char *fmt_line)
+void ac_fail_with_table_at(AC_WHERE, const char *fmt_line)
 {
     ac_diag_format_table(table_buf, sizeof table_buf);
     ac_record_failure(fmt_line);
@@ -48,7 +48,7 @@ void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed)
     if (!ok) {
         char msgline[512];
         ac_errno_mismatch_text(msgline, sizeof msgline, step, expected, observed);
-        fail_with_table(file, line, msgline);
+        ac_fail_with_table_at(file, line, msgline);
     }
 }
 
@@ -59,7 +59,7 @@ void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const ch
     if (!ok) {
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected %s, got %s", step, expected, observed);
-        fail_with_table(file, line, msgline);
+        ac_fail_with_table_at(file, line, msgline);
     }
 }
 
@@ -85,7 +85,7 @@ struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct a
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected %s within %d ms, not seen", step,
                  ac_tcp_state_name(state), timeout_ms);
-        fail_with_table(file, line, msgline);
+        ac_fail_with_table_at(file, line, msgline);
     }
     return found;
 }
@@ -100,7 +100,7 @@ void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected no such socket within %d ms", step,
                  timeout_ms);
-        fail_with_table(file, line, msgline);
+        ac_fail_with_table_at(file, line, msgline);
     }
 }
 
@@ -110,7 +110,7 @@ void ac_setup_ok_at(AC_WHERE, const char *step, int err)
         char msgline[512];
         snprintf(msgline, sizeof msgline, "setup failed: %s: %s (%s)", step, ac_errname(err),
                  strerror(err));
-        fail_with_table(file, line, msgline);
+        ac_fail_with_table_at(file, line, msgline);
     }
 }
 

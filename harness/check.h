@@ -38,6 +38,11 @@ struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct a
 #define ac_expect_gone(what, m, timeout_ms) ac_expect_gone_at(AC_HERE, what, m, timeout_ms)
 void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int timeout_ms);
 
+/* Records `message` as the test's failure and fails it at the caller's line, with the namespace's
+ * socket table: for checks built outside this file (e.g. harness/within.c). */
+#define ac_fail_with_table(message) ac_fail_with_table_at(AC_HERE, message)
+void ac_fail_with_table_at(AC_WHERE, const char *message);
+
 /* Setup that must work for the scenario to mean anything (socket(), a helper connection): not a
  * claim, so not recorded as a check, but a failure still names the errno. */
 #define ac_setup_ok(step, err) ac_setup_ok_at(AC_HERE, step, err)

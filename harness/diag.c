@@ -172,7 +172,7 @@ static bool addr_matches(const struct ac_addr *want, const struct ac_addr *have)
                   &((const struct sockaddr_in6 *)&have->ss)->sin6_addr, 16) == 0;
 }
 
-static bool sock_matches(const struct ac_match *m, const struct ac_sockinfo *s)
+bool ac_diag_match(const struct ac_match *m, const struct ac_sockinfo *s)
 {
     return (m->states & AC_STATE_BIT(s->state)) && addr_matches(m->local, &s->local) &&
            addr_matches(m->remote, &s->remote);
@@ -189,7 +189,7 @@ static int find_match(const struct ac_match *m, int *count)
     int first = -1;
     *count = 0;
     for (int i = 0; i < n && i < MAX_SOCKETS; i++) {
-        if (sock_matches(m, &table[i])) {
+        if (ac_diag_match(m, &table[i])) {
             if (first < 0)
                 first = i;
             (*count)++;
@@ -208,7 +208,7 @@ int ac_diag_count(const struct ac_match *m)
 /* Between two reads of the table we yield the CPU for a short, growing interval: the states we
  * wait for change on packet arrival or timer expiry, and a busy loop would steal the CPU from the
  * softirq that delivers them. This is the poll interval, not a wait for the state itself. */
-static void backoff(int *interval_ms)
+void ac_diag_backoff(int *interval_ms)
 {
     poll(NULL, 0, *interval_ms);
     if (*interval_ms < 10)
@@ -229,7 +229,7 @@ bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *
         }
         if (i < -1 || ac_now_ms() >= deadline)
             return false;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }
 
@@ -244,7 +244,7 @@ bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms)
             return true;
         if (i < -1 || ac_now_ms() >= deadline)
             return false;
-        backoff(&interval);
+        ac_diag_backoff(&interval);
     }
 }
 

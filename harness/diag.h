@@ -50,6 +50,12 @@ struct ac_match {
     const struct ac_addr *remote;
 };
 
+/* True if s is one of the sockets m is about (the rule every wait and count uses). */
+bool ac_diag_match(const struct ac_match *m, const struct ac_sockinfo *s);
+
+/* Yields the CPU between two reads of the table, for a short interval growing to 10 ms. */
+void ac_diag_backoff(int *interval_ms);
+
 /* Reads every TCP socket (IPv4 and IPv6) of the calling thread's network namespace.
  * Returns the number found (possibly more than max; only max are stored) or -errno. */
 int ac_diag_snapshot(struct ac_sockinfo *out, size_t max);

@@ -185,9 +185,8 @@ static void describe_as_json(struct criterion_test_set *set)
                 d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
             json_array_append_new(
                 all, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
-                               "description", d, "suite_description", sdesc ? sdesc : "",
-                               "labels", labels_of(t), "timeout",
-                               t->data ? t->data->timeout : 0.0));
+                               "description", d, "suite_description", sdesc ? sdesc : "", "labels",
+                               labels_of(t), "timeout", t->data ? t->data->timeout : 0.0));
         }
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -273,6 +272,11 @@ int main(int argc, char **argv)
     if (!criterion_handle_args(argc, argv, true)) {
         status = info_only ? 0 : usage_error(argv[0], "bad option");
     } else {
+        /* A spinning test ends as a failure, not a stalled run: tests without a .timeout of their
+         * own get 30 s unless --timeout says otherwise. Criterion counts CPU time (ITIMER_PROF),
+         * so a test blocked in a syscall is caught only by ctest's wall-clock TIMEOUT. */
+        if (criterion_options.timeout <= 0)
+            criterion_options.timeout = 30;
         criterion_run_all_tests(tests);
         if (run.ran == 0)
             status = usage_error(argv[0], "no test ran: does the --filter match any test?");

@@ -1,0 +1,440 @@
+/* The close sequence, step by step: the blog's five steps (FIN, ACK, FIN, ACK, timer) as the
+ * kernel's own socket table shows them.
+ *
+ *   server (active closer)                              client (passive closer)
+ *   ESTABLISHED  close() ---- FIN ------------------->  ESTABLISHED -> CLOSE_WAIT
+ *   FIN_WAIT1    <--------------------------- ACK ----
+ *   FIN_WAIT2    <--------------------------- FIN ----  close(): CLOSE_WAIT -> LAST_ACK
+ *   TIME_WAIT    ---- ACK ------------------------->    LAST_ACK -> gone
+ *   (timer: 60 s, then gone)
+ *
+ * Each intermediate state lasts one loopback round trip, so a test holds it by dropping the
+ * segment that would end it (harness/hold.h), looks at it through sock_diag, then releases it
+ * and watches the next state: the sender's retransmission timer resends what was dropped. A
+ * simultaneous close needs two FINs crossing in flight, which a drop cannot produce; there the
+ * loopback device is plugged (a queue that delays, see hold.h) while both ends close. The
+ * connection is the harness's: a listener on 192.168.1.100:9999, a client, the accepted end
+ * ("server"), "hello server" already exchanged. */
+#define _GNU_SOURCE
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/hold.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+struct pair {
+    struct ac_conn c;
+    struct ac_match server; /* the accepted end: local 192.168.1.100:9999 */
+    struct ac_match client; /* the client end: local 192.168.1.100:<ephemeral> */
+    uint16_t client_port;
+};
+
+static void open_pair(struct pair *p)
+{
+    ac_hold_fast_retransmit();
+    ac_conn_open(&p->c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    p->server = ac_conn_server_match(&p->c);
+    p->client = (struct ac_match){.local = &p->c.client_end, .remote = &p->c.server_end};
+    p->client_port = ac_addr_port(&p->c.client_end);
+}
+
+static void close_fd(int *fd)
+{
+    close(*fd);
+    *fd = -1;
+}
+
+static const char *yes_no(bool b)
+{
+    return b ? "yes" : "no";
+}
+
+/* Step 1-2: the active closer sends its FIN and stays in FIN_WAIT1 until that FIN is
+ * acknowledged; the ACK (step 2) moves it to FIN_WAIT2. Hold: drop the client's ACKs. */
+AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_hold_drop_acks(p.client_port, PORT);
+    close_fd(&p.c.server);
+    /* The FIN arrived (the client is in CLOSE_WAIT); only its ACK is missing. */
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("server end while the ACK of its FIN is dropped", &p.server,
+                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    ac_expect_state("server end once its FIN is acknowledged", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
+ * application simply has not closed); the peer's FIN moves it to TIME_WAIT, whose only
+ * remaining resource is the timer (step 5): no file refers to it. */
+AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end while the client has not closed", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p.c.client);
+    struct ac_sockinfo tw = ac_expect_state("server end after the client's FIN", &p.server,
+                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("timer of the TIME_WAIT socket", "timewait",
+                  tw.timer == 3 ? "timewait" : "other");
+    ac_expect_int("inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+}
+
+/* An orphaned FIN_WAIT2 (the application closed, the peer has not) is no longer a full socket:
+ * when the ACK of its FIN arrives, tcp_rcv_state_process() hands it to tcp_time_wait(sk,
+ * TCP_FIN_WAIT2, tmo), a timewait mini-socket in substate FIN_WAIT2 whose timer is
+ * tcp_fin_timeout (that path is taken unless tcp_fin_timeout exceeds 60 s). Like TIME_WAIT it
+ * has no file. A half-closed one (shutdown(SHUT_WR), fd kept) stays a full socket: see below. */
+AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after close(), the client still open",
+                                             &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("timer of the orphaned FIN_WAIT2", "timewait",
+                  fw2.timer == 3 ? "timewait" : "other");
+    ac_expect_int("inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
+}
+
+/* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
+ * its file, for as long as the application keeps the socket open. */
+AC_TEST(closeseq, passive_closer_close_wait_until_application_closes)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    struct ac_sockinfo cw = ac_expect_state("client end after the server's FIN", &p.client,
+                                            AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("CLOSE_WAIT socket still has a file (inode != 0)", "yes", yes_no(cw.inode != 0));
+    close_fd(&p.c.client);
+    struct ac_match any = p.client;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("client end after its close()", &any, AC_STATE_TIMEOUT_MS);
+}
+
+/* Step 3-4 on the passive side: close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which
+ * lasts until that FIN is acknowledged; then the socket is gone at once (no TIME_WAIT on this
+ * side). Hold: drop the server's ACKs. */
+AC_TEST(closeseq, passive_closer_last_ack_then_gone)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_hold_drop_acks(PORT, p.client_port);
+    close_fd(&p.c.client);
+    /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
+    ac_expect_state("server end after the client's FIN", &p.server, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("client end while the ACK of its FIN is dropped", &p.client,
+                                 AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
+     * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
+    ac_hold_release();
+    struct ac_match any = p.client;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("client end once its FIN is acknowledged", &any, AC_STATE_TIMEOUT_MS);
+}
+
+/* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
+ * in FIN_WAIT1, then receives a FIN that does not acknowledge its own, acks it and enters
+ * CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits for the ACK of its own FIN. The two
+ * FINs must cross in flight, so the loopback device is plugged (harness/hold.h) while both ends
+ * close; what follows the two FINs is dropped so that CLOSING lasts until we look. */
+static void simultaneous_close(struct pair *p)
+{
+    open_pair(p);
+    ac_hold_plug_loopback();
+    close_fd(&p->c.server);
+    close_fd(&p->c.client);
+    ac_expect_state("server end, its FIN queued", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, its FIN queued", &p->client, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    /* Each queued FIN passes; whatever follows it, in either direction (the ACKs, and the
+     * retransmitted FINs, which would acknowledge the peer's FIN by now), is dropped. */
+    ac_hold_drop_after_first(PORT, p->client_port);
+    ac_hold_drop_after_first(p->client_port, PORT);
+    ac_hold_unplug_loopback();
+}
+
+AC_TEST(closeseq, simultaneous_close_both_closing)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_hold_expect_retransmitted("server end, the client's FIN received in FIN_WAIT1", &p.server,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted("client end, the server's FIN received in FIN_WAIT1", &p.client,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+}
+
+/* Each end of a simultaneous close was an active closer, so BOTH end in TIME_WAIT once their
+ * FINs are acknowledged: two TIME_WAIT sockets for one connection. */
+AC_TEST(closeseq, simultaneous_close_both_time_wait)
+{
+    struct pair p;
+    simultaneous_close(&p);
+    ac_expect_state("server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end", &p.client, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    ac_expect_state("server end once its FIN is acknowledged", &p.server, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end once its FIN is acknowledged", &p.client, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* Not quite simultaneous: the server's FIN is LOST (dropped), not delayed, and the client,
+ * unaware of it, closes too. The server receives the client's FIN in FIN_WAIT1 and enters
+ * CLOSING; the client cannot: the server's FIN will reach it only as a retransmission, which
+ * already acknowledges the client's FIN (a segment carries the sender's acknowledgement as of
+ * its sending), so the client goes FIN_WAIT1 -> TIME_WAIT directly. Hold: drop everything the
+ * server sends. */
+static void lost_fin_then_peer_closes(struct pair *p)
+{
+    open_pair(p);
+    ac_hold_drop_all(PORT, p->client_port);
+    close_fd(&p->c.server);
+    ac_expect_state("server end, its FIN lost", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, unaware of the server's FIN", &p->client, AC_ESTABLISHED,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p->c.client);
+}
+
+AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side)
+{
+    struct pair p;
+    lost_fin_then_peer_closes(&p);
+    ac_hold_expect_retransmitted("server end, the client's FIN received in FIN_WAIT1", &p.server,
+                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("client end, its FIN acknowledged by nobody yet", &p.client, AC_FIN_WAIT1,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait)
+{
+    struct pair p;
+    lost_fin_then_peer_closes(&p);
+    ac_expect_state("server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    struct ac_sockinfo s = ac_expect_state("server end after the release", &p.server, AC_TIME_WAIT,
+                                           AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo c = ac_expect_state("client end after the release", &p.client, AC_TIME_WAIT,
+                                           AC_STATE_TIMEOUT_MS);
+    ac_expect_int("inode of the server's TIME_WAIT", 0, s.inode);
+    ac_expect_int("inode of the client's TIME_WAIT", 0, c.inode);
+}
+
+/* errno of a read()/send() that returned n (0 when it did not fail). */
+static int io_err(ssize_t n)
+{
+    return n < 0 ? errno : 0;
+}
+
+/* In CLOSE_WAIT the peer's data is still readable; after it, read() returns 0 (end of file),
+ * and again 0 on every later call: the FIN is a permanent end of the stream. */
+AC_TEST(closeseq, read_returns_zero_in_close_wait)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("server sends bye", send(p.c.server, "bye", 3, 0) == 3 ? 0 : EIO);
+    close_fd(&p.c.server);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    char buf[16] = {0};
+    ssize_t n = read(p.c.client, buf, sizeof buf - 1);
+    ac_expect_int("first read() in CLOSE_WAIT: the data sent before the FIN", 3, n);
+    ac_expect_str("data read", "bye", n > 0 ? buf : "");
+    ac_expect_int("second read() in CLOSE_WAIT (0 = end of file)", 0, read(p.c.client, buf, 1));
+    ac_expect_int("third read() in CLOSE_WAIT", 0, read(p.c.client, buf, 1));
+    /* Reading the end of file does not close anything: only close() leaves CLOSE_WAIT. */
+    ac_expect_state("client end after reading end of file", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+}
+
+/* The peer resets the connection (close() with SO_LINGER {1, 0}: RST, no FIN) while ours is
+ * ESTABLISHED. tcp_reset() stores ECONNRESET as the socket error; the first send() returns it
+ * and clears it (sock_error()); the socket is closed for sending, so every later send() gives
+ * EPIPE (sk_stream_error()). MSG_NOSIGNAL keeps SIGPIPE away. */
+static void peer_resets(struct pair *p)
+{
+    open_pair(p);
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    ac_setup_ok("SO_LINGER {1, 0} on the client",
+                setsockopt(p->c.client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) ? errno : 0);
+    close_fd(&p->c.client);
+    struct ac_match any = p->server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
+}
+
+AC_TEST(closeseq, write_after_rst_econnreset_then_epipe)
+{
+    struct pair p;
+    peer_resets(&p);
+    ac_expect_errno("first send() after the RST", ECONNRESET,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("second send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("third send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+}
+
+/* The same reset seen by read(): the first read() takes the pending ECONNRESET; after that the
+ * socket is shut down for receiving and read() returns 0, end of file. */
+AC_TEST(closeseq, read_after_rst_econnreset_then_zero)
+{
+    struct pair p;
+    peer_resets(&p);
+    char b;
+    ac_expect_errno("first read() after the RST", ECONNRESET, io_err(read(p.c.server, &b, 1)));
+    ac_expect_int("second read() after the RST", 0, read(p.c.server, &b, 1));
+}
+
+/* Only EPIPE raises SIGPIPE (sk_stream_error()); the ECONNRESET of the first send() does not.
+ * SIGPIPE is blocked in the worker so that it stays pending and can be looked at. */
+AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not)
+{
+    struct pair p;
+    peer_resets(&p);
+    sigset_t pipe_set, pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ac_setup_ok("block SIGPIPE", pthread_sigmask(SIG_BLOCK, &pipe_set, NULL));
+    ac_expect_errno("first send() after the RST", ECONNRESET, io_err(send(p.c.server, "x", 1, 0)));
+    sigpending(&pending);
+    ac_expect_str("SIGPIPE pending after the ECONNRESET send()", "no",
+                  yes_no(sigismember(&pending, SIGPIPE)));
+    ac_expect_errno("second send() after the RST", EPIPE, io_err(send(p.c.server, "x", 1, 0)));
+    sigpending(&pending);
+    ac_expect_str("SIGPIPE pending after the EPIPE send()", "yes",
+                  yes_no(sigismember(&pending, SIGPIPE)));
+}
+
+/* Writing into CLOSE_WAIT: the peer has closed, but only for sending, as far as our end can
+ * tell, so the first send() succeeds. The peer's orphaned socket answers data with a RST
+ * (tcp_rcv_state_process(): data after close() aborts, "TCPAbortOnData"). An RST that finds
+ * our end in CLOSE_WAIT is stored as EPIPE, not ECONNRESET (tcp_reset()), so every send() after
+ * it gives EPIPE. */
+AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe)
+{
+    struct pair p;
+    open_pair(&p);
+    close_fd(&p.c.client);
+    ac_expect_state("server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_int("send() in CLOSE_WAIT", 1, send(p.c.server, "x", 1, MSG_NOSIGNAL));
+    struct ac_match any = p.server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_errno("first send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno("second send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+}
+
+/* shutdown(SHUT_WR) sends the same FIN as close() and walks the same states, but the
+ * descriptor stays: a half-closed connection. In FIN_WAIT2 the socket still has its file and
+ * still receives what the peer sends. */
+AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_state("client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after shutdown(SHUT_WR)", &p.server,
+                                             AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("FIN_WAIT2 socket still has a file (inode != 0)", "yes", yes_no(fw2.inode != 0));
+    ac_setup_ok("client sends late", send(p.c.client, "late", 4, 0) == 4 ? 0 : EIO);
+    char buf[8] = {0};
+    ssize_t n = recv(p.c.server, buf, 4, MSG_WAITALL);
+    ac_expect_str("data read in FIN_WAIT2", "late", n == 4 ? buf : "");
+    ac_expect_state("server end after reading", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+}
+
+/* The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT although the application
+ * still holds its descriptor: tcp_time_wait() puts a separate timewait socket (no file, inode
+ * 0) in the table and the socket behind the descriptor becomes CLOSED; read() gives 0. */
+AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_state("server end after shutdown(SHUT_WR)", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+    close_fd(&p.c.client);
+    struct ac_sockinfo tw = ac_expect_state("server end after the client's FIN", &p.server,
+                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int("inode of the TIME_WAIT socket, the server's fd still open", 0, tw.inode);
+    char b;
+    ac_expect_int("read() on the server's fd", 0, read(p.c.server, &b, 1));
+}
+
+/* close() with data still unread in the receive queue does not send a FIN at all: it sends an
+ * RST and the socket is gone at once, no FIN_WAIT, no TIME_WAIT (tcp_close(): data_was_unread
+ * -> tcp_send_active_reset(), RFC 2525 2.17). The peer's next read() gets ECONNRESET. */
+AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("client sends unread", send(p.c.client, "unread", 6, 0) == 6 ? 0 : EIO);
+    struct pollfd in = {.fd = p.c.server, .events = POLLIN};
+    ac_setup_ok("data arrived at the server", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : EIO);
+    close_fd(&p.c.server);
+    struct ac_match any = p.server;
+    any.states = AC_ALL_STATES;
+    ac_expect_gone("server end after close() with unread data", &any, AC_STATE_TIMEOUT_MS);
+    char b;
+    ac_expect_errno("client read() after the server's close()", ECONNRESET,
+                    io_err(read(p.c.client, &b, 1)));
+}
+
+/* A FIN only says "I will send no more". When the peer merely shut down its sending side
+ * (shutdown(SHUT_WR), descriptor kept), what we send from CLOSE_WAIT is delivered and read
+ * like any data, no RST: contrast write_in_close_wait_succeeds_then_rst_gives_epipe, where the
+ * peer close()d and its orphaned socket rejects data. */
+AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p.c.client, SHUT_WR) ? errno : 0);
+    ac_expect_state("server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_int("send() in CLOSE_WAIT", 5, send(p.c.server, "reply", 5, MSG_NOSIGNAL));
+    char buf[8] = {0};
+    ssize_t n = recv(p.c.client, buf, 5, MSG_WAITALL);
+    ac_expect_str("what the half-closed client reads", "reply", n == 5 ? buf : "");
+    ac_expect_state("server end after sending", &p.server, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+}
+
+/* After our own shutdown(SHUT_WR) a send() fails at once with EPIPE (SEND_SHUTDOWN in
+ * tcp_sendmsg_locked()), nothing is sent, and the connection is unharmed: the peer still
+ * sees only our FIN, and we can still read. */
+AC_TEST(closeseq, send_after_own_shutdown_write_epipe)
+{
+    struct pair p;
+    open_pair(&p);
+    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    ac_expect_errno("send() after shutdown(SHUT_WR)", EPIPE,
+                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_state("client end", &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state("server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    char b;
+    ac_expect_int("client read(): only the FIN arrived", 0, read(p.c.client, &b, 1));
+}

@@ -1,0 +1,369 @@
+/* What a closed connection costs in file descriptors.
+ *
+ * A TIME_WAIT socket has no file: close() released the descriptor, and what remains is a small
+ * inet_timewait_sock in the kernel's hash tables (sock_diag shows it with inode 0). A
+ * CLOSE_WAIT socket is the opposite: the peer is done, but the application still holds the
+ * descriptor, so CLOSE_WAIT connections that are never closed exhaust RLIMIT_NOFILE. And
+ * descriptors come back by POSIX's rule: open() and friends return the LOWEST free number.
+ *
+ * The rlimit is lowered in the test's worker process only (each Criterion test has its own),
+ * and raised again before anything is asserted, so that the checks can write their records. */
+#define _GNU_SOURCE
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/hold.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PORT      9999
+#define FD_MAP    1024
+#define LIMIT_MIN 32 /* the small RLIMIT_NOFILE the tests run under */
+
+/* Marks in open[] every descriptor this process has open now (from /proc/self/fd, minus the
+ * directory's own). */
+static void open_fds(bool open[FD_MAP])
+{
+    memset(open, 0, FD_MAP * sizeof *open);
+    DIR *d = opendir("/proc/self/fd");
+    ac_setup_ok("opendir /proc/self/fd", d ? 0 : errno);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] != '.' && fd != dirfd(d) && fd < FD_MAP)
+            open[fd] = true;
+    }
+    closedir(d);
+}
+
+/* How many descriptor numbers below `limit` are free: exactly the number of new descriptors a
+ * process may still get under RLIMIT_NOFILE = limit (a new fd must be < the limit). */
+static int free_below(const bool open[FD_MAP], int limit)
+{
+    int n = 0;
+    for (int fd = 0; fd < limit && fd < FD_MAP; fd++)
+        n += !open[fd];
+    return n;
+}
+
+/* The smallest limit >= LIMIT_MIN that leaves at least `room` free numbers. */
+static int small_limit(const bool open[FD_MAP], int room)
+{
+    int limit = LIMIT_MIN;
+    while (free_below(open, limit) < room)
+        limit++;
+    return limit;
+}
+
+static struct rlimit saved;
+
+static void lower_nofile(int limit)
+{
+    ac_setup_ok("getrlimit", getrlimit(RLIMIT_NOFILE, &saved) ? errno : 0);
+    struct rlimit small = {.rlim_cur = (rlim_t)limit, .rlim_max = saved.rlim_max};
+    ac_setup_ok("setrlimit RLIMIT_NOFILE", setrlimit(RLIMIT_NOFILE, &small) ? errno : 0);
+}
+
+static void restore_nofile(void)
+{
+    ac_setup_ok("restore RLIMIT_NOFILE", setrlimit(RLIMIT_NOFILE, &saved) ? errno : 0);
+}
+
+static int listener_on(const char *ip)
+{
+    struct ac_addr at;
+    ac_addr_parse(&at, ip, PORT);
+    int l = ac_setup_fd("listener socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("listener bind", ac_bind(l, &at));
+    ac_setup_ok("listener listen", ac_listen(l, 128));
+    return l;
+}
+
+/* Sockets of the namespace in `state` on 192.168.1.100:9999, split by whether a file refers
+ * to them (inode != 0). */
+static void count_by_file(int state, int *with_file, int *without_file)
+{
+    static struct ac_sockinfo t[1024];
+    struct ac_addr at;
+    ac_addr_parse(&at, AC_SERVER_IP, PORT);
+    int n = ac_setup_fd("read the socket table", ac_diag_snapshot(t, 1024));
+    *with_file = *without_file = 0;
+    for (int i = 0; i < n && i < 1024; i++) {
+        if (t[i].state != state || ac_addr_port(&t[i].local) != PORT)
+            continue;
+        if (t[i].inode)
+            (*with_file)++;
+        else
+            (*without_file)++;
+    }
+}
+
+/* --- TIME_WAIT holds no descriptor ------------------------------------------------------ */
+
+/* Under RLIMIT_NOFILE = L, the server accepts and closes first (so its end goes TIME_WAIT)
+ * L + 8 connections one after the other. If TIME_WAIT kept a descriptor, some accept() would
+ * fail with EMFILE once the free numbers below L (fewer than L: the worker has its own fds)
+ * were used up; none does. Each client binds its own port, so no
+ * new connection can recycle an earlier TIME_WAIT (a SYN that matches a TIME_WAIT's 4-tuple
+ * may reopen it) and all L + 8 stay in the table. */
+AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit)
+{
+    int l = listener_on(AC_SERVER_IP);
+    ac_diag_count(&(struct ac_match){.states = AC_ALL_STATES}); /* open sock_diag's socket now */
+    bool open[FD_MAP];
+    open_fds(open);
+    int limit = small_limit(open, 4); /* a client, an accepted end, one spare */
+    int conns = limit + 8;
+
+    struct ac_addr server;
+    ac_addr_parse(&server, AC_SERVER_IP, PORT);
+    int accepted = 0, failed_at = -1, err = 0;
+    const char *failed_step = "";
+    lower_nofile(limit);
+    for (int i = 0; i < conns && failed_at < 0; i++) {
+        struct ac_addr from;
+        ac_addr_parse(&from, AC_SERVER_IP, (uint16_t)(20000 + i));
+        int c = ac_tcp_socket(AF_INET, 0);
+        int s = -1;
+        char b;
+        if (c < 0) {
+            failed_step = "client socket()", err = -c;
+        } else if ((err = ac_bind(c, &from)) != 0) {
+            failed_step = "client bind()";
+        } else if ((err = ac_connect(c, &server)) != 0) {
+            failed_step = "client connect()";
+        } else if ((s = accept4(l, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+            failed_step = "accept()", err = errno;
+        } else {
+            accepted++;
+            close(s); /* the server closes first: its end becomes the TIME_WAIT */
+            if (recv(c, &b, 1, 0) != 0)
+                failed_step = "client reads the server's FIN", err = EIO;
+        }
+        if (c >= 0)
+            close(c);
+        if (err)
+            failed_at = i;
+    }
+    restore_nofile();
+
+    char step[160], failure[96];
+    snprintf(step, sizeof step, "first failing step of %d connections under RLIMIT_NOFILE=%d",
+             conns, limit);
+    snprintf(failure, sizeof failure, "%s at connection %d: %s", failed_step, failed_at + 1,
+             ac_errname(err));
+    ac_expect_str(step, "none", failed_at < 0 ? "none" : failure);
+    snprintf(step, sizeof step, "connections accepted under RLIMIT_NOFILE=%d", limit);
+    ac_expect_int(step, conns, accepted);
+
+    struct ac_addr at;
+    ac_addr_parse(&at, AC_SERVER_IP, PORT);
+    struct ac_match tw = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &at};
+    snprintf(step, sizeof step, "TIME_WAIT sockets on %s (more than the fd limit %d)", at.text,
+             limit);
+    ac_expect_int(step, conns, ac_hold_wait_count(&tw, conns, AC_STATE_TIMEOUT_MS));
+    int with_file, without_file;
+    count_by_file(AC_TIME_WAIT, &with_file, &without_file);
+    ac_expect_int("TIME_WAIT sockets that a file refers to (inode != 0)", 0, with_file);
+}
+
+/* --- CLOSE_WAIT holds one descriptor each ----------------------------------------------- */
+
+#define CLOSE_WAIT_ROOM  8 /* descriptors left free under the small limit */
+#define CLOSE_WAIT_EXTRA 3 /* connections beyond what the limit lets the server accept */
+
+struct close_wait_run {
+    int limit;
+    int expected_ok;    /* free descriptor numbers below the limit */
+    int queued;         /* connections waiting in the listener's queue */
+    int fds[64];        /* what each accept() returned (fd, or -errno) */
+    int first_free[64]; /* the free numbers below the limit, ascending */
+    int listener;
+};
+
+/* `queued` clients connect and close at once (the peer closes), so every connection waiting
+ * in the listener's queue is already in CLOSE_WAIT; then the server accepts them under the
+ * small limit and never closes them (the application "forgets" to). */
+static void close_wait_pile_up(struct close_wait_run *r)
+{
+    r->listener = listener_on(AC_SERVER_IP);
+    struct ac_addr server;
+    ac_addr_parse(&server, AC_SERVER_IP, PORT);
+    ac_diag_count(&(struct ac_match){.states = AC_ALL_STATES}); /* open sock_diag's socket now */
+
+    bool open[FD_MAP];
+    open_fds(open);
+    r->limit = small_limit(open, CLOSE_WAIT_ROOM);
+    r->expected_ok = free_below(open, r->limit);
+    for (int fd = 0, k = 0; fd < r->limit; fd++)
+        if (!open[fd])
+            r->first_free[k++] = fd;
+    r->queued = r->expected_ok + CLOSE_WAIT_EXTRA;
+
+    for (int i = 0; i < r->queued; i++) {
+        int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+        ac_setup_ok("client connect", ac_connect(c, &server));
+        close(c); /* FIN: the queued connection's server end goes CLOSE_WAIT */
+    }
+    struct ac_match cw = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &server};
+    ac_expect_int("queued connections in CLOSE_WAIT before any accept()", r->queued,
+                  ac_hold_wait_count(&cw, r->queued, AC_STATE_TIMEOUT_MS));
+
+    lower_nofile(r->limit);
+    for (int i = 0; i <= r->expected_ok; i++) {
+        int s = accept4(r->listener, NULL, NULL, SOCK_CLOEXEC);
+        r->fds[i] = s < 0 ? -errno : s;
+    }
+    restore_nofile();
+}
+
+/* Exactly as many accept()s succeed as there were free descriptor numbers below the limit
+ * (counted in /proc/self/fd), each taking the lowest free number, and the next one fails with
+ * EMFILE: each CLOSE_WAIT connection holds its descriptor. */
+AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit)
+{
+    struct close_wait_run r;
+    close_wait_pile_up(&r);
+    char step[160], expected[256] = "", observed[256] = "";
+    for (int i = 0; i < r.expected_ok; i++) {
+        size_t e = strlen(expected), o = strlen(observed);
+        snprintf(expected + e, sizeof expected - e, "%s%d", i ? " " : "", r.first_free[i]);
+        snprintf(observed + o, sizeof observed - o, "%s%d", i ? " " : "", r.fds[i]);
+    }
+    snprintf(step, sizeof step,
+             "fds of the first %d accept()s under RLIMIT_NOFILE=%d (the free numbers, lowest "
+             "first)",
+             r.expected_ok, r.limit);
+    ac_expect_str(step, expected, observed);
+    snprintf(step, sizeof step, "accept() #%d: %d descriptors below the limit %d all taken",
+             r.expected_ok + 1, r.expected_ok, r.limit);
+    ac_expect_errno(step, EMFILE, r.fds[r.expected_ok] < 0 ? -r.fds[r.expected_ok] : 0);
+
+    int with_file, without_file;
+    count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
+    ac_expect_int("accepted CLOSE_WAIT sockets (a file refers to each)", r.expected_ok, with_file);
+    /* accept() reserves the descriptor before taking a connection off the queue
+     * (__sys_accept4_file()), so EMFILE leaves the connection queued. */
+    ac_expect_int("CLOSE_WAIT connections still queued after EMFILE (no file)", CLOSE_WAIT_EXTRA,
+                  without_file);
+}
+
+/* Closing one CLOSE_WAIT socket frees its descriptor and ends that connection (its end
+ * leaves CLOSE_WAIT for LAST_ACK and is gone); the next accept() gets exactly that number. */
+AC_TEST(fds, close_wait_close_frees_fd_for_next_accept)
+{
+    struct close_wait_run r;
+    close_wait_pile_up(&r);
+    ac_setup_ok("the limit was reached", r.fds[r.expected_ok] == -EMFILE ? 0 : EIO);
+    int victim = r.fds[r.expected_ok / 2];
+    close(victim);
+    lower_nofile(r.limit);
+    int s = accept4(r.listener, NULL, NULL, SOCK_CLOEXEC);
+    int again = s < 0 ? -errno : s;
+    int s2 = accept4(r.listener, NULL, NULL, SOCK_CLOEXEC);
+    int after = s2 < 0 ? -errno : s2;
+    restore_nofile();
+    char step[96];
+    snprintf(step, sizeof step, "accept() after close(%d) of a CLOSE_WAIT socket", victim);
+    ac_expect_int(step, victim, again);
+    ac_expect_errno("the accept() after that one", EMFILE, after < 0 ? -after : 0);
+    int with_file, without_file;
+    count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
+    ac_expect_int("accepted CLOSE_WAIT sockets", r.expected_ok, with_file);
+    ac_expect_int("CLOSE_WAIT connections still queued", CLOSE_WAIT_EXTRA - 1, without_file);
+}
+
+/* --- Descriptor numbers come back lowest first ------------------------------------------ */
+
+#define REPORT_FD 100 /* the helper child's line to the test */
+
+/* A helper child with a clean descriptor table (0-2, then nothing below REPORT_FD): opens four
+ * TCP sockets (3, 4, 5, 6), closes `closes` in that order, opens `nnext` sockets and reports
+ * every number it got, on one line. It never asserts and always _exit()s. */
+static void lowest_free_child(int report, const int *closes, int nclose, int nnext)
+{
+    if (dup2(report, REPORT_FD) < 0)
+        _exit(3);
+    close_range(3, REPORT_FD - 1, 0);
+    close_range(REPORT_FD + 1, ~0U, 0);
+    for (int fd = 0; fd < 3; fd++) /* the standard streams must exist for the layout to hold */
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            _exit(4);
+    for (int i = 0; i < 4; i++)
+        dprintf(REPORT_FD, "%s%d", i ? " " : "", ac_tcp_socket(AF_INET, 0));
+    for (int i = 0; i < nclose; i++)
+        close(closes[i]);
+    dprintf(REPORT_FD, " |");
+    for (int i = 0; i < nnext; i++)
+        dprintf(REPORT_FD, " %d", ac_tcp_socket(AF_INET, 0));
+    dprintf(REPORT_FD, "\n");
+    _exit(0);
+}
+
+static void lowest_free(const int *closes, int nclose, const int *next, int nnext)
+{
+    int report[2];
+    ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    ac_setup_ok("fork", pid < 0 ? errno : 0);
+    if (pid == 0)
+        lowest_free_child(report[1], closes, nclose, nnext);
+    close(report[1]);
+    char line[256] = "";
+    FILE *from = fdopen(report[0], "r");
+    if (!fgets(line, sizeof line, from))
+        line[0] = '\0';
+    fclose(from);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ac_setup_ok("helper child", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD);
+
+    char *bar = strchr(line, '|');
+    ac_setup_ok("helper child's report", bar ? 0 : EIO);
+    *bar = '\0';
+    ac_setup_ok("the four sockets are 3 4 5 6", strcmp(line, "3 4 5 6 ") == 0 ? 0 : EIO);
+    char step[128] = "fds of the next sockets after close(", expected[64] = "";
+    for (int i = 0; i < nclose; i++) {
+        size_t n = strlen(step);
+        snprintf(step + n, sizeof step - n, "%s%d", i ? "), close(" : "", closes[i]);
+    }
+    strncat(step, ") of 3 4 5 6", sizeof step - strlen(step) - 1);
+    for (int i = 0; i < nnext; i++) {
+        size_t n = strlen(expected);
+        snprintf(expected + n, sizeof expected - n, "%s%d", i ? " " : "", next[i]);
+    }
+    char *observed = bar + 1;
+    observed += strspn(observed, " ");
+    observed[strcspn(observed, "\n")] = '\0';
+    ac_expect_str(step, expected, observed);
+}
+
+#define FDS(...) ((const int[]){__VA_ARGS__})
+#define LEN(a)   ((int)(sizeof(a) / sizeof(int)))
+
+/* name, descriptors closed (in this order), numbers the next sockets must get */
+#define LOWEST_FREE_CASES(X)                                                                       \
+    /* The hole is the lowest free number, so it is reused at once. */                             \
+    X(lowest_free_close_5_next_is_5, FDS(5), FDS(5))                                               \
+    /* Two holes are filled lowest first. */                                                       \
+    X(lowest_free_close_4_and_6_next_are_4_then_6, FDS(4, 6), FDS(4, 6))                           \
+    /* The order of the close() calls does not matter: no free list, only "lowest". */             \
+    X(lowest_free_close_6_then_4_next_are_still_4_then_6, FDS(6, 4), FDS(4, 6))                    \
+    /* Once the hole is filled, numbering continues above the highest open one. */                 \
+    X(lowest_free_close_5_next_are_5_then_7, FDS(5), FDS(5, 7))
+
+#define X(name, closes, next)                                                                      \
+    AC_TEST(fds, name)                                                                             \
+    {                                                                                              \
+        lowest_free(closes, LEN(closes), next, LEN(next));                                         \
+    }
+LOWEST_FREE_CASES(X)
+#undef X

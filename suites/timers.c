@@ -1,0 +1,246 @@
+/* Timers and knobs: how long a closed connection lingers, and the settings that shorten it.
+ *
+ * Every sysctl written here is per network namespace on every kernel of the matrix (5.10 and
+ * later), so each test changes only its own namespace: tcp_fin_timeout, tcp_orphan_retries,
+ * tcp_tw_reuse, tcp_max_tw_buckets (with the tcp_death_row it belongs to) and tcp_timestamps
+ * were moved into struct netns_ipv4 by the 4.x "Namespace-ify sysctl_tcp_*" commits,
+ * ip_local_port_range earlier still; tcp_tw_reuse_delay was born per namespace (6.14). The fixture
+ * proves it on the running kernel: a global sysctl (tcp_mem, tcp_max_orphans) is registered for
+ * the initial namespace only and does not exist under /proc/sys/net of a child namespace, so
+ * ac_netns_sysctl() would fail instead of touching the host.
+ *
+ * Durations are checked against ranges and recorded in whole seconds (harness/within.h): the
+ * claims are "it goes away, and not before its timer", never "it is fast". */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/diagwait.h"
+#include "../harness/nft.h"
+#include "../harness/probe.h"
+#include "../harness/within.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+/* The server closes, the client keeps its end open and never reads: the server's end goes
+ * FIN_WAIT1 -> FIN_WAIT2 and waits there for a FIN that never comes. Returns when sock_diag
+ * shows it in FIN_WAIT2 (a full socket, or the FIN_WAIT2 mini-socket tcp_time_wait() makes of
+ * an orphan, which sock_diag shows as FIN_WAIT2 too). */
+static struct ac_sockinfo server_orphaned_in_fin_wait2(struct ac_conn *c)
+{
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c->server);
+    c->server = -1;
+    struct ac_match server = ac_conn_server_match(c);
+    return ac_expect_state("server end after close() while the client stays", &server, AC_FIN_WAIT2,
+                           AC_STATE_TIMEOUT_MS);
+}
+
+static const char *timer_kind(int timer)
+{
+    /* sock_diag's idiag_timer (net/ipv4/inet_diag.c, inet_sk_diag_fill/inet_twsk_diag_fill) */
+    static const char *const names[] = {"none", "retransmit", "keepalive", "timewait", "probe"};
+    return timer >= 0 && timer < 5 ? names[timer] : "unknown";
+}
+
+/* An orphaned FIN_WAIT2 lives tcp_fin_timeout (default 60 s): tcp_fin_time() in
+ * include/net/tcp.h, at least 3.5 RTO. Read from sock_diag, not waited for. */
+AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default)
+{
+    struct ac_conn c;
+    struct ac_sockinfo fw2 = server_orphaned_in_fin_wait2(&c);
+    ac_expect_within("FIN_WAIT2 timer left (sock_diag expires)", 55000, 60000, fw2.expires_ms);
+}
+
+/* tcp_fin_timeout=1: the orphaned FIN_WAIT2 is gone after about a second, and not before. The
+ * clock starts before close(), so the measured lifetime is never shorter than the real one. */
+AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 10)
+{
+    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    int64_t start = ac_now_ms();
+    close(c.server);
+    c.server = -1;
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after close() while the client stays",
+                                             &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_within("FIN_WAIT2 timer left (sock_diag expires)", 500, 1000, fw2.expires_ms);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("orphaned FIN_WAIT2 of the server", &server, 3000);
+    /* 1 s timer, jiffy rounding (<= 1 tick early) and timer-wheel slack (tens of ms late) */
+    ac_expect_within("FIN_WAIT2 lifetime after close()", 900, 3000, ac_now_ms() - start);
+}
+
+/* tcp_fin_timeout is a limit for orphans only: a FIN_WAIT2 whose fd is still open (shutdown()
+ * instead of close()) has no timer at all (the keepalive timer that tcp_rcv_state_process()
+ * arms in FIN_WAIT1 -> FIN_WAIT2 is for SOCK_DEAD sockets) and waits for the peer's FIN
+ * indefinitely, tcp_fin_timeout=1 or not. */
+AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open)
+{
+    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c.server, SHUT_WR) ? errno : 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_sockinfo fw2 = ac_expect_state("server end after shutdown(SHUT_WR)", &server,
+                                             AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str("FIN_WAIT2 timer kind (sock_diag)", "none", timer_kind(fw2.timer));
+}
+
+/* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (no sysctl changes it):
+ * sock_diag shows the timewait timer (idiag_timer 3) with about 60000 ms left right after the
+ * socket entered TIME_WAIT. */
+AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag)
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);
+    ac_expect_str("TIME_WAIT timer kind (sock_diag)", "timewait", timer_kind(tw.timer));
+    ac_expect_within("TIME_WAIT timer left (sock_diag expires)", 55000, 60000, tw.expires_ms);
+}
+
+/* The one test that really waits TIME_WAIT out: after 60 s (plus timer-wheel slack, up to a
+ * couple of seconds at this distance) the socket is gone and the stopped server can bind
+ * 192.168.1.100:9999 again without SO_REUSEADDR. */
+AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
+        .description = AC_SLOW "waits out the 60 s TIME_WAIT timer")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_conn_server_closes_first(&c, true);
+    int64_t start = ac_now_ms();
+    ac_probe_bind(AC_SERVER_IP, PORT, 0, EADDRINUSE);
+    struct ac_match server = ac_conn_server_match(&c);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("server's TIME_WAIT", &server, 75000);
+    ac_expect_within("TIME_WAIT lifetime", 58000, 75000, ac_now_ms() - start);
+    ac_probe_bind(AC_SERVER_IP, PORT, 0, 0);
+}
+
+/* tcp_max_tw_buckets=0: inet_twsk_alloc() refuses every TIME_WAIT socket, tcp_time_wait() then
+ * just closes the connection (tcp_done; the kernel logs "TCP: time wait bucket table overflow",
+ * LINUX_MIB_TCPTIMEWAITOVERFLOW). Nothing is left on the port, so the server rebinds at once. */
+AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds)
+{
+    ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c.server);
+    char b;
+    ac_setup_ok("client reads EOF", recv(c.client, &b, 1, 0) == 0 ? 0 : EIO);
+    close(c.client);
+    close(c.listener);
+    struct ac_match server = ac_conn_server_match(&c);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("server end after the active close", &server, AC_STATE_TIMEOUT_MS);
+    struct ac_match client = {.states = AC_ALL_STATES, .local = &c.client_end};
+    ac_expect_gone("client end", &client, AC_STATE_TIMEOUT_MS);
+    struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
+    ac_expect_int("TIME_WAIT sockets in the namespace", 0, ac_diag_count(&any_tw));
+    ac_probe_bind(AC_SERVER_IP, PORT, 0, 0);
+}
+
+/* SO_LINGER {1, 0}: tcp_close() takes the disconnect path (tcp_disconnect: RST, state CLOSE,
+ * LINUX_MIB_TCPABORTONLINGER) instead of sending a FIN, so there is no TIME_WAIT: the client
+ * gets ECONNRESET and the server rebinds at once without SO_REUSEADDR. */
+AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds)
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct linger l = {.l_onoff = 1, .l_linger = 0};
+    ac_setup_ok("SO_LINGER {1, 0} on the server end",
+                setsockopt(c.server, SOL_SOCKET, SO_LINGER, &l, sizeof l) ? errno : 0);
+    close(c.server);
+    close(c.listener);
+    char b;
+    ssize_t n = recv(c.client, &b, 1, 0);
+    ac_expect_errno("client recv after the server's close", ECONNRESET, n < 0 ? errno : 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("server end after close()", &server, AC_STATE_TIMEOUT_MS);
+    struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
+    ac_expect_int("TIME_WAIT sockets in the namespace", 0, ac_diag_count(&any_tw));
+    ac_probe_bind(AC_SERVER_IP, PORT, 0, 0);
+    close(c.client);
+}
+
+static bool retransmitting(const struct ac_sockinfo *s, void *arg)
+{
+    (void)arg;
+    return s->timer == 1 && s->retrans >= 1;
+}
+
+/* The client closes first; once the server has read the EOF, every segment carrying an ACK to
+ * port 9999 is dropped, and the server closes: its end is LAST_ACK and the client's answer to
+ * its FIN is lost, every time. Returns the match for the server's end. */
+static struct ac_match server_in_last_ack_with_acks_dropped(struct ac_conn *c)
+{
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c->client);
+    c->client = -1;
+    char b;
+    ac_setup_ok("server reads EOF", recv(c->server, &b, 1, 0) == 0 ? 0 : EIO);
+    struct ac_match server = ac_conn_server_match(c);
+    ac_expect_state("server end after the client's close", &server, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_nft("add rule inet afterclose in tcp dport 9999 tcp flags & ack == ack drop\n");
+    close(c->server);
+    close(c->listener);
+    c->server = c->listener = -1;
+    ac_expect_state("server end after its close()", &server, AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    return server;
+}
+
+/* LAST_ACK keeps its FIN on the retransmit queue: with the ACK lost, the retransmit timer
+ * (sock_diag timer 1) fires and resends it (icsk_retransmits, sock_diag retrans, >= 1). The
+ * first RTO on loopback is the 200 ms minimum (a tail loss probe may come first and is not
+ * counted), so this takes about 0.4 s. */
+AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10)
+{
+    struct ac_conn c;
+    struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
+    last_ack.states = AC_STATE_BIT(AC_LAST_ACK);
+    bool rexmit = ac_diag_wait_until(&last_ack, retransmitting, NULL, 3000, NULL);
+    ac_expect_str("LAST_ACK timer and retransmissions (sock_diag)", "retransmit, retrans >= 1",
+                  rexmit ? "retransmit, retrans >= 1" : "no retransmission within 3 s");
+}
+
+/* ... and gives up after tcp_orphan_retries when the socket is an orphan (tcp_write_timeout():
+ * retry_until = tcp_orphan_retries(), where 0 would mean 8). retransmits_timed_out() counts
+ * from the first retransmission and converts the retry count into time, (2^(1+1) - 1) * 200 ms
+ * = 600 ms for 1 retry; the check runs when the (backed-off) timer fires: on 6.18 the socket
+ * retransmits at ~0.4 s and ~0.9 s and is gone at ~1.7 s. The exact count depends on the kernel's
+ * loss-probe and RTO details, so only the end is asserted: gone, within a bound. */
+AC_TEST(timers, last_ack_gives_up_after_orphan_retries, .timeout = 20,
+        .description = AC_SLOW "waits about 1.7 s for the orphan's retransmissions to run out")
+{
+    ac_netns_sysctl("net/ipv4/tcp_orphan_retries", "1");
+    struct ac_conn c;
+    int64_t start = ac_now_ms();
+    struct ac_match server = server_in_last_ack_with_acks_dropped(&c);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("server's LAST_ACK with tcp_orphan_retries=1", &server, 6000);
+    ac_expect_within("LAST_ACK lifetime after close()", 400, 6000, ac_now_ms() - start);
+}
+
+static bool retransmitted_3_times(const struct ac_sockinfo *s, void *arg)
+{
+    (void)arg;
+    return s->retrans >= 3;
+}
+
+/* The contrast: with the default tcp_orphan_retries (0, which tcp_orphan_retries() turns into 8
+ * while the RTO is below its maximum) the same LAST_ACK is still there and retransmits a third
+ * time, at the very timer expiry (about 1.7 s on 6.18) at which 1 retry lets it go. */
+AC_TEST(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retries, .timeout = 20,
+        .description = AC_SLOW "waits about 1.7 s for the third retransmission of the FIN")
+{
+    struct ac_conn c;
+    struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
+    last_ack.states = AC_STATE_BIT(AC_LAST_ACK);
+    bool third = ac_diag_wait_until(&last_ack, retransmitted_3_times, NULL, 8000, NULL);
+    ac_expect_str("LAST_ACK after its third retransmission (sock_diag retrans >= 3)", "LAST_ACK",
+                  third ? "LAST_ACK" : "gone or fewer retransmissions");
+}

@@ -1,0 +1,74 @@
+/* afterclose-docs: the generated documentation (docs/expected-results.md, docs/blog-claims.md,
+ * docs/close-states.dot, docs/compat-matrix.html) from the tests' own descriptions
+ * (afterclose-suite --afterclose-describe), the results the suite recorded on one or more
+ * kernels, and the hand-written list of the blog's claims.
+ *
+ * Nothing in the output depends on the run beyond the host kernel's release, which is written
+ * only on lines marked with AC_RUN_SPECIFIC so that ci/check-docs can normalise them. */
+#ifndef AC_DOCS_H
+#define AC_DOCS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Marks a line whose content is expected to differ between runs (the host kernel's release). */
+#define AC_RUN_SPECIFIC "<!-- run-specific -->"
+
+/* One kernel's results. */
+struct source {
+    char *label;       /* the column's name: "host" for this run, a matrix series ("6.1") */
+    char *release;     /* uname -r of that kernel */
+    bool run_specific; /* the fresh run on this machine: its release is not part of the docs */
+    json_t *recs;      /* test name -> result record (docs/results-format.md) */
+};
+
+struct docs {
+    json_t *tests;  /* the describe array: {test, suite, description, suite_description, ...} */
+    json_t *topics; /* suite -> section title (docs/doc-topics.json), may be empty */
+    json_t *claims; /* the claims file (docs/blog-claims.json) */
+    struct source *src;
+    size_t nsrc;
+};
+
+/* inputs.c: each returns false after printing one error line naming the file. */
+bool load_describe(struct docs *d, const char *path);
+bool load_topics(struct docs *d, const char *path);
+bool load_claims(struct docs *d, const char *path);
+/* A results JSONL file; label NULL means "the kernel field of its records". */
+bool add_results(struct docs *d, const char *label, const char *path, bool run_specific);
+/* docs/compat-matrix.json (ci/matrix): one source per column that delivered results; columns of
+ * kind "host" are left out when skip_host (the fresh run on this machine replaces them). */
+bool add_matrix(struct docs *d, const char *path, bool skip_host);
+void docs_free(struct docs *d);
+
+/* records.c: looking results up */
+json_t *source_record(const struct source *s, const char *test);
+const char *record_verdict(json_t *rec); /* "missing" without a record */
+/* The record the docs describe a test by: the first source (this run first) that has one. */
+json_t *reference_record(const struct docs *d, const char *test);
+/* "host, 5.10, 6.1" for the sources where the test passed; "" when none. Caller frees. */
+char *passed_on(const struct docs *d, const char *test);
+/* The checks of a record that establish a TCP state ("state of X" and "X" gone). */
+bool check_is_state(json_t *check);
+const char *check_str(json_t *check, const char *key);
+
+/* text.c */
+char *humanize(const char *test);       /* "timewait/rebind_same_addr_fails" -> "rebind same
+                                           addr" (the outcome word dropped). Caller frees. */
+char *without_ephemeral(const char *s); /* ":43512" -> ":<ephemeral>". Caller frees. */
+void md_cell(FILE *f, const char *s);   /* escapes | and newlines for a Markdown table */
+void html_text(FILE *f, const char *s); /* escapes &, <, >, " */
+const char *topic_title(const struct docs *d, const char *suite);
+/* The suites in the order of docs/doc-topics.json, then any others in describe order: a new
+ * array of strings. */
+json_t *suite_order(const struct docs *d);
+
+/* The outputs: each returns false after printing an error. */
+bool write_expected(const struct docs *d, const char *path);
+/* Writes blog-claims.md; *unverified counts the claims whose evidence did not pass. */
+bool write_claims(const struct docs *d, const char *path, int *unverified);
+bool write_states_dot(const struct docs *d, const char *path);
+bool write_matrix_html(const struct docs *d, const char *path);
+
+#endif

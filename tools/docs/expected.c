@@ -1,0 +1,198 @@
+/* docs/expected-results.md: one section per topic (suite), opening with the topic's rule, then
+ * one row per test: situation, expected result, rule, ctest name, kernels it passed on. */
+#define _GNU_SOURCE
+#include "docs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void kernels_table(FILE *f, const struct docs *d)
+{
+    fputs("| kernel | release | results from |\n| --- | --- | --- |\n", f);
+    for (size_t i = 0; i < d->nsrc; i++) {
+        const struct source *s = &d->src[i];
+        fprintf(f, "| %s | `%s` | %s |\n", s->label, s->release,
+                s->run_specific ? "this machine's run of the suite " AC_RUN_SPECIFIC
+                                : "the kernel matrix");
+    }
+}
+
+/* "given: server end after active close is TIME_WAIT" from the checks that set the scene. */
+static void situation(FILE *f, const char *test, json_t *rec)
+{
+    char *h = humanize(test);
+    md_cell(f, h);
+    free(h);
+    const char *sep = "<br>given (sock_diag): ";
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(rec, "checks"), i, c)
+    {
+        if (!check_is_state(c))
+            continue;
+        const char *step = check_str(c, "step");
+        if (strncmp(step, "state of ", 9) == 0)
+            step += 9;
+        char *s = without_ephemeral(step);
+        fputs(sep, f);
+        md_cell(f, s);
+        fprintf(f, ": %s", check_str(c, "expected"));
+        free(s);
+        sep = "; ";
+    }
+}
+
+/* "`bind 192.168.1.100:9999` → **EADDRINUSE**" per claim the test checks. */
+static void expected(FILE *f, json_t *rec)
+{
+    if (!rec) {
+        fputs("(no results: the test did not run)", f);
+        return;
+    }
+    const char *sep = "";
+    size_t i, n = 0;
+    json_t *c;
+    json_array_foreach(json_object_get(rec, "checks"), i, c)
+    {
+        if (check_is_state(c))
+            continue;
+        char *step = without_ephemeral(check_str(c, "step"));
+        char *value = without_ephemeral(check_str(c, "expected"));
+        fputs(sep, f);
+        md_cell(f, step);
+        fputs(" → **", f);
+        md_cell(f, value);
+        fputs("**", f);
+        free(step);
+        free(value);
+        sep = "<br>";
+        n++;
+    }
+    if (n == 0)
+        fputs("(only the states on the left)", f);
+}
+
+static void kernels(FILE *f, const struct docs *d, const char *test)
+{
+    char *ok = passed_on(d, test);
+    fputs(*ok ? ok : "none", f);
+    free(ok);
+    for (size_t i = 0; i < d->nsrc; i++) {
+        const char *v = record_verdict(source_record(&d->src[i], test));
+        if (strcmp(v, "pass") != 0 && strcmp(v, "missing") != 0)
+            fprintf(f, "<br>%s on %s", v, d->src[i].label);
+    }
+}
+
+static void row(FILE *f, const struct docs *d, json_t *t)
+{
+    const char *test = json_string_value(json_object_get(t, "test"));
+    json_t *rec = reference_record(d, test);
+    fputs("| ", f);
+    situation(f, test, rec);
+    fputs(" | ", f);
+    expected(f, rec);
+    fputs(" | ", f);
+    md_cell(f, json_string_value(json_object_get(t, "description")));
+    fprintf(f, " | `%s` | ", test);
+    kernels(f, d, test);
+    fputs(" |\n", f);
+}
+
+json_t *suite_order(const struct docs *d)
+{
+    json_t *order = json_array(), *seen = json_object();
+    const char *suite;
+    json_t *v, *t;
+    size_t i;
+    json_object_foreach(d->topics, suite, v)
+    {
+        (void)v;
+        json_array_foreach(d->tests, i, t)
+        {
+            if (strcmp(json_string_value(json_object_get(t, "suite")), suite) == 0 &&
+                !json_object_get(seen, suite)) {
+                json_array_append_new(order, json_string(suite));
+                json_object_set_new(seen, suite, json_true());
+            }
+        }
+    }
+    json_array_foreach(d->tests, i, t)
+    {
+        const char *s = json_string_value(json_object_get(t, "suite"));
+        if (!json_object_get(seen, s)) {
+            json_array_append_new(order, json_string(s));
+            json_object_set_new(seen, s, json_true());
+        }
+    }
+    json_decref(seen);
+    return order;
+}
+
+static size_t count_in(const struct docs *d, const char *suite)
+{
+    size_t i, n = 0;
+    json_t *t;
+    json_array_foreach(d->tests, i, t) n +=
+        strcmp(json_string_value(json_object_get(t, "suite")), suite) == 0;
+    return n;
+}
+
+static void section(FILE *f, const struct docs *d, const char *suite)
+{
+    size_t i;
+    json_t *t;
+    const char *rule = NULL;
+    json_array_foreach(d->tests, i,
+                       t) if (strcmp(json_string_value(json_object_get(t, "suite")), suite) == 0)
+        rule = json_string_value(json_object_get(t, "suite_description"));
+    fprintf(f, "\n<a id=\"%s\"></a>\n## %s (`%s`)\n\n", suite, topic_title(d, suite), suite);
+    md_cell(f, rule);
+    fputs("\n\n| situation | expected result | rule | ctest name | passed on |\n"
+          "| --- | --- | --- | --- | --- |\n",
+          f);
+    json_array_foreach(d->tests, i, t)
+    {
+        if (strcmp(json_string_value(json_object_get(t, "suite")), suite) == 0)
+            row(f, d, t);
+    }
+}
+
+bool write_expected(const struct docs *d, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "afterclose-docs: %s: cannot write\n", path);
+        return false;
+    }
+    json_t *order = suite_order(d);
+    fputs("# Expected results\n\n"
+          "What the Linux kernel does when a TCP connection closes and a port is bound again, as "
+          "measured by afterclose. Generated by `ci/gen-docs` from the tests' own descriptions "
+          "and the results they recorded: do not edit by hand, `ci/check-docs` fails when this "
+          "file differs from a fresh run.\n\n"
+          "Each row is one test: *situation* is what the test sets up (the TCP states it "
+          "confirmed through sock_diag first), *expected result* is each call it checks with the "
+          "errno by name (`OK`: success), *rule* the one-sentence reason, *ctest name* the test "
+          "that proves it (`ctest -R '^name$'`), *passed on* the kernels where it passed.\n",
+          f);
+    fprintf(f, "\n%zu tests in %zu topics; every test has a row.\n\n## Kernels\n\n",
+            json_array_size(d->tests), json_array_size(order));
+    kernels_table(f, d);
+    fputs("\n## Topics\n\n", f);
+    size_t i;
+    json_t *s;
+    json_array_foreach(order, i, s)
+    {
+        const char *suite = json_string_value(s);
+        size_t n = count_in(d, suite);
+        fprintf(f, "- [%s](#%s): %zu test%s\n", topic_title(d, suite), suite, n, n == 1 ? "" : "s");
+    }
+    json_array_foreach(order, i, s) section(f, d, json_string_value(s));
+    json_decref(order);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "afterclose-docs: %s: write error\n", path);
+        return false;
+    }
+    return true;
+}
