@@ -19,6 +19,8 @@ struct row {
 	const char *test;
 	const char *expected; /* from the first column that has a record */
 	bool differs;         /* columns that delivered results disagree */
+	long focus;           /* index of the first check whose observed value differs between
+				 columns, -1 if none (then the cells show their key check) */
 };
 
 struct table {

@@ -42,8 +42,9 @@ static json_t *key_check(json_t *rec, size_t *nfailed)
 
 /* "pass · EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected EADDRINUSE)",
  * "skip · reason", "missing (panic)" */
-static void put_cell(FILE *f, const struct column *c, const char *test)
+static void put_cell(FILE *f, const struct column *c, const struct row *r)
 {
+	const char *test = r->test;
 	json_t *rec = cell_record(c, test), *chk;
 	const char *v = cell_verdict(c, test);
 	size_t nfailed;
@@ -57,6 +58,13 @@ static void put_cell(FILE *f, const struct column *c, const char *test)
 		return;
 	}
 	fprintf(f, "**%s**", v);
+	if (r->focus >= 0) {
+		/* a row that differs in an observed value: show that value in every column */
+		chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);
+		fputs(" · ", f);
+		cell_text(f, rec_str(chk, "observed"), 60);
+		return;
+	}
 	chk = key_check(rec, &nfailed);
 	if (!strcmp(v, "pass") && chk) {
 		fputs(" · ", f);
@@ -77,23 +85,27 @@ static void put_cell(FILE *f, const struct column *c, const char *test)
 	}
 }
 
-static json_t *last_check(json_t *rec)
+/* The check the row is about: the one where kernels differ, else the last. */
+static json_t *row_check(json_t *rec, long focus)
 {
 	json_t *checks = json_object_get(rec, "checks");
 
+	if (focus >= 0)
+		return json_array_get(checks, (size_t)focus);
 	return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
 }
 
-/* The expectation of the scenario's last check ("bind 0.0.0.0:9999 EADDRINUSE"): the
+/* The step and expectation of the row's check ("bind 0.0.0.0:9999 EADDRINUSE"): the
  * whole joined list would not fit a table cell. Expectations may depend on the kernel
  * version; then the cells' verdicts say whether each kernel met its own. */
-static void put_expected(FILE *f, const struct table *t, const char *test, const char *all)
+static void put_expected(FILE *f, const struct table *t, const struct row *r)
 {
+	const char *test = r->test, *all = r->expected;
 	json_t *first = NULL, *c;
 	size_t j;
 
 	for (j = 0; j < t->ncols; j++) {
-		c = last_check(cell_record(&t->cols[j], test));
+		c = row_check(cell_record(&t->cols[j], test), r->focus);
 		if (!c)
 			continue;
 		if (!first) {
@@ -117,7 +129,7 @@ static void put_rows(FILE *f, const struct table *t, bool differs)
 {
 	size_t i, j;
 
-	fputs("| scenario | expected (last check) |", f);
+	fputs("| scenario | check: expected |", f);
 	for (j = 0; j < t->ncols; j++)
 		fprintf(f, " %s |", t->cols[j].id);
 	fputs("\n| --- | --- |", f);
@@ -130,9 +142,9 @@ static void put_rows(FILE *f, const struct table *t, bool differs)
 		fputs("| `", f);
 		cell_text(f, t->rows[i].test, 200);
 		fputs("` | ", f);
-		put_expected(f, t, t->rows[i].test, t->rows[i].expected);
+		put_expected(f, t, &t->rows[i]);
 		for (j = 0; j < t->ncols; j++)
-			put_cell(f, &t->cols[j], t->rows[i].test);
+			put_cell(f, &t->cols[j], &t->rows[i]);
 		fputs(" |\n", f);
 	}
 }
@@ -152,7 +164,8 @@ bool render_md(const struct table *t, const char *path)
 	fputs("# afterclose compatibility matrix\n\n"
 	      "Written by `ci/matrix` (see docs/matrix.md); do not edit by hand. Rows are scenarios,\n"
 	      "columns kernels. A cell is the verdict and the observed value of the scenario's last\n"
-	      "check (errno names, `OK`), or of its first failed check; skips and crashes give\n"
+	      "check (errno names, `OK`), or of its first failed check; in rows where kernels\n"
+	      "differ, of the first check whose observed value differs; skips and crashes give\n"
 	      "the reason. The full records are in compat-matrix.json. `missing` means the\n"
 	      "kernel's run produced no record for the scenario (in parentheses: why the whole\n"
 	      "column failed).\n\n"

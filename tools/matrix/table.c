@@ -35,6 +35,33 @@ static bool same_cell(const struct column *a, const struct column *b, const char
 	       !strcmp(rec_str(ra, "observed"), rec_str(rb, "observed"));
 }
 
+/* The first check index at which two delivered columns observed different values: where
+ * a reader of a differing row should look (an fd number, a state, an errno). */
+static long first_differing_check(const struct table *t, const char *test)
+{
+	json_t *a, *b;
+	size_t i, j, k, n = (size_t)-1;
+
+	for (j = 0; j < t->ncols; j++) {
+		a = json_object_get(cell_record(&t->cols[j], test), "checks");
+		if (json_array_size(a) < n)
+			n = json_array_size(a);
+	}
+	for (i = 0; n != (size_t)-1 && i < n; i++) {
+		a = NULL;
+		for (k = 0; k < t->ncols; k++) {
+			if (!column_delivered(&t->cols[k]) || !cell_record(&t->cols[k], test))
+				continue;
+			b = json_array_get(json_object_get(cell_record(&t->cols[k], test), "checks"), i);
+			if (!a)
+				a = b;
+			else if (strcmp(rec_str(a, "observed"), rec_str(b, "observed")))
+				return (long)i;
+		}
+	}
+	return -1;
+}
+
 static int row_cmp(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -81,6 +108,8 @@ bool table_build(struct table *t)
 		}
 	}
 	json_decref(names);
+	for (i = 0; i < t->nrows; i++)
+		t->rows[i].focus = t->rows[i].differs ? first_differing_check(t, t->rows[i].test) : -1;
 	qsort(t->rows, t->nrows, sizeof(*t->rows), row_cmp);
 	return true;
 }
