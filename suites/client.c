@@ -93,9 +93,18 @@ static struct ac_addr client_closes_first(int listener, int client)
     return client_end;
 }
 
+TestSuite(client, .description = "The end that closes first keeps the TIME_WAIT, so a client that "
+                                 "closes first may find its 4-tuple taken on its next connect(). "
+                                 "connect() takes such a TIME_WAIT over only if it saw TCP "
+                                 "timestamps: at once on a port bound with bind(), on a "
+                                 "kernel-picked port only as tcp_tw_reuse allows.");
+
 /* The active closer keeps TIME_WAIT, whichever side it is: here the client, on its own
  * (ephemeral) port, holding no file descriptor; the server's end is gone. */
-AC_TEST(client, active_close_leaves_time_wait_on_client)
+AC_TEST(client, active_close_leaves_time_wait_on_client,
+        .description = "The end that closes first keeps TIME_WAIT whichever side it is: here "
+                       "the client's port, with no file descriptor left on it, while the "
+                       "server's end is gone.")
 {
     int listener = listen_on(AC_SERVER_IP);
     int client = client_socket(NULL, 0, 0);
@@ -147,28 +156,36 @@ static void check_takeover(const char *ip, int connect_result)
 }
 
 /* --- connect() from the same explicitly bound port to the same peer, during TIME_WAIT ---
- * name, peer (and client) address, tcp_tw_reuse, tcp_timestamps, expected connect() */
+ * name, peer (and client) address, tcp_tw_reuse, tcp_timestamps, expected connect(), the rule */
+#define BOUND_TAKES_OVER                                                                           \
+    "With bind() before connect() the kernel checks only the 4-tuple: a TIME_WAIT with "           \
+    "timestamps is taken over at once, whatever tcp_tw_reuse says."
+#define BOUND_NO_TIMESTAMPS                                                                        \
+    "A TIME_WAIT without TCP timestamps is never taken over, not even on a bound port: connect() " \
+    "to the same 4-tuple fails with EADDRNOTAVAIL."
 #define SAME_PORT_CASES(X)                                                                         \
     /* bind() first: tcp_twsk_unique() with no twp ignores tcp_tw_reuse and the 1 s delay */       \
-    X(connect_same_port_during_timewait_succeeds_even_with_tw_reuse_0, AC_SERVER_IP, "0", "1", 0)  \
-    X(connect_same_port_during_timewait_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", "1", 0)       \
+    X(connect_same_port_during_timewait_succeeds_even_with_tw_reuse_0, AC_SERVER_IP, "0", "1", 0,  \
+      BOUND_TAKES_OVER)                                                                            \
+    X(connect_same_port_during_timewait_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", "1", 0,       \
+      BOUND_TAKES_OVER)                                                                            \
     X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_non_loopback, AC_SERVER_IP, "2",  \
-      "1", 0)                                                                                      \
+      "1", 0, BOUND_TAKES_OVER)                                                                    \
     X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, "2",    \
-      "1", 0)                                                                                      \
+      "1", 0, BOUND_TAKES_OVER)                                                                    \
     /* No timestamps: tw_ts_recent_stamp is 0, no TIME_WAIT is ever taken over */                  \
     X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_0, AC_SERVER_IP, "0",    \
-      "0", EADDRNOTAVAIL)                                                                          \
+      "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)                                                     \
     X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_1, AC_SERVER_IP, "1",    \
-      "0", EADDRNOTAVAIL)                                                                          \
+      "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)                                                     \
     X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_2_loopback,              \
-      AC_LOOPBACK_IP, "2", "0", EADDRNOTAVAIL)
+      AC_LOOPBACK_IP, "2", "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)
 
 /* The first client binds ip:CLIENT_PORT with SO_REUSEADDR (which its TIME_WAIT keeps), talks to
  * ip:PORT and closes first; the second binds the same ip:port (SO_REUSEADDR on both: no bind
  * conflict with a TIME_WAIT) and connects to the same peer: the same 4-tuple. */
-#define X(name, ip, tw_reuse, timestamps, expected)                                                \
-    AC_TEST(client, name)                                                                          \
+#define X(name, ip, tw_reuse, timestamps, expected, rule)                                          \
+    AC_TEST(client, name, .description = rule)                                                     \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/tcp_tw_reuse", tw_reuse);                                        \
         ac_netns_sysctl("net/ipv4/tcp_timestamps", timestamps);                                    \
@@ -188,7 +205,10 @@ SAME_PORT_CASES(X)
 
 /* Without SO_REUSEADDR the second client does not even get the port: the TIME_WAIT still
  * holds it in the bind table (inet_csk_bind_conflict; both sockets need SO_REUSEADDR). */
-AC_TEST(client, bind_same_port_during_timewait_without_reuseaddr_fails)
+AC_TEST(client, bind_same_port_during_timewait_without_reuseaddr_fails,
+        .description = "The TIME_WAIT still holds the port in the bind table, and bind() shares "
+                       "it with a non-listening socket only if both set SO_REUSEADDR: the new "
+                       "socket did not.")
 {
     int listener = listen_on(AC_SERVER_IP);
     int first = client_socket(AC_SERVER_IP, CLIENT_PORT, AC_REUSEADDR);
@@ -199,7 +219,9 @@ AC_TEST(client, bind_same_port_during_timewait_without_reuseaddr_fails)
 
 /* A TIME_WAIT blocks only its own 4-tuple: the same local port to another peer port connects
  * even without timestamps. */
-AC_TEST(client, connect_same_port_to_other_peer_port_during_timewait_succeeds)
+AC_TEST(client, connect_same_port_to_other_peer_port_during_timewait_succeeds,
+        .description = "A TIME_WAIT blocks only its own 4-tuple: the same local port connects "
+                       "to another peer port at once, timestamps or not.")
 {
     ac_netns_sysctl("net/ipv4/tcp_timestamps", "0");
     int listener = listen_on(AC_SERVER_IP);
@@ -218,20 +240,33 @@ AC_TEST(client, connect_same_port_to_other_peer_port_during_timewait_succeeds)
 
 /* --- a shrunk ephemeral range, every port of it in TIME_WAIT to the same peer ---
  * name, peer (and source) address, tcp_tw_reuse, make the TIME_WAITs old enough first,
- * expected connect() */
+ * expected connect(), the rule */
 #define EXHAUSTION_CASES(X)                                                                        \
     /* tcp_tw_reuse=0: no TIME_WAIT is ever taken over: the range is used up */                    \
     X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_0, AC_LOOPBACK_IP, "0", true,  \
-      EADDRNOTAVAIL)                                                                               \
+      EADDRNOTAVAIL,                                                                               \
+      "With tcp_tw_reuse=0 connect() never takes over a TIME_WAIT on a port the kernel picks, "    \
+      "loopback or not, so with every port of the range in TIME_WAIT it fails with "               \
+      "EADDRNOTAVAIL.")                                                                            \
     /* tcp_tw_reuse=1: a TIME_WAIT older than the reuse delay is taken over */                     \
     X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", true, \
-      0)                                                                                           \
+      0,                                                                                           \
+      "With tcp_tw_reuse=1 connect() takes over a TIME_WAIT with timestamps to the same peer "     \
+      "once "                                                                                      \
+      "it is old enough (tcp_tw_reuse_delay on 6.14+, the next clock second before), so a full "   \
+      "range still yields a port.")                                                                \
     /* tcp_tw_reuse=2 (default): only TIME_WAITs with a loopback address qualify */                \
     X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, \
-      "2", true, 0)                                                                                \
+      "2", true, 0,                                                                                \
+      "tcp_tw_reuse=2, the default, allows the takeover when the TIME_WAIT has a loopback "        \
+      "address: "                                                                                  \
+      "these are on 127.0.0.1, so an old enough one is taken over.")                               \
     /* ... and 192.168.1.100 is not loopback, though the packets went through lo */                \
     X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_2_non_loopback, AC_SERVER_IP,  \
-      "2", true, EADDRNOTAVAIL)
+      "2", true, EADDRNOTAVAIL,                                                                    \
+      "tcp_tw_reuse=2, the default, allows the takeover only when the TIME_WAIT has a loopback "   \
+      "address or is bound to lo; 192.168.1.100 is neither, though the packets go through lo, so " \
+      "the full range gives EADDRNOTAVAIL.")
 
 static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int expected)
 {
@@ -259,8 +294,8 @@ static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int e
                   ac_diag_count(&tws));
 }
 
-#define X(name, ip, tw_reuse, aged, expected)                                                      \
-    AC_TEST(client, name, .timeout = 10)                                                           \
+#define X(name, ip, tw_reuse, aged, expected, rule)                                                \
+    AC_TEST(client, name, .timeout = 10, .description = rule)                                      \
     {                                                                                              \
         exhaust_range(ip, tw_reuse, aged, expected);                                               \
     }
@@ -271,7 +306,11 @@ EXHAUSTION_CASES(X)
  * deterministic where the delay is a setting (6.14+): set to its maximum, 60 s, no TIME_WAIT
  * of this test can be old enough. Before 6.14 the 1 s rule depends on where the second
  * boundary falls, so the case is skipped there. */
-AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_reuse_1)
+AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_reuse_1,
+        .description = "With tcp_tw_reuse=1 a TIME_WAIT is taken over only once it is older than "
+                       "tcp_tw_reuse_delay; set to 60 s, a TIME_WAIT's whole life, none of the "
+                       "range is old enough, so connect() "
+                       "fails with EADDRNOTAVAIL (skipped before 6.14, which has no such setting).")
 {
     if (access("/proc/sys/net/ipv4/tcp_tw_reuse_delay", W_OK) != 0)
         cr_skip_test("no net.ipv4.tcp_tw_reuse_delay (added in 6.14): the 1 s reuse rule of "
@@ -283,7 +322,9 @@ AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_re
 /* tcp_tw_reuse=1 needs TCP timestamps: a TIME_WAIT of a connection without them has no
  * tw_ts_recent_stamp, and tcp_twsk_unique() never takes it over, however old. */
 AC_TEST(client, port_range_exhausted_by_time_wait_without_timestamps_connect_fails_with_tw_reuse_1,
-        .timeout = 10)
+        .timeout = 10,
+        .description = "tcp_tw_reuse needs TCP timestamps: a TIME_WAIT without them is never "
+                       "taken over, however old, so the full range gives EADDRNOTAVAIL.")
 {
     ac_netns_sysctl("net/ipv4/tcp_timestamps", "0");
     exhaust_range(AC_SERVER_IP, "1", true, EADDRNOTAVAIL);

@@ -30,6 +30,13 @@
 
 #define PORT 9999
 
+TestSuite(closeseq,
+          .description = "The side that closes first goes FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT and "
+                         "the other CLOSE_WAIT -> LAST_ACK -> gone, each step taken on a FIN or "
+                         "the ACK of one. A socket in CLOSE_WAIT is still owned by the "
+                         "application's file descriptor until close(), and a reset or a "
+                         "shutdown() decides what read() and send() return.");
+
 struct pair {
     struct ac_conn c;
     struct ac_match server; /* the accepted end: local 192.168.1.100:9999 */
@@ -59,7 +66,9 @@ static const char *yes_no(bool b)
 
 /* Step 1-2: the active closer sends its FIN and stays in FIN_WAIT1 until that FIN is
  * acknowledged; the ACK (step 2) moves it to FIN_WAIT2. Hold: drop the client's ACKs. */
-AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked)
+AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked,
+        .description = "The active closer stays in FIN_WAIT1 until its FIN is acknowledged; "
+                       "that ACK moves it to FIN_WAIT2.")
 {
     struct pair p;
     open_pair(&p);
@@ -78,7 +87,10 @@ AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked)
 /* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
  * application simply has not closed); the peer's FIN moves it to TIME_WAIT, whose only
  * remaining resource is the timer (step 5): no file refers to it. */
-AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin)
+AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin,
+        .description = "FIN_WAIT2 lasts while the peer's application keeps its end open; the "
+                       "peer's FIN moves it to TIME_WAIT, which holds only a timer and no "
+                       "file.")
 {
     struct pair p;
     open_pair(&p);
@@ -100,7 +112,10 @@ AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin)
  * TCP_FIN_WAIT2, tmo), a timewait mini-socket in substate FIN_WAIT2 whose timer is
  * tcp_fin_timeout (that path is taken unless tcp_fin_timeout exceeds 60 s). Like TIME_WAIT it
  * has no file. A half-closed one (shutdown(SHUT_WR), fd kept) stays a full socket: see below. */
-AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket)
+AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket,
+        .description = "When the ACK of an orphan's FIN arrives, tcp_rcv_state_process() "
+                       "replaces the socket with a timewait mini-socket in substate FIN_WAIT2, "
+                       "timed by tcp_fin_timeout and, like TIME_WAIT, with no file.")
 {
     struct pair p;
     open_pair(&p);
@@ -114,7 +129,10 @@ AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket)
 
 /* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
  * its file, for as long as the application keeps the socket open. */
-AC_TEST(closeseq, passive_closer_close_wait_until_application_closes)
+AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
+        .description = "A socket in CLOSE_WAIT is still owned by the application's file "
+                       "descriptor until close(); only then does it leave CLOSE_WAIT and go "
+                       "away.")
 {
     struct pair p;
     open_pair(&p);
@@ -131,7 +149,10 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes)
 /* Step 3-4 on the passive side: close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which
  * lasts until that FIN is acknowledged; then the socket is gone at once (no TIME_WAIT on this
  * side). Hold: drop the server's ACKs. */
-AC_TEST(closeseq, passive_closer_last_ack_then_gone)
+AC_TEST(closeseq, passive_closer_last_ack_then_gone,
+        .description = "close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which ends, "
+                       "with no TIME_WAIT on this side, when the peer's TIME_WAIT acknowledges "
+                       "that FIN.")
 {
     struct pair p;
     open_pair(&p);
@@ -174,7 +195,10 @@ static void simultaneous_close(struct pair *p)
     ac_hold_unplug_loopback();
 }
 
-AC_TEST(closeseq, simultaneous_close_both_closing)
+AC_TEST(closeseq, simultaneous_close_both_closing,
+        .description = "When both ends close before either sees the other's FIN, each receives "
+                       "in FIN_WAIT1 a FIN that does not acknowledge its own and enters "
+                       "CLOSING (tcp_fin()).")
 {
     struct pair p;
     simultaneous_close(&p);
@@ -186,7 +210,9 @@ AC_TEST(closeseq, simultaneous_close_both_closing)
 
 /* Each end of a simultaneous close was an active closer, so BOTH end in TIME_WAIT once their
  * FINs are acknowledged: two TIME_WAIT sockets for one connection. */
-AC_TEST(closeseq, simultaneous_close_both_time_wait)
+AC_TEST(closeseq, simultaneous_close_both_time_wait,
+        .description = "Both ends of a simultaneous close are active closers, so each goes "
+                       "from CLOSING to TIME_WAIT once its own FIN is acknowledged.")
 {
     struct pair p;
     simultaneous_close(&p);
@@ -216,7 +242,10 @@ static void lost_fin_then_peer_closes(struct pair *p)
     close_fd(&p->c.client);
 }
 
-AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side)
+AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side,
+        .description = "The server, its FIN lost, receives the client's FIN in FIN_WAIT1 and "
+                       "enters CLOSING, while the client waits in FIN_WAIT1 for an ACK of its "
+                       "own FIN.")
 {
     struct pair p;
     lost_fin_then_peer_closes(&p);
@@ -226,7 +255,11 @@ AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side)
                     AC_STATE_TIMEOUT_MS);
 }
 
-AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait)
+AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait,
+        .description = "The server goes CLOSING to TIME_WAIT when its FIN is acknowledged, and "
+                       "the client FIN_WAIT1 to TIME_WAIT directly, because the server's "
+                       "retransmitted FIN already acknowledges the client's; neither TIME_WAIT "
+                       "has a file.")
 {
     struct pair p;
     lost_fin_then_peer_closes(&p);
@@ -248,7 +281,10 @@ static int io_err(ssize_t n)
 
 /* In CLOSE_WAIT the peer's data is still readable; after it, read() returns 0 (end of file),
  * and again 0 on every later call: the FIN is a permanent end of the stream. */
-AC_TEST(closeseq, read_returns_zero_in_close_wait)
+AC_TEST(closeseq, read_returns_zero_in_close_wait,
+        .description = "In CLOSE_WAIT the data sent before the FIN is still readable, then "
+                       "read() returns 0 on every call; reading the end of file does not leave "
+                       "CLOSE_WAIT, only close() does.")
 {
     struct pair p;
     open_pair(&p);
@@ -283,7 +319,10 @@ static void peer_resets(struct pair *p)
     ac_expect_gone("server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
 }
 
-AC_TEST(closeseq, write_after_rst_econnreset_then_epipe)
+AC_TEST(closeseq, write_after_rst_econnreset_then_epipe,
+        .description = "tcp_reset() stores ECONNRESET as the socket error, which the first "
+                       "send() returns and clears; the reset socket is shut down for sending, "
+                       "so every later send() gives EPIPE.")
 {
     struct pair p;
     peer_resets(&p);
@@ -297,7 +336,10 @@ AC_TEST(closeseq, write_after_rst_econnreset_then_epipe)
 
 /* The same reset seen by read(): the first read() takes the pending ECONNRESET; after that the
  * socket is shut down for receiving and read() returns 0, end of file. */
-AC_TEST(closeseq, read_after_rst_econnreset_then_zero)
+AC_TEST(closeseq, read_after_rst_econnreset_then_zero,
+        .description = "The first read() takes the ECONNRESET that tcp_reset() stored; the "
+                       "reset also shut the socket down for receiving, so the next read() "
+                       "returns 0.")
 {
     struct pair p;
     peer_resets(&p);
@@ -308,7 +350,10 @@ AC_TEST(closeseq, read_after_rst_econnreset_then_zero)
 
 /* Only EPIPE raises SIGPIPE (sk_stream_error()); the ECONNRESET of the first send() does not.
  * SIGPIPE is blocked in the worker so that it stays pending and can be looked at. */
-AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not)
+AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not,
+        .description = "sk_stream_error() raises SIGPIPE only for EPIPE, so the send() that "
+                       "returns the stored ECONNRESET raises none and the next one, EPIPE, "
+                       "does.")
 {
     struct pair p;
     peer_resets(&p);
@@ -331,7 +376,11 @@ AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not)
  * (tcp_rcv_state_process(): data after close() aborts, "TCPAbortOnData"). An RST that finds
  * our end in CLOSE_WAIT is stored as EPIPE, not ECONNRESET (tcp_reset()), so every send() after
  * it gives EPIPE. */
-AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe)
+AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe,
+        .description = "A reset that arrives in CLOSE_WAIT is reported as EPIPE, not "
+                       "ECONNRESET (tcp_reset()): the first send() succeeds, the peer's "
+                       "orphaned socket answers the data with an RST, and every send() after "
+                       "it gives EPIPE.")
 {
     struct pair p;
     open_pair(&p);
@@ -351,7 +400,10 @@ AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe)
 /* shutdown(SHUT_WR) sends the same FIN as close() and walks the same states, but the
  * descriptor stays: a half-closed connection. In FIN_WAIT2 the socket still has its file and
  * still receives what the peer sends. */
-AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives)
+AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives,
+        .description = "shutdown(SHUT_WR) sends the same FIN as close() but keeps the "
+                       "descriptor, so the half-closed socket in FIN_WAIT2 still has its file "
+                       "and still receives the peer's data.")
 {
     struct pair p;
     open_pair(&p);
@@ -371,7 +423,10 @@ AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives)
 /* The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT although the application
  * still holds its descriptor: tcp_time_wait() puts a separate timewait socket (no file, inode
  * 0) in the table and the socket behind the descriptor becomes CLOSED; read() gives 0. */
-AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open)
+AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open,
+        .description = "The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT even "
+                       "with its descriptor open: tcp_time_wait() puts a file-less timewait "
+                       "socket in the table, and read() on the descriptor returns 0.")
 {
     struct pair p;
     open_pair(&p);
@@ -389,7 +444,10 @@ AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open)
 /* close() with data still unread in the receive queue does not send a FIN at all: it sends an
  * RST and the socket is gone at once, no FIN_WAIT, no TIME_WAIT (tcp_close(): data_was_unread
  * -> tcp_send_active_reset(), RFC 2525 2.17). The peer's next read() gets ECONNRESET. */
-AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin)
+AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin,
+        .description = "close() with unread data in the receive queue sends an RST instead of "
+                       "a FIN (tcp_close(), RFC 2525 2.17), so the socket is gone at once and "
+                       "the peer's read() gets ECONNRESET.")
 {
     struct pair p;
     open_pair(&p);
@@ -409,7 +467,10 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin)
  * (shutdown(SHUT_WR), descriptor kept), what we send from CLOSE_WAIT is delivered and read
  * like any data, no RST: contrast write_in_close_wait_succeeds_then_rst_gives_epipe, where the
  * peer close()d and its orphaned socket rejects data. */
-AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer)
+AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer,
+        .description = "A FIN only says the peer will send no more: a peer that merely shut "
+                       "down its sending side still reads, so data sent from CLOSE_WAIT is "
+                       "delivered, with no RST.")
 {
     struct pair p;
     open_pair(&p);
@@ -426,7 +487,10 @@ AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer)
 /* After our own shutdown(SHUT_WR) a send() fails at once with EPIPE (SEND_SHUTDOWN in
  * tcp_sendmsg_locked()), nothing is sent, and the connection is unharmed: the peer still
  * sees only our FIN, and we can still read. */
-AC_TEST(closeseq, send_after_own_shutdown_write_epipe)
+AC_TEST(closeseq, send_after_own_shutdown_write_epipe,
+        .description = "After our own shutdown(SHUT_WR), send() fails at once with EPIPE "
+                       "(SEND_SHUTDOWN in tcp_sendmsg_locked()) and sends nothing, so the peer "
+                       "sees only our FIN.")
 {
     struct pair p;
     open_pair(&p);

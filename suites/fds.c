@@ -27,6 +27,11 @@
 #define FD_MAP    1024
 #define LIMIT_MIN 32 /* the small RLIMIT_NOFILE the tests run under */
 
+TestSuite(fds, .description = "A TIME_WAIT socket holds no file descriptor, but a socket in "
+                              "CLOSE_WAIT is still owned by the application's descriptor until "
+                              "close(); a freed descriptor number comes back by POSIX's rule, "
+                              "lowest free number first.");
+
 /* Marks in open[] every descriptor this process has open now (from /proc/self/fd, minus the
  * directory's own). */
 static void open_fds(bool open[FD_MAP])
@@ -113,7 +118,10 @@ static void count_by_file(int state, int *with_file, int *without_file)
  * were used up; none does. Each client binds its own port, so no
  * new connection can recycle an earlier TIME_WAIT (a SYN that matches a TIME_WAIT's 4-tuple
  * may reopen it) and all L + 8 stay in the table. */
-AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit)
+AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit,
+        .description = "close() gives the descriptor back and the TIME_WAIT left behind is a "
+                       "file-less inet_timewait_sock, so more connections than RLIMIT_NOFILE "
+                       "allows descriptors can sit in TIME_WAIT without an EMFILE.")
 {
     int l = listener_on(AC_SERVER_IP);
     ac_diag_count(&(struct ac_match){.states = AC_ALL_STATES}); /* open sock_diag's socket now */
@@ -227,7 +235,10 @@ static void close_wait_pile_up(struct close_wait_run *r)
 /* Exactly as many accept()s succeed as there were free descriptor numbers below the limit
  * (counted in /proc/self/fd), each taking the lowest free number, and the next one fails with
  * EMFILE: each CLOSE_WAIT connection holds its descriptor. */
-AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit)
+AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit,
+        .description = "Each accepted CLOSE_WAIT socket keeps its descriptor until close(), so "
+                       "accept() takes the lowest free numbers until RLIMIT_NOFILE is reached, "
+                       "then fails with EMFILE and leaves the connection queued.")
 {
     struct close_wait_run r;
     close_wait_pile_up(&r);
@@ -257,7 +268,10 @@ AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit)
 
 /* Closing one CLOSE_WAIT socket frees its descriptor and ends that connection (its end
  * leaves CLOSE_WAIT for LAST_ACK and is gone); the next accept() gets exactly that number. */
-AC_TEST(fds, close_wait_close_frees_fd_for_next_accept)
+AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
+        .description = "close() of a CLOSE_WAIT socket gives its descriptor back, so the next "
+                       "accept() gets exactly that number, the only free one below the limit, "
+                       "and the one after fails with EMFILE again.")
 {
     struct close_wait_run r;
     close_wait_pile_up(&r);
@@ -349,19 +363,31 @@ static void lowest_free(const int *closes, int nclose, const int *next, int nnex
 #define FDS(...) ((const int[]){__VA_ARGS__})
 #define LEN(a)   ((int)(sizeof(a) / sizeof(int)))
 
-/* name, descriptors closed (in this order), numbers the next sockets must get */
+#define LOWEST_REUSED                                                                              \
+    "A new descriptor gets the lowest free number, so the one just closed is reused at once."
+#define LOWEST_FIRST                                                                               \
+    "A new descriptor always gets the lowest free number, so the holes at 4 and 6 are filled in "  \
+    "ascending order."
+#define NO_FREE_LIST                                                                               \
+    "The kernel takes the lowest clear bit of the open-descriptor bitmap, not the last number "    \
+    "closed, so the order of the close() calls does not matter: 4 comes back before 6."
+#define ABOVE_HIGHEST                                                                              \
+    "Once the hole at 5 is filled, no number below the highest open descriptor (6) is free, so "   \
+    "the next one is 7."
+
+/* name, descriptors closed (in this order), numbers the next sockets must get, the rule */
 #define LOWEST_FREE_CASES(X)                                                                       \
     /* The hole is the lowest free number, so it is reused at once. */                             \
-    X(lowest_free_close_5_next_is_5, FDS(5), FDS(5))                                               \
+    X(lowest_free_close_5_next_is_5, FDS(5), FDS(5), LOWEST_REUSED)                                \
     /* Two holes are filled lowest first. */                                                       \
-    X(lowest_free_close_4_and_6_next_are_4_then_6, FDS(4, 6), FDS(4, 6))                           \
+    X(lowest_free_close_4_and_6_next_are_4_then_6, FDS(4, 6), FDS(4, 6), LOWEST_FIRST)             \
     /* The order of the close() calls does not matter: no free list, only "lowest". */             \
-    X(lowest_free_close_6_then_4_next_are_still_4_then_6, FDS(6, 4), FDS(4, 6))                    \
+    X(lowest_free_close_6_then_4_next_are_still_4_then_6, FDS(6, 4), FDS(4, 6), NO_FREE_LIST)      \
     /* Once the hole is filled, numbering continues above the highest open one. */                 \
-    X(lowest_free_close_5_next_are_5_then_7, FDS(5), FDS(5, 7))
+    X(lowest_free_close_5_next_are_5_then_7, FDS(5), FDS(5, 7), ABOVE_HIGHEST)
 
-#define X(name, closes, next)                                                                      \
-    AC_TEST(fds, name)                                                                             \
+#define X(name, closes, next, rule)                                                                \
+    AC_TEST(fds, name, .description = rule)                                                        \
     {                                                                                              \
         lowest_free(closes, LEN(closes), next, LEN(next));                                         \
     }

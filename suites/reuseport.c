@@ -35,30 +35,89 @@
 #define V4_LOOP   AC_LOOPBACK_IP
 #define V4_ADDR   AC_SERVER_IP
 
+TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only when both set it "
+                                    "and, unless the existing one is in TIME_WAIT, both belong to "
+                                    "the same user; a TIME_WAIT keeps the option of the listener "
+                                    "that accepted its connection.");
+
+#define OLD_ONLY "Only the existing socket set SO_REUSEPORT: sharing a port needs it on both."
+#define NEW_ONLY                                                                                   \
+    "Only the new socket set SO_REUSEPORT: the existing one never agreed to share, and sharing "   \
+    "needs the option on both."
+#define BOTH_SAME_UID                                                                              \
+    "Both sockets set SO_REUSEPORT and belong to the same user, so they share the port."
+#define OVERLAP_BOTH                                                                               \
+    "0.0.0.0:9999 covers 192.168.1.100:9999, and overlapping addresses share the port like equal " \
+    "ones: both set SO_REUSEPORT, same user."
+#define OVERLAP_OLD_ONLY                                                                           \
+    "0.0.0.0:9999 covers 192.168.1.100:9999, so the two conflict unless both set SO_REUSEPORT; "   \
+    "the new socket did not."
+#define DUAL_BOTH                                                                                  \
+    "A dual-stack [::]:9999 (IPV6_V6ONLY=0) also covers 0.0.0.0:9999, and with SO_REUSEPORT on "   \
+    "both (same user) the two share the port."
+#define DUAL_OLD_ONLY                                                                              \
+    "A dual-stack [::]:9999 (IPV6_V6ONLY=0) also covers 0.0.0.0:9999, so the two conflict unless " \
+    "both set SO_REUSEPORT; the new socket did not."
+#define TW_OLD_ONLY                                                                                \
+    "The TIME_WAIT kept SO_REUSEPORT from the old listener, but the new socket did not set it: "   \
+    "sharing needs the option on both."
+#define TW_NEW_ONLY                                                                                \
+    "The TIME_WAIT inherited SO_REUSEPORT=0 from the old listener: sharing needs the option on "   \
+    "both."
+#define TW_BOTH                                                                                    \
+    "The TIME_WAIT kept the old listener's SO_REUSEPORT and the new socket sets it too, so they "  \
+    "share the port."
+#define TW_BOTH_WILDCARD                                                                           \
+    "0.0.0.0:9999 covers the TIME_WAIT on 192.168.1.100:9999, which kept the old listener's "      \
+    "SO_REUSEPORT; with the option on the new socket too they share the port."
+#define OTHER_UID_BOTH                                                                             \
+    "The existing socket belongs to another user and is not in TIME_WAIT, so SO_REUSEPORT on "     \
+    "both does not let the new socket share its port."
+#define OTHER_UID_OVERLAP                                                                          \
+    "0.0.0.0:9999 covers 192.168.1.100:9999, and a listener of another user cannot be joined, "    \
+    "even with SO_REUSEPORT on both."
+#define OTHER_UID_NO_OVERLAP                                                                       \
+    "192.168.1.100:9999 does not overlap 127.0.0.1:9999, so the two never conflict and the "       \
+    "owners' uids are never compared."
+#define OTHER_UID_REUSEADDR                                                                        \
+    "SO_REUSEADDR on both settles the check against a socket that is not listening before "        \
+    "SO_REUSEPORT's uid test is reached, so another user may bind the port, and listen."
+#define OTHER_UID_TW_BOTH                                                                          \
+    "SO_REUSEPORT does not compare owners for a TIME_WAIT socket, so another user may share its "  \
+    "port when both have the option."
+#define OTHER_UID_TW_NEW_ONLY                                                                      \
+    "The TIME_WAIT inherited SO_REUSEPORT=0 from the old listener: sharing needs the option on "   \
+    "both, whoever binds."
+#define OTHER_UID_TW_OLD_ONLY                                                                      \
+    "The new socket did not set SO_REUSEPORT: even a TIME_WAIT is shared only when both sockets "  \
+    "have the option."
+
 /* name, existing socket's opts, listening?, its address, new socket's address, its opts,
- * expected bind() result (listen() must then succeed too); same user */
+ * expected bind() result (listen() must then succeed too), the rule; same user */
 #define REUSEPORT_CASES(X)                                                                         \
     /* The option must be on both sockets, whatever the existing one's state. */                   \
-    X(bound_old_only_fails, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE)                         \
-    X(bound_new_only_fails, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                         \
-    X(bound_both_succeeds, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0)                                     \
-    X(listen_old_only_fails, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE)                    \
-    X(listen_new_only_fails, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                    \
+    X(bound_old_only_fails, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)               \
+    X(bound_new_only_fails, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)               \
+    X(bound_both_succeeds, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                      \
+    X(listen_old_only_fails, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)          \
+    X(listen_new_only_fails, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)          \
     /* Two listeners on one address: the point of SO_REUSEPORT. */                                 \
-    X(listen_both_succeeds, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0)                                \
+    X(listen_both_succeeds, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                 \
     /* Overlapping, not equal, addresses follow the same rule. */                                  \
-    X(listen_both_wildcard_then_specific_succeeds, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0)          \
-    X(listen_both_specific_then_wildcard_succeeds, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0)          \
+    X(listen_both_wildcard_then_specific_succeeds, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0,          \
+      OVERLAP_BOTH)                                                                                \
+    X(listen_both_specific_then_wildcard_succeeds, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0,          \
+      OVERLAP_BOTH)                                                                                \
     X(listen_old_only_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, NONE,          \
-      EADDRINUSE)                                                                                  \
+      EADDRINUSE, OVERLAP_OLD_ONLY)                                                                \
     /* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */                          \
     X(listen_both_dualstack_any_then_v4_any_succeeds, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, \
-      0)                                                                                           \
+      0, DUAL_BOTH)                                                                                \
     X(listen_old_only_dualstack_any_then_v4_any_fails, RP | AC_V6DUAL, LISTENING, "::", V4_ANY,    \
-      NONE, EADDRINUSE)
+      NONE, EADDRINUSE, DUAL_OLD_ONLY)
 
-#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected)                          \
-    AC_TEST(reuseport, name)                                                                       \
+#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
+    AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
         int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
@@ -70,16 +129,16 @@ REUSEPORT_CASES(X)
 #undef X
 
 /* name, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
- * socket's address, its opts, expected; same user */
+ * socket's address, its opts, expected, the rule; same user */
 #define REUSEPORT_TIMEWAIT_CASES(X)                                                                \
-    X(timewait_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE)                                      \
-    X(timewait_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE)                                      \
+    X(timewait_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE, TW_OLD_ONLY)                         \
+    X(timewait_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)                         \
     /* The TIME_WAIT kept the listener's SO_REUSEPORT. */                                          \
-    X(timewait_both_succeeds, RP, V4_ADDR, RP, 0)                                                  \
-    X(timewait_both_wildcard_succeeds, RP, V4_ANY, RP, 0)
+    X(timewait_both_succeeds, RP, V4_ADDR, RP, 0, TW_BOTH)                                         \
+    X(timewait_both_wildcard_succeeds, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
 
-#define X(name, old_opts, new_ip, new_opts, expected)                                              \
-    AC_TEST(reuseport, name)                                                                       \
+#define X(name, old_opts, new_ip, new_opts, expected, rule)                                        \
+    AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
@@ -92,22 +151,24 @@ REUSEPORT_TIMEWAIT_CASES(X)
 #undef X
 
 /* name, existing socket's opts, listening?, its address, new socket's address, its opts,
- * expected; the new socket belongs to another user */
+ * expected, the rule; the new socket belongs to another user */
 #define REUSEPORT_OTHER_UID_CASES(X)                                                               \
     /* Another user cannot join a bound socket or a listener, even with the option on both. */     \
-    X(other_uid_bound_both_fails, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                     \
-    X(other_uid_listen_both_fails, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE)                \
+    X(other_uid_bound_both_fails, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)     \
+    X(other_uid_listen_both_fails, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE,                \
+      OTHER_UID_BOTH)                                                                              \
     X(other_uid_listen_both_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, RP,      \
-      EADDRINUSE)                                                                                  \
+      EADDRINUSE, OTHER_UID_OVERLAP)                                                               \
     /* Without an overlap there is nothing to share: the uid does not matter. */                   \
-    X(other_uid_listen_both_other_address_succeeds, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0)        \
+    X(other_uid_listen_both_other_address_succeeds, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0,        \
+      OTHER_UID_NO_OVERLAP)                                                                        \
     /* SO_REUSEADDR on both settles it for a socket that is not listening, before any uid test:    \
      * the other user may bind, and even listen. */                                                \
     X(other_uid_bound_reuseaddr_and_reuseport_both_succeeds, RA | RP, BOUND, V4_ADDR, V4_ADDR,     \
-      RA | RP, 0)
+      RA | RP, 0, OTHER_UID_REUSEADDR)
 
-#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected)                          \
-    AC_TEST(reuseport, name)                                                                       \
+#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
+    AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
         ac_probe_bind_as_uid(AC_OTHER_UID, new_ip, PORT, new_opts, expected);                      \
@@ -116,16 +177,16 @@ REUSEPORT_TIMEWAIT_CASES(X)
 REUSEPORT_OTHER_UID_CASES(X)
 #undef X
 
-/* name, the old server's listener opts, new socket's opts, expected; TIME_WAIT of root's server,
- * the new socket belongs to another user */
+/* name, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of root's
+ * server, the new socket belongs to another user */
 #define REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)                                                      \
     /* A TIME_WAIT is shared with anyone who set the option (no uid test for TIME_WAIT). */        \
-    X(other_uid_timewait_both_succeeds, RP, RP, 0)                                                 \
-    X(other_uid_timewait_new_only_fails, NONE, RP, EADDRINUSE)                                     \
-    X(other_uid_timewait_old_only_fails, RP, NONE, EADDRINUSE)
+    X(other_uid_timewait_both_succeeds, RP, RP, 0, OTHER_UID_TW_BOTH)                              \
+    X(other_uid_timewait_new_only_fails, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)              \
+    X(other_uid_timewait_old_only_fails, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
 
-#define X(name, old_opts, new_opts, expected)                                                      \
-    AC_TEST(reuseport, name)                                                                       \
+#define X(name, old_opts, new_opts, expected, rule)                                                \
+    AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
@@ -136,7 +197,9 @@ REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)
 #undef X
 
 /* Two listeners share the port; a third socket may join only with the option too. */
-AC_TEST(reuseport, two_listeners_then_third_without_fails)
+AC_TEST(reuseport, two_listeners_then_third_without_fails,
+        .description = "Every socket that joins a shared port needs SO_REUSEPORT itself; the two "
+                       "listeners having it is not enough for a third without it.")
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(V4_ADDR, PORT, RP, 0);
@@ -145,7 +208,9 @@ AC_TEST(reuseport, two_listeners_then_third_without_fails)
     close(a);
 }
 
-AC_TEST(reuseport, two_listeners_then_third_with_succeeds)
+AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
+        .description = "A third socket with SO_REUSEPORT, of the same user, passes the check "
+                       "against each socket already on the port, so all three listen on it.")
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(V4_ADDR, PORT, RP, 0);
@@ -167,7 +232,9 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds)
 
 /* Both bound first, then both listen: listen() checks the port again (inet_csk_get_port() from
  * inet_csk_listen_start()) and SO_REUSEPORT passes that check too. */
-AC_TEST(reuseport, both_bound_then_both_listen_succeeds)
+AC_TEST(reuseport, both_bound_then_both_listen_succeeds,
+        .description = "listen() checks the port again (inet_csk_get_port()), and SO_REUSEPORT on "
+                       "both sockets of one user passes that check too, so both may listen.")
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, BOUND);
     struct ac_addr at;
@@ -182,7 +249,9 @@ AC_TEST(reuseport, both_bound_then_both_listen_succeeds)
 
 /* The contrast: SO_REUSEADDR (without SO_REUSEPORT) lets both bind, but only one may listen:
  * for the second listen() the first is now a listener, which SO_REUSEADDR never shares. */
-AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails)
+AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails,
+        .description = "SO_REUSEADDR shares a port only with sockets that are not listening, so "
+                       "both may bind, but once the first listens the second listen() conflicts.")
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RA, BOUND);
     struct ac_addr at;

@@ -23,6 +23,12 @@
 
 #define PORT 9999
 
+TestSuite(timers, .description = "A closed connection lingers on a timer: TIME_WAIT for a fixed "
+                                 "60 s, an orphaned FIN_WAIT2 for tcp_fin_timeout, an orphaned "
+                                 "LAST_ACK until its FIN retransmissions run out. Per-namespace "
+                                 "sysctls shorten some of these, and SO_LINGER {1, 0} or "
+                                 "tcp_max_tw_buckets=0 leave no TIME_WAIT at all.");
+
 /* The server closes, the client keeps its end open and never reads: the server's end goes
  * FIN_WAIT1 -> FIN_WAIT2 and waits there for a FIN that never comes. Returns when sock_diag
  * shows it in FIN_WAIT2 (a full socket, or the FIN_WAIT2 mini-socket tcp_time_wait() makes of
@@ -46,7 +52,10 @@ static const char *timer_kind(int timer)
 
 /* An orphaned FIN_WAIT2 lives tcp_fin_timeout (default 60 s): tcp_fin_time() in
  * include/net/tcp.h, at least 3.5 RTO. Read from sock_diag, not waited for. */
-AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default)
+AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default,
+        .description = "An orphaned FIN_WAIT2 (closed, still waiting for the peer's FIN) lives "
+                       "tcp_fin_timeout, 60 s by default, so sock_diag shows up to 60 s left on "
+                       "its timer.")
 {
     struct ac_conn c;
     struct ac_sockinfo fw2 = server_orphaned_in_fin_wait2(&c);
@@ -55,7 +64,9 @@ AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default)
 
 /* tcp_fin_timeout=1: the orphaned FIN_WAIT2 is gone after about a second, and not before. The
  * clock starts before close(), so the measured lifetime is never shorter than the real one. */
-AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 10)
+AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 10,
+        .description = "tcp_fin_timeout sets how long an orphaned FIN_WAIT2 lives: with 1 it is "
+                       "destroyed about a second after close(), and not before.")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
@@ -77,7 +88,10 @@ AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 1
  * instead of close()) has no timer at all (the keepalive timer that tcp_rcv_state_process()
  * arms in FIN_WAIT1 -> FIN_WAIT2 is for SOCK_DEAD sockets) and waits for the peer's FIN
  * indefinitely, tcp_fin_timeout=1 or not. */
-AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open)
+AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
+        .description = "tcp_fin_timeout limits orphans only: after shutdown(SHUT_WR) the open "
+                       "file descriptor keeps the socket, whose FIN_WAIT2 has no timer and waits "
+                       "for the peer's FIN indefinitely.")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
@@ -92,7 +106,9 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open)
 /* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (no sysctl changes it):
  * sock_diag shows the timewait timer (idiag_timer 3) with about 60000 ms left right after the
  * socket entered TIME_WAIT. */
-AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag)
+AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
+        .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a compile-time 60 s that no sysctl "
+                       "changes, so sock_diag shows the timewait timer with about 60 s left.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -105,7 +121,9 @@ AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag)
  * couple of seconds at this distance) the socket is gone and the stopped server can bind
  * 192.168.1.100:9999 again without SO_REUSEADDR. */
 AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
-        .description = AC_SLOW "waits out the 60 s TIME_WAIT timer")
+        .description = AC_SLOW "The TIME_WAIT timer is 60 s: when it fires the socket leaves the "
+                               "bind table, and the server binds 192.168.1.100:9999 again "
+                               "without SO_REUSEADDR.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -122,7 +140,10 @@ AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
 /* tcp_max_tw_buckets=0: inet_twsk_alloc() refuses every TIME_WAIT socket, tcp_time_wait() then
  * just closes the connection (tcp_done; the kernel logs "TCP: time wait bucket table overflow",
  * LINUX_MIB_TCPTIMEWAITOVERFLOW). Nothing is left on the port, so the server rebinds at once. */
-AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds)
+AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
+        .description = "tcp_max_tw_buckets=0 leaves no room for TIME_WAIT sockets, so the "
+                       "connection is destroyed at close and the server rebinds its port at once "
+                       "without SO_REUSEADDR.")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
     struct ac_conn c;
@@ -145,7 +166,10 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds)
 /* SO_LINGER {1, 0}: tcp_close() takes the disconnect path (tcp_disconnect: RST, state CLOSE,
  * LINUX_MIB_TCPABORTONLINGER) instead of sending a FIN, so there is no TIME_WAIT: the client
  * gets ECONNRESET and the server rebinds at once without SO_REUSEADDR. */
-AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds)
+AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
+        .description = "SO_LINGER {1, 0} makes close() abort the connection with an RST instead "
+                       "of a FIN, so no TIME_WAIT is left: the peer gets ECONNRESET and the server "
+                       "rebinds at once.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -197,7 +221,9 @@ static struct ac_match server_in_last_ack_with_acks_dropped(struct ac_conn *c)
  * (sock_diag timer 1) fires and resends it (icsk_retransmits, sock_diag retrans, >= 1). The
  * first RTO on loopback is the 200 ms minimum (a tail loss probe may come first and is not
  * counted), so this takes about 0.4 s. */
-AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10)
+AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
+        .description = "LAST_ACK keeps its FIN on the retransmit queue until it is acknowledged: "
+                       "with the ACKs dropped the retransmit timer fires and sends it again.")
 {
     struct ac_conn c;
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
@@ -214,7 +240,10 @@ AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10)
  * retransmits at ~0.4 s and ~0.9 s and is gone at ~1.7 s. The exact count depends on the kernel's
  * loss-probe and RTO details, so only the end is asserted: gone, within a bound. */
 AC_TEST(timers, last_ack_gives_up_after_orphan_retries, .timeout = 20,
-        .description = AC_SLOW "waits about 1.7 s for the orphan's retransmissions to run out")
+        .description = AC_SLOW
+        "An orphan's retransmissions are limited by tcp_orphan_retries: with 1 the retry budget "
+        "(about 600 ms from the first retransmission) runs out and the orphaned LAST_ACK is "
+        "destroyed, its FIN never acknowledged.")
 {
     ac_netns_sysctl("net/ipv4/tcp_orphan_retries", "1");
     struct ac_conn c;
@@ -235,7 +264,9 @@ static bool retransmitted_3_times(const struct ac_sockinfo *s, void *arg)
  * while the RTO is below its maximum) the same LAST_ACK is still there and retransmits a third
  * time, at the very timer expiry (about 1.7 s on 6.18) at which 1 retry lets it go. */
 AC_TEST(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retries, .timeout = 20,
-        .description = AC_SLOW "waits about 1.7 s for the third retransmission of the FIN")
+        .description = AC_SLOW "The default tcp_orphan_retries=0 means 8 retries while the RTO "
+                               "is below its maximum, so the orphaned LAST_ACK outlives the point "
+                               "where 1 retry gives up and retransmits its FIN a third time.")
 {
     struct ac_conn c;
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
