@@ -40,9 +40,9 @@ static json_t *column_json(const struct column *c)
 	return o;
 }
 
-/* A cell: the record's strings and its key check (the first failed one, else the last);
- * the full check lists stay in each column's results.jsonl, which keeps this file small
- * enough to commit on every regeneration. */
+/* A cell: the record's strings, its key check (the first failed one, else the last) and
+ * all its checks (tools/docs builds the expected-results pages and the state graph from
+ * them). */
 static json_t *cell_json(const struct column *c, const char *test, const char *row_expected)
 {
 	json_t *rec = cell_record(c, test), *checks, *chk, *key = NULL, *cell;
@@ -59,12 +59,13 @@ static json_t *cell_json(const struct column *c, const char *test, const char *r
 	}
 	if (!key && json_array_size(checks))
 		key = json_array_get(checks, json_array_size(checks) - 1);
-	cell = json_pack("{s:s, s:s, s:s, s:s, s:o}", "verdict", rec_str(rec, "verdict"),
+	cell = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "verdict", rec_str(rec, "verdict"),
 			 "observed", rec_str(rec, "observed"), "reason", rec_str(rec, "reason"),
 			 "iface_kind", rec_str(rec, "iface_kind"), "key_check",
 			 key ? json_pack("{s:s, s:s, s:s}", "step", rec_str(key, "step"), "expected",
 					 rec_str(key, "expected"), "observed", rec_str(key, "observed"))
-			     : json_null());
+			     : json_null(),
+			 "checks", json_is_array(checks) ? json_incref(checks) : json_array());
 	/* the suite's expectations may depend on the kernel: a cell names its own only when
 	 * it is not the row's */
 	if (strcmp(rec_str(rec, "expected"), row_expected))
