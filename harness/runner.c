@@ -53,6 +53,16 @@ static const char *verdict_of(const struct criterion_test_stats *st)
     }
 }
 
+/* The message of the first failed assertion: for failures that did not come through the
+ * recorded checks (a plain cr_assert in a helper). */
+static const char *first_failed_assert(const struct criterion_test_stats *st)
+{
+    for (const struct criterion_assert_stats *a = st->asserts; a; a = a->next)
+        if (!a->passed && a->message && *a->message)
+            return a->message;
+    return NULL;
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "re");
@@ -95,6 +105,9 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
         const char *reason = strcmp(verdict, "timeout") == 0 ? "timed out"
                              : strcmp(verdict, "crash") == 0 ? "crashed"
                                                              : st->message;
+        if (strcmp(verdict, "fail") == 0 && (!reason || !*reason))
+            reason = first_failed_assert(st); /* NULL: the worker's own failure line is used */
+
         json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
         /* Run-specific (the benchmark reads it; docs and the matrix ignore it). */
         json_object_set_new(rec, "elapsed_ms", json_real(st->elapsed_time * 1000.0));
