@@ -221,8 +221,8 @@ static void close_wait_pile_up(struct close_wait_run *r)
         close(c); /* FIN: the queued connection's server end goes CLOSE_WAIT */
     }
     struct ac_match cw = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &server};
-    ac_expect_int("queued connections in CLOSE_WAIT before any accept()", r->queued,
-                  ac_hold_wait_count(&cw, r->queued, AC_STATE_TIMEOUT_MS));
+    ac_setup_ok("queued connections in CLOSE_WAIT before any accept()",
+                ac_hold_wait_count(&cw, r->queued, AC_STATE_TIMEOUT_MS) == r->queued ? 0 : EIO);
 
     lower_nofile(r->limit);
     for (int i = 0; i <= r->expected_ok; i++) {
@@ -242,24 +242,25 @@ AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit,
 {
     struct close_wait_run r;
     close_wait_pile_up(&r);
-    char step[160], expected[256] = "", observed[256] = "";
+    /* Which numbers are free depends on the fds the runner left open (ctest or not), so the
+     * record states the rule and names numbers only when it is broken. */
+    char observed[160] = "the free numbers, lowest first";
     for (int i = 0; i < r.expected_ok; i++) {
-        size_t e = strlen(expected), o = strlen(observed);
-        snprintf(expected + e, sizeof expected - e, "%s%d", i ? " " : "", r.first_free[i]);
-        snprintf(observed + o, sizeof observed - o, "%s%d", i ? " " : "", r.fds[i]);
+        if (r.fds[i] != r.first_free[i]) {
+            snprintf(observed, sizeof observed, "accept() #%d gave %d where %d was the lowest free",
+                     i + 1, r.fds[i], r.first_free[i]);
+            break;
+        }
     }
-    snprintf(step, sizeof step,
-             "fds of the first %d accept()s under RLIMIT_NOFILE=%d (the free numbers, lowest "
-             "first)",
-             r.expected_ok, r.limit);
-    ac_expect_str(step, expected, observed);
-    snprintf(step, sizeof step, "accept() #%d: %d descriptors below the limit %d all taken",
-             r.expected_ok + 1, r.expected_ok, r.limit);
-    ac_expect_errno(step, EMFILE, r.fds[r.expected_ok] < 0 ? -r.fds[r.expected_ok] : 0);
+    ac_expect_str("fds of the accept()s while free numbers remain below RLIMIT_NOFILE",
+                  "the free numbers, lowest first", observed);
+    ac_expect_errno("the accept() once every number below RLIMIT_NOFILE is taken", EMFILE,
+                    r.fds[r.expected_ok] < 0 ? -r.fds[r.expected_ok] : 0);
 
     int with_file, without_file;
     count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
-    ac_expect_int("accepted CLOSE_WAIT sockets (a file refers to each)", r.expected_ok, with_file);
+    ac_expect_int("accepted CLOSE_WAIT sockets a file refers to, beyond one per accept()", 0,
+                  with_file - r.expected_ok);
     /* accept() reserves the descriptor before taking a connection off the queue
      * (__sys_accept4_file()), so EMFILE leaves the connection queued. */
     ac_expect_int("CLOSE_WAIT connections still queued after EMFILE (no file)", CLOSE_WAIT_EXTRA,
@@ -284,9 +285,11 @@ AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
     int s2 = accept4(r.listener, NULL, NULL, SOCK_CLOEXEC);
     int after = s2 < 0 ? -errno : s2;
     restore_nofile();
-    char step[96];
-    snprintf(step, sizeof step, "accept() after close(%d) of a CLOSE_WAIT socket", victim);
-    ac_expect_int(step, victim, again);
+    char got[64] = "the closed socket's number";
+    if (again != victim)
+        snprintf(got, sizeof got, "%d (closed: %d)", again, victim);
+    ac_expect_str("fd of the accept() after closing one CLOSE_WAIT socket",
+                  "the closed socket's number", got);
     ac_expect_errno("the accept() after that one", EMFILE, after < 0 ? -after : 0);
     int with_file, without_file;
     count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
