@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by ci/soak, ci/valgrind, ci/run-unprivileged, ci/fuzz and ci/bad-input (sourced, not
 # run). Everything here is derived from the binaries' own test lists, never from a fixed list.
 
