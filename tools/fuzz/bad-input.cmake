@@ -1,0 +1,71 @@
+# Bad input for what a user runs: one clear error line, a usage hint, a non-zero exit. Each case
+# is a ctest test named bad-input/<program>/<case> (labels unit;bad-input). ci/bad-input runs
+# the same kinds of cases outside ctest, including those that build or run the suite, and
+# prints the table of messages (docs/reliability.md).
+set(AC_EXPECT_ERROR ${CMAKE_CURRENT_SOURCE_DIR}/expect-error.cmake)
+set(AC_BAD_DATA ${PROJECT_SOURCE_DIR}/tools/report/testdata)
+
+# afterclose_bad_input(NAME CODE COMMAND...): COMMAND is a target name or a path.
+function(afterclose_bad_input name code first)
+  if(TARGET ${first})
+    set(first $<TARGET_FILE:${first}>)
+  endif()
+  add_test(NAME bad-input/${name}
+    COMMAND ${CMAKE_COMMAND} -D CODE=${code} "-D" "CMD=${first};${ARGN}" -P ${AC_EXPECT_ERROR}
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  set_tests_properties(bad-input/${name} PROPERTIES LABELS "unit;bad-input" TIMEOUT 90)
+endfunction()
+
+# The suite binary (runner/* in the top-level CMakeLists covers --bogus, stray arguments,
+# --always-succeed, --output=json=, a filter matching nothing).
+afterclose_bad_input(suite/filter_without_value 2 afterclose-suite --filter)
+afterclose_bad_input(suite/filter_empty 2 afterclose-suite --filter=)
+afterclose_bad_input(suite/jobs_without_value 2 afterclose-suite -j)
+# The runner is shared: harness-tests' errname/* (pure unit tests) stand in for a real run.
+afterclose_bad_input(suite/scratch_dir_missing 2 env TMPDIR=/nonexistent/afterclose
+  $<TARGET_FILE:harness-tests> --filter=errname/*)
+
+# The report tool (report/* in tools/CMakeLists.txt covers a missing file, no argument, an
+# unknown flag, not JSON, truncated, empty, wrong schema).
+afterclose_bad_input(report/two_files 2 afterclose-report ${AC_BAD_DATA}/all-held.jsonl
+  ${AC_BAD_DATA}/all-held.jsonl)
+afterclose_bad_input(report/stdin_dash 2 afterclose-report -)
+afterclose_bad_input(report/directory_not_file 2 afterclose-report ${AC_BAD_DATA})
+
+# Scripts: only cases that stop while reading their arguments (no build, no install, no run).
+set(ci ${PROJECT_SOURCE_DIR}/ci)
+afterclose_bad_input(run-suite/unknown_flag 2 ${ci}/run-suite --bogus)
+afterclose_bad_input(run-suite/results_without_value 2 ${ci}/run-suite --results)
+afterclose_bad_input(run-suite/filter_without_value 2 ${ci}/run-suite --filter)
+afterclose_bad_input(run-suite/stray_argument 2 ${ci}/run-suite timewait)
+afterclose_bad_input(host-snapshot/unknown_flag 2 ${ci}/host-snapshot --bogus)
+afterclose_bad_input(host-snapshot/compare_without_file 2 ${ci}/host-snapshot --compare)
+afterclose_bad_input(host-snapshot/compare_missing_file 2 ${ci}/host-snapshot --compare
+  /nonexistent/before.txt)
+afterclose_bad_input(host-snapshot/compare_two_files 2 ${ci}/host-snapshot --compare a b)
+foreach(script soak valgrind run-unprivileged fuzz bad-input)
+  afterclose_bad_input(${script}/unknown_flag 2 ${ci}/${script} --bogus)
+  afterclose_bad_input(${script}/help_exits_0 0 ${ci}/${script} --help)
+endforeach()
+afterclose_bad_input(soak/runs_not_a_number 2 ${ci}/soak --runs many)
+afterclose_bad_input(soak/runs_zero 2 ${ci}/soak --runs 0)
+afterclose_bad_input(soak/runs_without_value 2 ${ci}/soak --runs)
+afterclose_bad_input(soak/unknown_mode 2 ${ci}/soak --mode parallel)
+afterclose_bad_input(fuzz/seconds_not_a_number 2 ${ci}/fuzz --seconds soon)
+afterclose_bad_input(fuzz/unknown_target 2 ${ci}/fuzz --target nosuch)
+
+# Known gaps, each with its fix in docs/reliability.md: disabled (ctest shows them as "Not Run
+# (Disabled)") until the fix lands; then delete the DISABLED line.
+afterclose_bad_input(suite/results_file_unwritable 2 env AFTERCLOSE_RESULTS=/nonexistent/r.jsonl
+  $<TARGET_FILE:harness-tests> --filter=errname/*)
+afterclose_bad_input(suite/unknown_iface_kind 2 env AFTERCLOSE_IFACE=tun
+  $<TARGET_FILE:harness-tests> --filter=errname/*)
+afterclose_bad_input(suite/jobs_not_a_number 2 harness-tests --jobs=many --filter=errname/*)
+afterclose_bad_input(host-snapshot/help_exits_0 0 ${ci}/host-snapshot --help)
+set_tests_properties(bad-input/suite/results_file_unwritable bad-input/suite/unknown_iface_kind
+  bad-input/suite/jobs_not_a_number bad-input/host-snapshot/help_exits_0 PROPERTIES DISABLED TRUE)
+# Under ASan the runner's scratch-directory error path leaks Criterion's test set (it returns
+# without criterion_finalize): LeakSanitizer turns exit 2 into 1. Same fix, same removal.
+if(AFTERCLOSE_SANITIZE)
+  set_tests_properties(bad-input/suite/scratch_dir_missing PROPERTIES DISABLED TRUE)
+endif()
