@@ -32,7 +32,7 @@
 #define AC_SLOW_TAG "[slow]"
 
 static struct {
-    int ran, passed, failed, skipped;
+    int ran, passed, failed, skipped, unrecorded;
     char kernel[256];
     char rundir[4096];
 } run;
@@ -113,8 +113,10 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
         json_object_set_new(rec, "elapsed_ms", json_real(st->elapsed_time * 1000.0));
 
         int err = ac_record_append(results, rec);
-        if (err)
+        if (err) {
             fprintf(stderr, "afterclose: cannot write %s: %s\n", results, strerror(-err));
+            run.unrecorded++;
+        }
         json_decref(rec);
     }
     free(obs);
@@ -134,8 +136,12 @@ static int write_file(const char *path, const char *text)
 /* Become root of a new user namespace, so that CLONE_NEWNET is allowed in the workers. */
 static void enter_user_namespace(void)
 {
-    if (geteuid() == 0 || getenv("AFTERCLOSE_NO_USERNS"))
+    if (geteuid() == 0)
         return;
+    if (getenv("AFTERCLOSE_NO_USERNS")) {
+        setenv("AFTERCLOSE_USERNS_ERROR", "not tried: AFTERCLOSE_NO_USERNS is set", 1);
+        return;
+    }
     uid_t uid = geteuid();
     gid_t gid = getegid();
     char map[64];
@@ -214,6 +220,50 @@ static int usage_error(const char *prog, const char *what)
     return 2;
 }
 
+/* What the environment asks for must be possible before any test runs: a results file that
+ * cannot be written would lose every record, an unknown interface kind would fail every test. */
+static int check_env(const char *prog)
+{
+    const char *results = getenv(AC_RESULTS_ENV);
+    if (results && *results) {
+        int fd = open(results, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            fprintf(stderr, "%s: cannot write the results file %s (" AC_RESULTS_ENV "): %s\n", prog,
+                    results, strerror(errno));
+            return 2;
+        }
+        close(fd);
+    }
+    const char *iface = getenv(AC_IFACE_ENV);
+    if (iface && *iface && strcmp(iface, "veth") && strcmp(iface, "dummy"))
+        return usage_error(prog, AC_IFACE_ENV " must be veth or dummy");
+    return 0;
+}
+
+/* Criterion only prints "[ERR] Could not open the file" and exits 0 when a report cannot be
+ * written. Opening it here (without truncating) creates it, as Criterion would. */
+static bool writable(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+/* -j N, -jN, --jobs N, --jobs=N: Criterion reads a non-number as 0 (its default) silently. */
+static const char *jobs_value(int argc, char **argv, int i)
+{
+    const char *a = argv[i];
+    if (!strncmp(a, "--jobs=", 7))
+        return a + 7;
+    if (!strncmp(a, "-j", 2) && a[2])
+        return a + 2;
+    if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc)
+        return argv[i + 1];
+    return NULL;
+}
+
 /* Catches what Criterion would accept silently. Returns 0, or 2 after printing the error. */
 static int check_args(int argc, char **argv, int *info_only)
 {
@@ -226,6 +276,19 @@ static int check_args(int argc, char **argv, int *info_only)
             return usage_error(argv[0], "--always-succeed would hide failures; not allowed");
         if (!strncmp(a, "--output=", 9) && !strchr(a + 9, ':'))
             return usage_error(argv[0], "--output takes PROVIDER:FILE, e.g. --output=json:r.json");
+        const char *report =
+            !strncmp(a, "--output=", 9) && strchr(a + 9, ':') ? strchr(a, ':') + 1
+            : !strncmp(a, "--json=", 7) || !strncmp(a, "--tap=", 6) || !strncmp(a, "--xml=", 6)
+                ? strchr(a, '=') + 1
+                : NULL;
+        if (report && strcmp(report, "-") != 0 && !writable(report)) {
+            fprintf(stderr, "%s: cannot write the report %s: %s\n", argv[0], report,
+                    strerror(errno));
+            return 2;
+        }
+        const char *jobs = jobs_value(argc, argv, i);
+        if (jobs && (!*jobs || strspn(jobs, "0123456789") != strlen(jobs)))
+            return usage_error(argv[0], "--jobs takes a number, e.g. -j2");
         if (!strcmp(a, "--filter") || !strcmp(a, "--filter="))
             return usage_error(argv[0], "--filter needs a pattern: --filter=suite/test");
         if (a[0] != '-' &&
@@ -265,6 +328,8 @@ int main(int argc, char **argv)
 
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
+    if (!bad && !info_only)
+        bad = check_env(argv[0]);
     if (bad) {
         criterion_finalize(tests);
         return bad;
@@ -277,6 +342,7 @@ int main(int argc, char **argv)
     if (!mkdtemp(run.rundir)) {
         fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0],
                 tmp ? tmp : "/tmp", strerror(errno));
+        criterion_finalize(tests);
         return 2;
     }
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
@@ -293,6 +359,8 @@ int main(int argc, char **argv)
             status = usage_error(argv[0], "no test ran: does the --filter match any test?");
         else if (run.failed > 0)
             status = 1;
+        else if (run.unrecorded > 0)
+            status = 2; /* the run's records are incomplete: a CI job must not take it as passed */
         else if (run.skipped == run.ran)
             status = 77;
         else

@@ -54,18 +54,10 @@ afterclose_bad_input(soak/unknown_mode 2 ${ci}/soak --mode parallel)
 afterclose_bad_input(fuzz/seconds_not_a_number 2 ${ci}/fuzz --seconds soon)
 afterclose_bad_input(fuzz/unknown_target 2 ${ci}/fuzz --target nosuch)
 
-# Known gaps, each with its fix in docs/reliability.md: disabled (ctest shows them as "Not Run
-# (Disabled)") until the fix lands; then delete the DISABLED line.
+# Gaps found by ci/bad-input, fixed in harness/runner.c and ci/host-snapshot:
 afterclose_bad_input(suite/results_file_unwritable 2 env AFTERCLOSE_RESULTS=/nonexistent/r.jsonl
   $<TARGET_FILE:harness-tests> --filter=errname/*)
 afterclose_bad_input(suite/unknown_iface_kind 2 env AFTERCLOSE_IFACE=tun
   $<TARGET_FILE:harness-tests> --filter=errname/*)
 afterclose_bad_input(suite/jobs_not_a_number 2 harness-tests --jobs=many --filter=errname/*)
 afterclose_bad_input(host-snapshot/help_exits_0 0 ${ci}/host-snapshot --help)
-set_tests_properties(bad-input/suite/results_file_unwritable bad-input/suite/unknown_iface_kind
-  bad-input/suite/jobs_not_a_number bad-input/host-snapshot/help_exits_0 PROPERTIES DISABLED TRUE)
-# Under ASan the runner's scratch-directory error path leaks Criterion's test set (it returns
-# without criterion_finalize): LeakSanitizer turns exit 2 into 1. Same fix, same removal.
-if(AFTERCLOSE_SANITIZE)
-  set_tests_properties(bad-input/suite/scratch_dir_missing PROPERTIES DISABLED TRUE)
-endif()

@@ -28,7 +28,13 @@ static int valid_record(json_t *rec, char *what, size_t len)
     for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
         if (strcmp(v, verdicts[i]) == 0)
             return 1;
-    snprintf(what, len, "unknown verdict \"%s\"", v);
+    /* The value comes from the file: keep the error one printable line. */
+    char shown[40];
+    size_t n = 0;
+    for (; v[n] && n < sizeof shown - 1; n++)
+        shown[n] = (unsigned char)v[n] < 0x20 || v[n] == 0x7f ? '?' : v[n];
+    shown[n] = '\0';
+    snprintf(what, len, "unknown verdict \"%s%s\"", shown, v[n] ? "..." : "");
     return 0;
 }
 
