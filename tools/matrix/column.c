@@ -10,265 +10,266 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const verdicts[] = { "pass", "fail", "skip", "crash", "timeout", NULL };
+static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout", NULL};
 
 const char *meta_get(const struct column *c, const char *key)
 {
-	const char *v = json_string_value(json_object_get(c->meta, key));
+    const char *v = json_string_value(json_object_get(c->meta, key));
 
-	return v ? v : "";
+    return v ? v : "";
 }
 
 bool column_delivered(const struct column *c)
 {
-	return !strcmp(meta_get(c, "status"), "ok");
+    return !strcmp(meta_get(c, "status"), "ok");
 }
 
 static char *path_join(const char *dir, const char *name)
 {
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
 
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
 }
 
 static bool is_file(const char *dir, const char *name)
 {
-	char *p = path_join(dir, name);
-	struct stat st;
-	bool r = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    char *p = path_join(dir, name);
+    struct stat st;
+    bool r = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 
-	free(p);
-	return r;
+    free(p);
+    return r;
 }
 
 static bool load_env(struct column *c, const char *path)
 {
-	static const char *const required[] = { "status", "release", "kind", NULL };
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *eq;
-	size_t cap = 0;
-	ssize_t n;
-	int i;
+    static const char *const required[] = {"status", "release", "kind", NULL};
+    FILE *f = fopen(path, "r");
+    char *line = NULL, *eq;
+    size_t cap = 0;
+    ssize_t n;
+    int i;
 
-	if (!f) {
-		errorf("%s: cannot open", path);
-		return false;
-	}
-	c->meta = json_object();
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (n == 0)
-			continue;
-		eq = strchr(line, '=');
-		if (!eq || eq == line) {
-			errorf("%s: not a key=value line: %s", path, line);
-			break;
-		}
-		*eq = '\0';
-		json_object_set_new(c->meta, line, json_string(eq + 1));
-	}
-	free(line);
-	fclose(f);
-	if (n > 0)
-		return false;
-	for (i = 0; required[i]; i++) {
-		if (!json_object_get(c->meta, required[i])) {
-			errorf("%s: no %s=", path, required[i]);
-			return false;
-		}
-	}
-	return true;
+    if (!f) {
+        errorf("%s: cannot open", path);
+        return false;
+    }
+    c->meta = json_object();
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        eq = strchr(line, '=');
+        if (!eq || eq == line) {
+            errorf("%s: not a key=value line: %s", path, line);
+            break;
+        }
+        *eq = '\0';
+        json_object_set_new(c->meta, line, json_string(eq + 1));
+    }
+    free(line);
+    fclose(f);
+    if (n > 0)
+        return false;
+    for (i = 0; required[i]; i++) {
+        if (!json_object_get(c->meta, required[i])) {
+            errorf("%s: no %s=", path, required[i]);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool check_record(json_t *rec, const char *path, long lineno, const char *release)
 {
-	const char *v;
-	int i;
+    const char *v;
+    int i;
 
-	if (!json_is_object(rec)) {
-		errorf("%s:%ld: a record must be a JSON object", path, lineno);
-		return false;
-	}
-	if (!json_is_string(json_object_get(rec, "test")) || !*rec_str(rec, "test")) {
-		errorf("%s:%ld: record without a \"test\" name", path, lineno);
-		return false;
-	}
-	v = rec_str(rec, "verdict");
-	for (i = 0; verdicts[i] && strcmp(verdicts[i], v); i++)
-		;
-	if (!verdicts[i]) {
-		errorf("%s:%ld: unknown verdict \"%s\"", path, lineno, v);
-		return false;
-	}
-	/* a record from another kernel means result dirs were mixed up */
-	if (strcmp(rec_str(rec, "kernel"), release)) {
-		errorf("%s:%ld: record of kernel \"%s\" in the column of %s", path, lineno,
-		       rec_str(rec, "kernel"), release);
-		return false;
-	}
-	return true;
+    if (!json_is_object(rec)) {
+        errorf("%s:%ld: a record must be a JSON object", path, lineno);
+        return false;
+    }
+    if (!json_is_string(json_object_get(rec, "test")) || !*rec_str(rec, "test")) {
+        errorf("%s:%ld: record without a \"test\" name", path, lineno);
+        return false;
+    }
+    v = rec_str(rec, "verdict");
+    for (i = 0; verdicts[i] && strcmp(verdicts[i], v); i++)
+        ;
+    if (!verdicts[i]) {
+        errorf("%s:%ld: unknown verdict \"%s\"", path, lineno, v);
+        return false;
+    }
+    /* a record from another kernel means result dirs were mixed up */
+    if (strcmp(rec_str(rec, "kernel"), release)) {
+        errorf("%s:%ld: record of kernel \"%s\" in the column of %s", path, lineno,
+               rec_str(rec, "kernel"), release);
+        return false;
+    }
+    return true;
 }
 
 static bool load_results(struct column *c, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
-	bool ok = true;
-	json_error_t err;
-	json_t *rec;
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long lineno = 0;
+    bool ok = true;
+    json_error_t err;
+    json_t *rec;
 
-	c->recs = json_object();
-	if (!f) {
-		/* a column that delivered must have its file; one that crashed has none */
-		if (!column_delivered(c))
-			return true;
-		errorf("%s: cannot open", path);
-		return false;
-	}
-	while (ok && (n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		if (line[n - 1] != '\n') {
-			errorf("%s:%ld: truncated (the last record has no line end)", path, lineno);
-			ok = false;
-			break;
-		}
-		rec = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &err);
-		if (!rec) {
-			errorf("%s:%ld: not JSON: %s", path, lineno, err.text);
-			ok = false;
-			break;
-		}
-		ok = check_record(rec, path, lineno, meta_get(c, "release"));
-		if (ok)
-			json_object_set(c->recs, rec_str(rec, "test"), rec);
-		json_decref(rec);
-		c->nrecs++;
-	}
-	free(line);
-	fclose(f);
-	return ok;
+    c->recs = json_object();
+    if (!f) {
+        /* a column that delivered must have its file; one that crashed has none */
+        if (!column_delivered(c))
+            return true;
+        errorf("%s: cannot open", path);
+        return false;
+    }
+    while (ok && (n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        if (line[n - 1] != '\n') {
+            errorf("%s:%ld: truncated (the last record has no line end)", path, lineno);
+            ok = false;
+            break;
+        }
+        rec = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &err);
+        if (!rec) {
+            errorf("%s:%ld: not JSON: %s", path, lineno, err.text);
+            ok = false;
+            break;
+        }
+        ok = check_record(rec, path, lineno, meta_get(c, "release"));
+        if (ok)
+            json_object_set(c->recs, rec_str(rec, "test"), rec);
+        json_decref(rec);
+        c->nrecs++;
+    }
+    free(line);
+    fclose(f);
+    return ok;
 }
 
 static bool add_column(struct table *t, const char *dir)
 {
-	struct column *c;
-	char *env, *res;
-	const char *base = strrchr(dir, '/');
-	size_t i;
-	bool ok;
+    struct column *c;
+    char *env, *res;
+    const char *base = strrchr(dir, '/');
+    size_t i;
+    bool ok;
 
-	base = base ? base + 1 : dir;
-	for (i = 0; i < t->ncols; i++) {
-		if (!strcmp(t->cols[i].id, base)) {
-			errorf("%s: a second column named \"%s\"", dir, base);
-			return false;
-		}
-	}
-	c = realloc(t->cols, (t->ncols + 1) * sizeof(*c));
-	if (!c)
-		return false;
-	t->cols = c;
-	c = &t->cols[t->ncols++];
-	memset(c, 0, sizeof(*c));
-	c->id = strdup(base);
-	env = path_join(dir, "column.env");
-	res = path_join(dir, "results.jsonl");
-	ok = c->id && env && res && load_env(c, env) && load_results(c, res);
-	free(env);
-	free(res);
-	return ok;
+    base = base ? base + 1 : dir;
+    for (i = 0; i < t->ncols; i++) {
+        if (!strcmp(t->cols[i].id, base)) {
+            errorf("%s: a second column named \"%s\"", dir, base);
+            return false;
+        }
+    }
+    c = realloc(t->cols, (t->ncols + 1) * sizeof(*c));
+    if (!c)
+        return false;
+    t->cols = c;
+    c = &t->cols[t->ncols++];
+    memset(c, 0, sizeof(*c));
+    c->id = strdup(base);
+    env = path_join(dir, "column.env");
+    res = path_join(dir, "results.jsonl");
+    ok = c->id && env && res && load_env(c, env) && load_results(c, res);
+    free(env);
+    free(res);
+    return ok;
 }
 
 /* Series order: numeric by dotted parts ("5.10" < "6.1" < "6.12" < "7"), the host last. */
 static int col_cmp(const void *a, const void *b)
 {
-	const char *x = ((const struct column *)a)->id, *y = ((const struct column *)b)->id;
-	bool hx = !strcmp(x, "host"), hy = !strcmp(y, "host");
+    const char *x = ((const struct column *)a)->id, *y = ((const struct column *)b)->id;
+    bool hx = !strcmp(x, "host"), hy = !strcmp(y, "host");
 
-	if (hx || hy)
-		return hx - hy;
-	while (*x && *y) {
-		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
-			char *ex, *ey;
-			unsigned long nx = strtoul(x, &ex, 10), ny = strtoul(y, &ey, 10);
+    if (hx || hy)
+        return hx - hy;
+    while (*x && *y) {
+        if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+            char *ex, *ey;
+            unsigned long nx = strtoul(x, &ex, 10), ny = strtoul(y, &ey, 10);
 
-			if (nx != ny)
-				return nx < ny ? -1 : 1;
-			x = ex;
-			y = ey;
-		} else if (*x != *y) {
-			return (unsigned char)*x - (unsigned char)*y;
-		} else {
-			x++;
-			y++;
-		}
-	}
-	return (unsigned char)*x - (unsigned char)*y;
+            if (nx != ny)
+                return nx < ny ? -1 : 1;
+            x = ex;
+            y = ey;
+        } else if (*x != *y) {
+            return (unsigned char)*x - (unsigned char)*y;
+        } else {
+            x++;
+            y++;
+        }
+    }
+    return (unsigned char)*x - (unsigned char)*y;
 }
 
 static int name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A dir of columns: every subdir holding a column.env, in name order. */
 static bool add_dir_of_columns(struct table *t, const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL, **grown, *sub;
-	size_t n = 0, i;
-	bool ok = true;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL, **grown, *sub;
+    size_t n = 0, i;
+    bool ok = true;
 
-	if (!d) {
-		errorf("%s: no such result dir", dir);
-		return false;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		sub = path_join(dir, e->d_name);
-		if (sub && is_file(sub, "column.env") && (grown = realloc(names, (n + 1) * sizeof(*names)))) {
-			names = grown;
-			names[n++] = sub;
-		} else {
-			free(sub);
-		}
-	}
-	closedir(d);
-	if (!n) {
-		errorf("%s: not a result dir (no column.env in it or its subdirs)", dir);
-		ok = false;
-	}
-	qsort(names, n, sizeof(*names), name_cmp);
-	for (i = 0; i < n; i++) {
-		ok = ok && add_column(t, names[i]);
-		free(names[i]);
-	}
-	free(names);
-	return ok;
+    if (!d) {
+        errorf("%s: no such result dir", dir);
+        return false;
+    }
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        sub = path_join(dir, e->d_name);
+        if (sub && is_file(sub, "column.env") &&
+            (grown = realloc(names, (n + 1) * sizeof(*names)))) {
+            names = grown;
+            names[n++] = sub;
+        } else {
+            free(sub);
+        }
+    }
+    closedir(d);
+    if (!n) {
+        errorf("%s: not a result dir (no column.env in it or its subdirs)", dir);
+        ok = false;
+    }
+    qsort(names, n, sizeof(*names), name_cmp);
+    for (i = 0; i < n; i++) {
+        ok = ok && add_column(t, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return ok;
 }
 
 bool columns_load(struct table *t, char **paths, int npaths)
 {
-	int i;
-	char *p;
+    int i;
+    char *p;
 
-	for (i = 0; i < npaths; i++) {
-		p = paths[i];
-		/* "out/6.1/" and "out/6.1" name the same column */
-		while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
-			p[strlen(p) - 1] = '\0';
-		if (!(is_file(p, "column.env") ? add_column(t, p) : add_dir_of_columns(t, p)))
-			return false;
-	}
-	qsort(t->cols, t->ncols, sizeof(*t->cols), col_cmp);
-	return true;
+    for (i = 0; i < npaths; i++) {
+        p = paths[i];
+        /* "out/6.1/" and "out/6.1" name the same column */
+        while (strlen(p) > 1 && p[strlen(p) - 1] == '/')
+            p[strlen(p) - 1] = '\0';
+        if (!(is_file(p, "column.env") ? add_column(t, p) : add_dir_of_columns(t, p)))
+            return false;
+    }
+    qsort(t->cols, t->ncols, sizeof(*t->cols), col_cmp);
+    return true;
 }

@@ -12,73 +12,73 @@
 
 void errorf(const char *fmt, ...)
 {
-	va_list ap;
+    va_list ap;
 
-	fputs("afterclose-matrix: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+    fputs("afterclose-matrix: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
 
 /* One closing line over all cells, in the "N passed, N failed" form CI logs are read for.
  * failed: fail, crash, timeout, and a scenario missing from a kernel's run. */
 static void print_summary(const struct table *t)
 {
-	size_t i, j, pass = 0, fail = 0, skip = 0;
-	const char *v;
+    size_t i, j, pass = 0, fail = 0, skip = 0;
+    const char *v;
 
-	for (i = 0; i < t->nrows; i++) {
-		for (j = 0; j < t->ncols; j++) {
-			v = cell_verdict(&t->cols[j], t->rows[i].test);
-			if (!strcmp(v, "pass"))
-				pass++;
-			else if (!strcmp(v, "skip"))
-				skip++;
-			else
-				fail++;
-		}
-	}
-	printf("matrix: %zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
+    for (i = 0; i < t->nrows; i++) {
+        for (j = 0; j < t->ncols; j++) {
+            v = cell_verdict(&t->cols[j], t->rows[i].test);
+            if (!strcmp(v, "pass"))
+                pass++;
+            else if (!strcmp(v, "skip"))
+                skip++;
+            else
+                fail++;
+        }
+    }
+    printf("matrix: %zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
 }
 
 static int usage(void)
 {
-	fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
-	      "  RESULT_DIR: one column (a dir with column.env and results.jsonl) or a dir of them\n",
-	      stdout);
-	return 0;
+    fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
+          "  RESULT_DIR: one column (a dir with column.env and results.jsonl) or a dir of them\n",
+          stdout);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *md = NULL, *json = NULL;
-	struct table t = { 0 };
-	int i, ok;
+    const char *md = NULL, *json = NULL;
+    struct table t = {0};
+    int i, ok;
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return usage();
-	if (argc < 2 || strcmp(argv[1], "merge")) {
-		errorf("unknown command '%s' (see --help)", argc < 2 ? "" : argv[1]);
-		return 2;
-	}
-	for (i = 2; i < argc && argv[i][0] == '-'; i++) {
-		if ((!strcmp(argv[i], "--md") || !strcmp(argv[i], "--json")) && i + 1 < argc) {
-			*(argv[i][2] == 'm' ? &md : &json) = argv[i + 1];
-			i++;
-		} else {
-			errorf("unknown option '%s' (see --help)", argv[i]);
-			return 2;
-		}
-	}
-	if (!md || !json || i == argc) {
-		errorf("merge needs --md FILE, --json FILE and at least one result dir (see --help)");
-		return 2;
-	}
-	ok = columns_load(&t, argv + i, argc - i) && table_build(&t) && render_md(&t, md) &&
-	     render_json(&t, json);
-	if (ok)
-		print_summary(&t);
-	table_free(&t);
-	return ok ? 0 : 1;
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+        return usage();
+    if (argc < 2 || strcmp(argv[1], "merge")) {
+        errorf("unknown command '%s' (see --help)", argc < 2 ? "" : argv[1]);
+        return 2;
+    }
+    for (i = 2; i < argc && argv[i][0] == '-'; i++) {
+        if ((!strcmp(argv[i], "--md") || !strcmp(argv[i], "--json")) && i + 1 < argc) {
+            *(argv[i][2] == 'm' ? &md : &json) = argv[i + 1];
+            i++;
+        } else {
+            errorf("unknown option '%s' (see --help)", argv[i]);
+            return 2;
+        }
+    }
+    if (!md || !json || i == argc) {
+        errorf("merge needs --md FILE, --json FILE and at least one result dir (see --help)");
+        return 2;
+    }
+    ok = columns_load(&t, argv + i, argc - i) && table_build(&t) && render_md(&t, md) &&
+         render_json(&t, json);
+    if (ok)
+        print_summary(&t);
+    table_free(&t);
+    return ok ? 0 : 1;
 }

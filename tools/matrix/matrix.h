@@ -8,26 +8,26 @@
 
 /* One kernel's run: the facts of column.env and the records of results.jsonl. */
 struct column {
-	char *id;      /* the result dir's name: the series ("6.1") or "host" */
-	json_t *meta;  /* column.env as an object of strings */
-	json_t *recs;  /* test name -> record object (the last one when a test repeats) */
-	size_t nrecs;  /* record lines read */
+    char *id;     /* the result dir's name: the series ("6.1") or "host" */
+    json_t *meta; /* column.env as an object of strings */
+    json_t *recs; /* test name -> record object (the last one when a test repeats) */
+    size_t nrecs; /* record lines read */
 };
 
 /* One scenario across the columns. */
 struct row {
-	const char *test;
-	const char *expected; /* from the first column that has a record */
-	bool differs;         /* columns that delivered results disagree */
-	long focus;           /* index of the first check whose observed value differs between
-				 columns, -1 if none (then the cells show their key check) */
+    const char *test;
+    const char *expected; /* from the first column that has a record */
+    bool differs;         /* columns that delivered results disagree */
+    long focus;           /* index of the first check whose observed value differs between
+                             columns, -1 if none (then the cells show their key check) */
 };
 
 struct table {
-	struct column *cols;
-	size_t ncols;
-	struct row *rows;
-	size_t nrows;
+    struct column *cols;
+    size_t ncols;
+    struct row *rows;
+    size_t nrows;
 };
 
 /* column.c: load every column under the given paths (a column dir, or a dir of them).

@@ -8,36 +8,36 @@
 
 static json_t *number_or_null(const char *s)
 {
-	char *end;
-	double d;
+    char *end;
+    double d;
 
-	if (!*s)
-		return json_null();
-	d = strtod(s, &end);
-	return *end ? json_string(s) : json_real(d);
+    if (!*s)
+        return json_null();
+    d = strtod(s, &end);
+    return *end ? json_string(s) : json_real(d);
 }
 
 static json_t *int_or_null(const char *s)
 {
-	char *end;
-	long v;
+    char *end;
+    long v;
 
-	if (!*s)
-		return json_null();
-	v = strtol(s, &end, 10);
-	return *end ? json_string(s) : json_integer(v);
+    if (!*s)
+        return json_null();
+    v = strtol(s, &end, 10);
+    return *end ? json_string(s) : json_integer(v);
 }
 
 static json_t *column_json(const struct column *c)
 {
-	json_t *o = json_pack("{s:s}", "id", c->id);
+    json_t *o = json_pack("{s:s}", "id", c->id);
 
-	json_object_update(o, c->meta);
-	json_object_set_new(o, "suite_exit", int_or_null(meta_get(c, "suite_exit")));
-	json_object_set_new(o, "attempts", int_or_null(meta_get(c, "attempts")));
-	json_object_set_new(o, "seconds", number_or_null(meta_get(c, "seconds")));
-	json_object_set_new(o, "records", json_integer((json_int_t)c->nrecs));
-	return o;
+    json_object_update(o, c->meta);
+    json_object_set_new(o, "suite_exit", int_or_null(meta_get(c, "suite_exit")));
+    json_object_set_new(o, "attempts", int_or_null(meta_get(c, "attempts")));
+    json_object_set_new(o, "seconds", number_or_null(meta_get(c, "seconds")));
+    json_object_set_new(o, "records", json_integer((json_int_t)c->nrecs));
+    return o;
 }
 
 /* A cell: the record's strings, its key check (the first failed one, else the last) and
@@ -45,59 +45,60 @@ static json_t *column_json(const struct column *c)
  * them). */
 static json_t *cell_json(const struct column *c, const char *test, const char *row_expected)
 {
-	json_t *rec = cell_record(c, test), *checks, *chk, *key = NULL, *cell;
-	size_t i;
+    json_t *rec = cell_record(c, test), *checks, *chk, *key = NULL, *cell;
+    size_t i;
 
-	if (!rec)
-		return json_pack("{s:s}", "verdict", "missing");
-	checks = json_object_get(rec, "checks");
-	json_array_foreach(checks, i, chk) {
-		if (json_is_false(json_object_get(chk, "ok"))) {
-			key = chk;
-			break;
-		}
-	}
-	if (!key && json_array_size(checks))
-		key = json_array_get(checks, json_array_size(checks) - 1);
-	cell = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "verdict", rec_str(rec, "verdict"),
-			 "observed", rec_str(rec, "observed"), "reason", rec_str(rec, "reason"),
-			 "iface_kind", rec_str(rec, "iface_kind"), "key_check",
-			 key ? json_pack("{s:s, s:s, s:s}", "step", rec_str(key, "step"), "expected",
-					 rec_str(key, "expected"), "observed", rec_str(key, "observed"))
-			     : json_null(),
-			 "checks", json_is_array(checks) ? json_incref(checks) : json_array());
-	/* the suite's expectations may depend on the kernel: a cell names its own only when
-	 * it is not the row's */
-	if (strcmp(rec_str(rec, "expected"), row_expected))
-		json_object_set_new(cell, "expected", json_string(rec_str(rec, "expected")));
-	return cell;
+    if (!rec)
+        return json_pack("{s:s}", "verdict", "missing");
+    checks = json_object_get(rec, "checks");
+    json_array_foreach(checks, i, chk)
+    {
+        if (json_is_false(json_object_get(chk, "ok"))) {
+            key = chk;
+            break;
+        }
+    }
+    if (!key && json_array_size(checks))
+        key = json_array_get(checks, json_array_size(checks) - 1);
+    cell = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "verdict", rec_str(rec, "verdict"),
+                     "observed", rec_str(rec, "observed"), "reason", rec_str(rec, "reason"),
+                     "iface_kind", rec_str(rec, "iface_kind"), "key_check",
+                     key ? json_pack("{s:s, s:s, s:s}", "step", rec_str(key, "step"), "expected",
+                                     rec_str(key, "expected"), "observed", rec_str(key, "observed"))
+                         : json_null(),
+                     "checks", json_is_array(checks) ? json_incref(checks) : json_array());
+    /* the suite's expectations may depend on the kernel: a cell names its own only when
+     * it is not the row's */
+    if (strcmp(rec_str(rec, "expected"), row_expected))
+        json_object_set_new(cell, "expected", json_string(rec_str(rec, "expected")));
+    return cell;
 }
 
 bool render_json(const struct table *t, const char *path)
 {
-	json_t *root = json_object(), *cols = json_array(), *rows = json_array(), *row, *cells;
-	size_t i, j;
-	int rc;
+    json_t *root = json_object(), *cols = json_array(), *rows = json_array(), *row, *cells;
+    size_t i, j;
+    int rc;
 
-	for (j = 0; j < t->ncols; j++)
-		json_array_append_new(cols, column_json(&t->cols[j]));
-	for (i = 0; i < t->nrows; i++) {
-		cells = json_object();
-		for (j = 0; j < t->ncols; j++)
-			json_object_set_new(cells, t->cols[j].id, cell_json(&t->cols[j], t->rows[i].test,
-									   t->rows[i].expected));
-		row = json_pack("{s:s, s:s, s:b, s:o}", "test", t->rows[i].test, "expected",
-				t->rows[i].expected, "differs", t->rows[i].differs, "cells", cells);
-		json_array_append_new(rows, row);
-	}
-	json_object_set_new(root, "schema", json_integer(1));
-	json_object_set_new(root, "columns", cols);
-	json_object_set_new(root, "rows", rows);
-	rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	json_decref(root);
-	if (rc) {
-		errorf("%s: cannot write", path);
-		return false;
-	}
-	return true;
+    for (j = 0; j < t->ncols; j++)
+        json_array_append_new(cols, column_json(&t->cols[j]));
+    for (i = 0; i < t->nrows; i++) {
+        cells = json_object();
+        for (j = 0; j < t->ncols; j++)
+            json_object_set_new(cells, t->cols[j].id,
+                                cell_json(&t->cols[j], t->rows[i].test, t->rows[i].expected));
+        row = json_pack("{s:s, s:s, s:b, s:o}", "test", t->rows[i].test, "expected",
+                        t->rows[i].expected, "differs", t->rows[i].differs, "cells", cells);
+        json_array_append_new(rows, row);
+    }
+    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "columns", cols);
+    json_object_set_new(root, "rows", rows);
+    rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(root);
+    if (rc) {
+        errorf("%s: cannot write", path);
+        return false;
+    }
+    return true;
 }

@@ -9,90 +9,91 @@
 /* Table-safe text: no line breaks, | escaped, long reasons cut. */
 static void cell_text(FILE *f, const char *s, size_t max)
 {
-	size_t n;
+    size_t n;
 
-	for (n = 0; *s && n < max; s++, n++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n' || *s == '\r' || *s == '\t')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
-	if (*s)
-		fputs("…", f);
+    for (n = 0; *s && n < max; s++, n++) {
+        if (*s == '|')
+            fputs("\\|", f);
+        else if (*s == '\n' || *s == '\r' || *s == '\t')
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+    if (*s)
+        fputs("…", f);
 }
 
 /* The check a reader wants to see: the first failed one, else the last one (the
  * scenario's verdict-bearing step, e.g. the bind), NULL if the record has no checks. */
 static json_t *key_check(json_t *rec, size_t *nfailed)
 {
-	json_t *checks = json_object_get(rec, "checks"), *c, *first_bad = NULL;
-	size_t i;
+    json_t *checks = json_object_get(rec, "checks"), *c, *first_bad = NULL;
+    size_t i;
 
-	*nfailed = 0;
-	json_array_foreach(checks, i, c) {
-		if (json_is_false(json_object_get(c, "ok")) && !(*nfailed)++)
-			first_bad = c;
-	}
-	if (first_bad)
-		return first_bad;
-	return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
+    *nfailed = 0;
+    json_array_foreach(checks, i, c)
+    {
+        if (json_is_false(json_object_get(c, "ok")) && !(*nfailed)++)
+            first_bad = c;
+    }
+    if (first_bad)
+        return first_bad;
+    return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
 }
 
 /* "pass · EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected EADDRINUSE)",
  * "skip · reason", "missing (panic)" */
 static void put_cell(FILE *f, const struct column *c, const struct row *r)
 {
-	const char *test = r->test;
-	json_t *rec = cell_record(c, test), *chk;
-	const char *v = cell_verdict(c, test);
-	size_t nfailed;
+    const char *test = r->test;
+    json_t *rec = cell_record(c, test), *chk;
+    const char *v = cell_verdict(c, test);
+    size_t nfailed;
 
-	fputs(" | ", f);
-	if (!rec) {
-		/* say why when the whole column failed */
-		fputs("missing", f);
-		if (!column_delivered(c))
-			fprintf(f, " (%s)", meta_get(c, "status"));
-		return;
-	}
-	fprintf(f, "**%s**", v);
-	if (r->focus >= 0) {
-		/* a row that differs in an observed value: show that value in every column */
-		chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);
-		fputs(" · ", f);
-		cell_text(f, rec_str(chk, "observed"), 60);
-		return;
-	}
-	chk = key_check(rec, &nfailed);
-	if (!strcmp(v, "pass") && chk) {
-		fputs(" · ", f);
-		cell_text(f, rec_str(chk, "observed"), 60);
-	} else if (!strcmp(v, "fail") && nfailed) {
-		fputs(" · ", f);
-		cell_text(f, rec_str(chk, "step"), 60);
-		fputs(": ", f);
-		cell_text(f, rec_str(chk, "observed"), 40);
-		fputs(" (expected ", f);
-		cell_text(f, rec_str(chk, "expected"), 40);
-		fputc(')', f);
-		if (nfailed > 1)
-			fprintf(f, " +%zu more", nfailed - 1);
-	} else if (*rec_str(rec, "reason")) {
-		fputs(" · ", f);
-		cell_text(f, rec_str(rec, "reason"), 80);
-	}
+    fputs(" | ", f);
+    if (!rec) {
+        /* say why when the whole column failed */
+        fputs("missing", f);
+        if (!column_delivered(c))
+            fprintf(f, " (%s)", meta_get(c, "status"));
+        return;
+    }
+    fprintf(f, "**%s**", v);
+    if (r->focus >= 0) {
+        /* a row that differs in an observed value: show that value in every column */
+        chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);
+        fputs(" · ", f);
+        cell_text(f, rec_str(chk, "observed"), 60);
+        return;
+    }
+    chk = key_check(rec, &nfailed);
+    if (!strcmp(v, "pass") && chk) {
+        fputs(" · ", f);
+        cell_text(f, rec_str(chk, "observed"), 60);
+    } else if (!strcmp(v, "fail") && nfailed) {
+        fputs(" · ", f);
+        cell_text(f, rec_str(chk, "step"), 60);
+        fputs(": ", f);
+        cell_text(f, rec_str(chk, "observed"), 40);
+        fputs(" (expected ", f);
+        cell_text(f, rec_str(chk, "expected"), 40);
+        fputc(')', f);
+        if (nfailed > 1)
+            fprintf(f, " +%zu more", nfailed - 1);
+    } else if (*rec_str(rec, "reason")) {
+        fputs(" · ", f);
+        cell_text(f, rec_str(rec, "reason"), 80);
+    }
 }
 
 /* The check the row is about: the one where kernels differ, else the last. */
 static json_t *row_check(json_t *rec, long focus)
 {
-	json_t *checks = json_object_get(rec, "checks");
+    json_t *checks = json_object_get(rec, "checks");
 
-	if (focus >= 0)
-		return json_array_get(checks, (size_t)focus);
-	return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
+    if (focus >= 0)
+        return json_array_get(checks, (size_t)focus);
+    return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
 }
 
 /* The step and expectation of the row's check ("bind 0.0.0.0:9999 EADDRINUSE"): the
@@ -100,102 +101,105 @@ static json_t *row_check(json_t *rec, long focus)
  * version; then the cells' verdicts say whether each kernel met its own. */
 static void put_expected(FILE *f, const struct table *t, const struct row *r)
 {
-	const char *test = r->test, *all = r->expected;
-	json_t *first = NULL, *c;
-	size_t j;
+    const char *test = r->test, *all = r->expected;
+    json_t *first = NULL, *c;
+    size_t j;
 
-	for (j = 0; j < t->ncols; j++) {
-		c = row_check(cell_record(&t->cols[j], test), r->focus);
-		if (!c)
-			continue;
-		if (!first) {
-			first = c;
-		} else if (strcmp(rec_str(first, "expected"), rec_str(c, "expected"))) {
-			cell_text(f, rec_str(first, "step"), 60);
-			fputs(" *(expectation differs by kernel)*", f);
-			return;
-		}
-	}
-	if (!first) {
-		cell_text(f, all, 80);
-		return;
-	}
-	cell_text(f, rec_str(first, "step"), 60);
-	fputc(' ', f);
-	cell_text(f, rec_str(first, "expected"), 40);
+    for (j = 0; j < t->ncols; j++) {
+        c = row_check(cell_record(&t->cols[j], test), r->focus);
+        if (!c)
+            continue;
+        if (!first) {
+            first = c;
+        } else if (strcmp(rec_str(first, "expected"), rec_str(c, "expected"))) {
+            cell_text(f, rec_str(first, "step"), 60);
+            fputs(" *(expectation differs by kernel)*", f);
+            return;
+        }
+    }
+    if (!first) {
+        cell_text(f, all, 80);
+        return;
+    }
+    cell_text(f, rec_str(first, "step"), 60);
+    fputc(' ', f);
+    cell_text(f, rec_str(first, "expected"), 40);
 }
 
 static void put_rows(FILE *f, const struct table *t, bool differs)
 {
-	size_t i, j;
+    size_t i, j;
 
-	fputs("| scenario | check: expected |", f);
-	for (j = 0; j < t->ncols; j++)
-		fprintf(f, " %s |", t->cols[j].id);
-	fputs("\n| --- | --- |", f);
-	for (j = 0; j < t->ncols; j++)
-		fputs(" --- |", f);
-	fputc('\n', f);
-	for (i = 0; i < t->nrows; i++) {
-		if (t->rows[i].differs != differs)
-			continue;
-		fputs("| `", f);
-		cell_text(f, t->rows[i].test, 200);
-		fputs("` | ", f);
-		put_expected(f, t, &t->rows[i]);
-		for (j = 0; j < t->ncols; j++)
-			put_cell(f, &t->cols[j], &t->rows[i]);
-		fputs(" |\n", f);
-	}
+    fputs("| scenario | check: expected |", f);
+    for (j = 0; j < t->ncols; j++)
+        fprintf(f, " %s |", t->cols[j].id);
+    fputs("\n| --- | --- |", f);
+    for (j = 0; j < t->ncols; j++)
+        fputs(" --- |", f);
+    fputc('\n', f);
+    for (i = 0; i < t->nrows; i++) {
+        if (t->rows[i].differs != differs)
+            continue;
+        fputs("| `", f);
+        cell_text(f, t->rows[i].test, 200);
+        fputs("` | ", f);
+        put_expected(f, t, &t->rows[i]);
+        for (j = 0; j < t->ncols; j++)
+            put_cell(f, &t->cols[j], &t->rows[i]);
+        fputs(" |\n", f);
+    }
 }
 
 bool render_md(const struct table *t, const char *path)
 {
-	size_t i, ndiff = 0;
-	FILE *f = fopen(path, "w");
+    size_t i, ndiff = 0;
+    FILE *f = fopen(path, "w");
 
-	if (!f) {
-		errorf("%s: cannot write", path);
-		return false;
-	}
-	for (i = 0; i < t->nrows; i++)
-		ndiff += t->rows[i].differs;
+    if (!f) {
+        errorf("%s: cannot write", path);
+        return false;
+    }
+    for (i = 0; i < t->nrows; i++)
+        ndiff += t->rows[i].differs;
 
-	fputs("# afterclose compatibility matrix\n\n"
-	      "Written by `ci/matrix` (see docs/matrix.md); do not edit by hand. Rows are scenarios,\n"
-	      "columns kernels. A cell is the verdict and the observed value of the scenario's last\n"
-	      "check (errno names, `OK`), or of its first failed check; in rows where kernels\n"
-	      "differ, of the first check whose observed value differs; skips and crashes give\n"
-	      "the reason. The full records are in compat-matrix.json. `missing` means the\n"
-	      "kernel's run produced no record for the scenario (in parentheses: why the whole\n"
-	      "column failed).\n\n"
-	      "## Kernels\n\n"
-	      "| column | release | package | version | accel | status | suite exit | records | seconds |\n"
-	      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-	      f);
-	for (i = 0; i < t->ncols; i++) {
-		const struct column *c = &t->cols[i];
+    fputs("# afterclose compatibility matrix\n\n"
+          "Written by `ci/matrix` (see docs/matrix.md); do not edit by hand. Rows are scenarios,\n"
+          "columns kernels. A cell is the verdict and the observed value of the scenario's last\n"
+          "check (errno names, `OK`), or of its first failed check; in rows where kernels\n"
+          "differ, of the first check whose observed value differs; skips and crashes give\n"
+          "the reason. The full records are in compat-matrix.json. `missing` means the\n"
+          "kernel's run produced no record for the scenario (in parentheses: why the whole\n"
+          "column failed).\n\n"
+          "## Kernels\n\n"
+          "| column | release | package | version | accel | status | suite exit | records | "
+          "seconds |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+          f);
+    for (i = 0; i < t->ncols; i++) {
+        const struct column *c = &t->cols[i];
 
-		fprintf(f, "| %s | %s | %s | ", c->id, meta_get(c, "release"), meta_get(c, "package"));
-		cell_text(f, meta_get(c, "version"), 80);
-		fprintf(f, " | %s | %s%s%s | %s | %zu | %s |\n", meta_get(c, "accel"),
-			column_delivered(c) ? "" : "**", meta_get(c, "status"),
-			column_delivered(c) ? "" : "**", meta_get(c, "suite_exit"), c->nrecs,
-			meta_get(c, "seconds"));
-	}
-	fprintf(f, "\n## Scenarios where kernels differ (%zu)\n\n", ndiff);
-	if (ndiff)
-		put_rows(f, t, true);
-	else
-		fputs("None: every kernel that delivered results behaved the same.\n", f);
-	fprintf(f, "\n## Scenarios that behave the same on every kernel that delivered results (%zu)\n\n", t->nrows - ndiff);
-	if (t->nrows - ndiff)
-		put_rows(f, t, false);
-	else
-		fputs("None.\n", f);
-	if (fclose(f)) {
-		errorf("%s: write failed", path);
-		return false;
-	}
-	return true;
+        fprintf(f, "| %s | %s | %s | ", c->id, meta_get(c, "release"), meta_get(c, "package"));
+        cell_text(f, meta_get(c, "version"), 80);
+        fprintf(f, " | %s | %s%s%s | %s | %zu | %s |\n", meta_get(c, "accel"),
+                column_delivered(c) ? "" : "**", meta_get(c, "status"),
+                column_delivered(c) ? "" : "**", meta_get(c, "suite_exit"), c->nrecs,
+                meta_get(c, "seconds"));
+    }
+    fprintf(f, "\n## Scenarios where kernels differ (%zu)\n\n", ndiff);
+    if (ndiff)
+        put_rows(f, t, true);
+    else
+        fputs("None: every kernel that delivered results behaved the same.\n", f);
+    fprintf(f,
+            "\n## Scenarios that behave the same on every kernel that delivered results (%zu)\n\n",
+            t->nrows - ndiff);
+    if (t->nrows - ndiff)
+        put_rows(f, t, false);
+    else
+        fputs("None.\n", f);
+    if (fclose(f)) {
+        errorf("%s: write failed", path);
+        return false;
+    }
+    return true;
 }
