@@ -12,6 +12,7 @@
 #include "../fixtures/netns.h"
 #include "../fixtures/netns.h"
 #include "record.h"
+#include "readall.h"
 
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
@@ -63,19 +64,14 @@ static const char *first_failed_assert(const struct criterion_test_stats *st)
     return NULL;
 }
 
+/* The worker's scratch file, or NULL when it wrote none (a crash before the first check). */
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f)
         return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, mem);
-    fclose(mem);
+    size_t len;
+    char *buf = ac_read_stream(f, &len);
     fclose(f);
     return buf;
 }

@@ -2,6 +2,8 @@
  * directories (or files) named on the command line, so the seed corpus is a regression test.
  * Exit 0 after at least one input, 2 when there was nothing to read. */
 #define _GNU_SOURCE
+#include "readall.h"
+
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,16 +19,15 @@ static int replay_file(const char *path)
         perror(path);
         return 0;
     }
-    char *buf = NULL;
     size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, mem);
-    fclose(mem);
+    char *buf = ac_read_stream(f, &len);
     fclose(f);
+    if (!buf) {
+        perror(path);
+        return 0;
+    }
     LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
+
     free(buf);
     return 1;
 }

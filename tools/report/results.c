@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "results.h"
 
+#include "readall.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,18 +81,12 @@ json_t *ac_results_parse(const char *data, size_t len, const char *name, char *e
 
 json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen)
 {
-    char *buf = NULL;
     size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, mem);
-    int bad = ferror(f);
-    fclose(mem);
+    char *buf = ac_read_stream(f, &len);
     json_t *all = NULL;
-    if (bad)
+    if (!buf)
         snprintf(err, errlen, "%s: read error", name);
+
     else
         all = ac_results_parse(buf, len, name, err, errlen);
     free(buf);
