@@ -4,15 +4,22 @@
  * /etc/hosts says so), never into the wildcard. With a TIME_WAIT on 192.168.1.100:9999 every
  * address localhost resolves to binds; what fails is the wildcard, 0.0.0.0, the address a
  * server gets from getaddrinfo(NULL, AI_PASSIVE) or INADDR_ANY, which overlaps 192.168.1.100. */
+#define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../harness/conn.h"
 #include "../harness/probe.h"
 
+#include "../harness/states.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -122,4 +129,166 @@ AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait,
     ac_expect_str("getaddrinfo(NULL, AI_PASSIVE) IPv4 address", "0.0.0.0:9999", a.text);
     ac_probe_bind("0.0.0.0", PORT, 0, EADDRINUSE);
     freeaddrinfo(res);
+}
+
+/* --- The seed's experiment as the seed did it: resolve localhost, bind each address ---------
+ *
+ * Which addresses localhost has is the resolver's business (/etc/hosts); whether each one binds
+ * is the kernel's: an address conflicts with the TIME_WAIT when it overlaps the TIME_WAIT's
+ * LOCAL address (inet_bind_conflict()), which is 192.168.1.100 when the server listened there,
+ * and 127.0.0.1 when a listener on 0.0.0.0 accepted a client that came in via 127.0.0.1 (the
+ * accepted socket takes the SYN's destination: tcp_v4_syn_recv_sock()). ::1 is a specific IPv6
+ * address, v6-only (__inet6_bind()), so it never overlaps an IPv4 TIME_WAIT. Each family is
+ * one check, so the record does not depend on how many lines /etc/hosts has. */
+
+/* A stock Debian /etc/hosts (netbase/debian-installer), which maps ::1 to localhost too. */
+static const char debian_hosts[] = "127.0.0.1\tlocalhost\n"
+                                   "::1\t\tlocalhost ip6-localhost ip6-loopback\n"
+                                   "ff02::1\t\tip6-allnodes\n"
+                                   "ff02::2\t\tip6-allrouters\n";
+
+/* Puts `content` over /etc/hosts for this worker only: a private mount namespace (dies with the
+ * worker), propagation made private first so the bind mount cannot reach the host's, and the
+ * file unlinked at once. Skips where a mount namespace cannot be had. */
+static void use_hosts_file(const char *content)
+{
+    if (unshare(CLONE_NEWNS) != 0)
+        cr_skip_test("no private mount namespace for /etc/hosts: unshare(CLONE_NEWNS): %s",
+                     ac_errname(errno));
+    ac_setup_ok("make mounts private",
+                mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ? errno : 0);
+    char path[] = "/tmp/afterclose-hosts-XXXXXX";
+    int fd = mkstemp(path);
+    ac_setup_fd("temporary hosts file", fd < 0 ? -errno : fd);
+    ssize_t n = write(fd, content, strlen(content));
+    int werr = n == (ssize_t)strlen(content) ? 0 : (n < 0 ? errno : EIO);
+    close(fd);
+    ac_setup_ok("write the temporary hosts file", werr);
+    int merr = mount(path, "/etc/hosts", NULL, MS_BIND, NULL) ? errno : 0;
+    unlink(path);
+    ac_setup_ok("bind-mount the hosts file over /etc/hosts", merr);
+}
+
+/* Binds (and listens on) every address of res of one family, each socket closed before the
+ * next; "OK", "none listed", or the first failure with its errno. */
+static void bind_family(const struct addrinfo *res, int family, char *out, size_t len)
+{
+    snprintf(out, len, "none listed");
+    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family != family)
+            continue;
+        struct ac_addr a;
+        ac_addr_from_sockaddr(&a, ai->ai_addr, ai->ai_addrlen);
+        int fd = ac_setup_fd("socket", ac_tcp_socket(family, 0));
+        int err = ac_bind(fd, &a);
+        const char *call = "bind";
+        if (!err) {
+            err = ac_listen(fd, 16);
+            call = "listen";
+        }
+        close(fd);
+        if (err) {
+            snprintf(out, len, "%s %s: %s", call, a.text, ac_errname(err));
+            return;
+        }
+        snprintf(out, len, "OK");
+    }
+}
+
+/* The distinct addresses of res, IPv4 first, without ports: "127.0.0.1, ::1". */
+static void address_set(const struct addrinfo *res, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (int family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
+        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            if (ai->ai_family != family)
+                continue;
+            char ip[INET6_ADDRSTRLEN];
+            const void *bin = family == AF_INET
+                                  ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
+                                  : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+            inet_ntop(family, bin, ip, sizeof ip);
+            char item[INET6_ADDRSTRLEN + 2];
+            snprintf(item, sizeof item, "%s, ", ip);
+            if (!strstr(out, item))
+                strncat(out, item, len - strlen(out) - 1);
+        }
+    }
+    size_t n = strlen(out);
+    if (n >= 2)
+        out[n - 2] = '\0';
+}
+
+/* The TIME_WAIT the seed's restart meets: on 192.168.1.100, or on 127.0.0.1 behind a
+ * listener on 0.0.0.0 that a client reached through 127.0.0.1. */
+static void seed_time_wait(bool via_loopback)
+{
+    struct ac_held h;
+    struct ac_state_spec spec = {.kind = AC_HOLD_TIME_WAIT,
+                                 .ip = via_loopback ? "0.0.0.0" : AC_SERVER_IP,
+                                 .connect_ip = via_loopback ? AC_LOOPBACK_IP : AC_SERVER_IP,
+                                 .port = PORT};
+    ac_state_hold(&h, &spec);
+    ac_expect_str("local address of the TIME_WAIT socket",
+                  via_loopback ? "127.0.0.1:9999" : "192.168.1.100:9999", h.info.local.text);
+}
+
+static void resolve_then_bind_each(bool via_loopback, const char *v4_expected,
+                                   const char *v6_expected)
+{
+    seed_time_wait(via_loopback);
+    struct addrinfo *res = resolve("localhost");
+    char v4[160], v6[160];
+    bind_family(res, AF_INET, v4, sizeof v4);
+    bind_family(res, AF_INET6, v6, sizeof v6);
+    ac_expect_str("bind + listen on each IPv4 address localhost resolves to (port 9999)",
+                  v4_expected, v4);
+    /* The machine's /etc/hosts may or may not list ::1: one check says "no IPv6 one fails". */
+    if (v6_expected)
+        ac_expect_str("bind + listen on each IPv6 address localhost resolves to (port 9999)",
+                      v6_expected, v6);
+    else
+        ac_expect_str("IPv6 addresses of localhost that fail to bind (port 9999)", "none",
+                      strcmp(v6, "OK") == 0 || strcmp(v6, "none listed") == 0 ? "none" : v6);
+    freeaddrinfo(res);
+}
+
+AC_TEST(localhost, bind_each_resolved_addr_tw_via_loopback_ipv4_fails,
+        .description = "When the TIME_WAIT is on 127.0.0.1 (a 0.0.0.0 listener reached via "
+                       "127.0.0.1), resolving localhost and binding each address fails on "
+                       "127.0.0.1 with EADDRINUSE: localhost is not exempt, only addresses that "
+                       "do not overlap the TIME_WAIT's local address are.")
+{
+    resolve_then_bind_each(true, "bind 127.0.0.1:9999: EADDRINUSE", NULL);
+}
+
+AC_TEST(localhost, debian_hosts_resolves_to_ipv4_and_ipv6_loopback,
+        .description = "Under a stock Debian /etc/hosts localhost has two addresses, 127.0.0.1 "
+                       "and ::1, both loopback.")
+{
+    use_hosts_file(debian_hosts);
+    struct addrinfo *res = resolve("localhost");
+    char set[160];
+    address_set(res, set, sizeof set);
+    ac_expect_str("addresses localhost resolves to (stock Debian /etc/hosts)", "127.0.0.1, ::1",
+                  set);
+    freeaddrinfo(res);
+}
+
+AC_TEST(localhost, debian_hosts_bind_each_resolved_addr_tw_on_server_addr_succeeds,
+        .description = "Under a stock Debian /etc/hosts, with the TIME_WAIT on 192.168.1.100, "
+                       "both 127.0.0.1 and ::1 bind: neither overlaps 192.168.1.100.")
+{
+    use_hosts_file(debian_hosts);
+    resolve_then_bind_each(false, "OK", "OK");
+}
+
+AC_TEST(localhost, debian_hosts_bind_each_resolved_addr_tw_via_loopback_ipv4_fails_ipv6_binds,
+        .description = "Under a stock Debian /etc/hosts, with the TIME_WAIT on 127.0.0.1, "
+                       "127.0.0.1 fails with EADDRINUSE while ::1 binds: a specific IPv6 address "
+                       "is v6-only and never overlaps an IPv4 TIME_WAIT, so a server that stops "
+                       "at the first address that binds may come up on ::1 alone.")
+{
+    use_hosts_file(debian_hosts);
+    resolve_then_bind_each(true, "bind 127.0.0.1:9999: EADDRINUSE", "OK");
 }
