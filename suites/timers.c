@@ -14,11 +14,15 @@
 #include "../harness/actest.h"
 #include "../harness/conn.h"
 #include "../harness/diagwait.h"
+#include "../harness/hold.h"
 #include "../harness/nft.h"
 #include "../harness/probe.h"
 #include "../harness/within.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -141,9 +145,9 @@ AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
  * just closes the connection (tcp_done; the kernel logs "TCP: time wait bucket table overflow",
  * LINUX_MIB_TCPTIMEWAITOVERFLOW). Nothing is left on the port, so the server rebinds at once. */
 AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
-        .description = "tcp_max_tw_buckets=0 leaves no room for TIME_WAIT sockets, so the "
-                       "connection is destroyed at close and the server rebinds its port at once "
-                       "without SO_REUSEADDR.")
+        .description = "tcp_max_tw_buckets=0 leaves no room for TIME_WAIT sockets: once both "
+                       "ends have closed, neither end is left on the port and the server rebinds "
+                       "it at once without SO_REUSEADDR.")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
     struct ac_conn c;
@@ -161,6 +165,77 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
     struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
     ac_expect_int("TIME_WAIT sockets in the namespace", 0, ac_diag_count(&any_tw));
     ac_probe_bind(AC_SERVER_IP, PORT, 0, 0);
+}
+
+/* A counter of the namespace's TcpExt MIB (/proc/net/netstat is per network namespace), or -1. */
+static long tcpext_counter(const char *name)
+{
+    FILE *f = fopen("/proc/net/netstat", "re");
+    if (!f)
+        return -1;
+    char names[4096], values[4096];
+    long found = -1;
+    while (found < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
+        if (strncmp(names, "TcpExt:", 7) != 0)
+            continue;
+        char *sn, *sv;
+        char *n = strtok_r(names + 7, " \n", &sn);
+        char *v = strtok_r(values + 7, " \n", &sv);
+        for (; n && v; n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv))
+            if (strcmp(n, name) == 0)
+                found = atol(v);
+    }
+    fclose(f);
+    return found;
+}
+
+/* tcp_max_tw_buckets=0 BEFORE the peer closes. The ACK of the server's FIN is held back (nft)
+ * and let through after close() has returned, so it is processed in softirq with no process
+ * owning the orphan: tcp_rcv_state_process() (FIN_WAIT1, tcp_fin_time() = 60 s, not more than
+ * TCP_TIMEWAIT_LEN, no FIN, not owned) calls tcp_time_wait(sk, TCP_FIN_WAIT2, tmo), whose
+ * inet_twsk_alloc() is refused (TCPTimeWaitOverflow), and tcp_done() destroys the connection
+ * there and then. (An ACK processed while close() still holds the socket lock takes the other
+ * branch, a full FIN_WAIT2 socket on the keepalive timer; on loopback that race is common, which
+ * is why the ACK is held.) The client, still in CLOSE_WAIT, later sends its FIN to a 4-tuple
+ * nobody owns (the listener is closed too): tcp_v4_rcv() finds no socket and answers with an
+ * RST (tcp_v4_send_reset), which puts ECONNRESET on the client (tcp_reset() in LAST_ACK). */
+AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst, .timeout = 10,
+        .description = "With tcp_max_tw_buckets=0 an orphan whose FIN is acknowledged cannot "
+                       "become a FIN_WAIT2 mini-socket, so it is destroyed at once while the peer "
+                       "is still in CLOSE_WAIT; the peer's FIN then finds no socket and gets an "
+                       "RST (ECONNRESET).")
+{
+    ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
+    ac_hold_fast_retransmit();
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c.listener);
+    c.listener = -1;
+    ac_hold_drop_acks(ac_addr_port(&c.client_end), PORT);
+    close(c.server);
+    c.server = -1;
+    struct ac_match server = ac_conn_server_match(&c);
+    ac_hold_expect_retransmitted("server end while the ACK of its FIN is held", &server,
+                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    server.states = AC_ALL_STATES;
+    ac_expect_gone("server end once its FIN is acknowledged (no FIN_WAIT2 left)", &server,
+                   AC_STATE_TIMEOUT_MS);
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    ac_expect_state("client end (the peer has not closed)", &client, AC_CLOSE_WAIT, 0);
+    ac_expect_int("TcpExt TCPTimeWaitOverflow (TIME_WAIT sockets refused)", 1,
+                  tcpext_counter("TCPTimeWaitOverflow"));
+
+    ac_setup_ok("client shutdown(SHUT_WR): its FIN", shutdown(c.client, SHUT_WR) ? errno : 0);
+    client.states = AC_ALL_STATES;
+    ac_expect_gone("client end after its FIN", &client, AC_STATE_TIMEOUT_MS);
+    int err = 0;
+    socklen_t len = sizeof err;
+    ac_setup_ok("getsockopt SO_ERROR",
+                getsockopt(c.client, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
+    ac_expect_errno("client's pending error after its FIN (the answer was an RST)", ECONNRESET,
+                    err);
+    close(c.client);
 }
 
 /* SO_LINGER {1, 0}: tcp_close() takes the disconnect path (tcp_disconnect: RST, state CLOSE,
