@@ -1,0 +1,135 @@
+/* The TIME_WAIT-related sysctls of a fresh network namespace, and whether any of them changes
+ * the length of TIME_WAIT.
+ *
+ * Defaults (6.1 source): tcp_sk_init() (net/ipv4/tcp_ipv4.c) sets tcp_fin_timeout =
+ * TCP_FIN_TIMEOUT (60 s), tcp_tw_reuse = 2, tcp_timestamps = 1, tcp_orphan_retries = 0, and
+ * tcp_set_hashinfo() tcp_max_tw_buckets = half the entries of the established hash the namespace
+ * uses (a power of two; the global one unless tcp_child_ehash_entries, default 0, asks for a
+ * private one); tcp_rfc1337 is never set, so 0 (struct net is zeroed); inet_init_net()
+ * (net/ipv4/af_inet.c) sets ip_local_port_range 32768-60999; tcp_tw_reuse_delay (6.14+) is
+ * 1000 ms. A child namespace gets these defaults, not the host's values.
+ *
+ * Length: tcp_time_wait() (net/ipv4/tcp_minisocks.c) schedules a socket that enters TIME_WAIT
+ * proper with timeo = TCP_TIMEWAIT_LEN (include/net/tcp.h, 60 * HZ), whatever the sysctls say;
+ * tcp_fin_timeout only feeds the FIN_WAIT2 branch (tcp_fin_time()). */
+#include "../harness/actest.h"
+#include "../harness/conn.h"
+#include "../harness/kernel.h"
+#include "../harness/within.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+TestSuite(sysctls, .description = "A fresh network namespace starts from the kernel's defaults "
+                                  "for the TIME_WAIT-related sysctls, and none of them changes "
+                                  "TIME_WAIT's 60 s.");
+
+/* The sysctl's value as text with whitespace runs made single spaces; NULL if it does not
+ * exist. */
+static const char *read_sysctl(const char *name, char *buf, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/proc/sys/%s", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    char *w = buf;
+    for (char *r = buf; *r; r++) {
+        bool space = *r == ' ' || *r == '\t' || *r == '\n';
+        if (space && (w == buf || w[-1] == ' '))
+            continue;
+        *w++ = space ? ' ' : *r;
+    }
+    while (w > buf && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    return buf;
+}
+
+/* name (sysctl path under /proc/sys), test name, default, first kernel that has it, the
+ * rule */
+#define SYSCTL_DEFAULTS(X)                                                                         \
+    X("net/ipv4/tcp_fin_timeout", tcp_fin_timeout_default_is_60, "60", AC_KV(5, 10),               \
+      "tcp_fin_timeout starts at TCP_FIN_TIMEOUT, 60 s: it bounds orphaned FIN_WAIT2, not "        \
+      "TIME_WAIT.")                                                                                \
+    X("net/ipv4/tcp_tw_reuse", tcp_tw_reuse_default_is_2, "2", AC_KV(5, 10),                       \
+      "tcp_tw_reuse starts at 2: connect() may take over a TIME_WAIT on loopback only.")           \
+    X("net/ipv4/tcp_timestamps", tcp_timestamps_default_is_1, "1", AC_KV(5, 10),                   \
+      "tcp_timestamps starts at 1, so TIME_WAITs carry the timestamps that tcp_tw_reuse needs.")   \
+    X("net/ipv4/tcp_rfc1337", tcp_rfc1337_default_is_0, "0", AC_KV(5, 10),                         \
+      "tcp_rfc1337 starts at 0 (never initialised): an RST may end a TIME_WAIT early.")            \
+    X("net/ipv4/tcp_orphan_retries", tcp_orphan_retries_default_is_0, "0", AC_KV(5, 10),           \
+      "tcp_orphan_retries starts at 0, which the kernel reads as 8 retries while the RTO is "      \
+      "small.")                                                                                    \
+    X("net/ipv4/ip_local_port_range", ip_local_port_range_default_is_32768_60999, "32768 60999",   \
+      AC_KV(5, 10),                                                                                \
+      "ip_local_port_range starts at 32768-60999 in every namespace (inet_init_net()).")           \
+    X("net/ipv4/tcp_child_ehash_entries", tcp_child_ehash_entries_default_is_0, "0", AC_KV(6, 1),  \
+      "tcp_child_ehash_entries starts at 0: child namespaces share the global established hash "   \
+      "(6.1+).")                                                                                   \
+    X("net/ipv4/tcp_tw_reuse_delay", tcp_tw_reuse_delay_default_is_1000, "1000", AC_KV(6, 14),     \
+      "tcp_tw_reuse_delay starts at 1000 ms: how old a TIME_WAIT must be before tcp_tw_reuse "     \
+      "takes it over (6.14+).")
+
+#define X(path, name, value, since, rule)                                                          \
+    AC_TEST(sysctls, name, .description = rule)                                                    \
+    {                                                                                              \
+        char buf[128];                                                                             \
+        const char *v = read_sysctl(path, buf, sizeof buf);                                        \
+        if (!v && ac_kernel_version() < since)                                                     \
+            cr_skip_test("%s does not exist before %d.%d", path, since / 1000, since % 1000);      \
+        ac_expect_str("default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
+    }
+SYSCTL_DEFAULTS(X)
+#undef X
+
+AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
+        .description = "tcp_max_tw_buckets starts at half the entries of the established hash "
+                       "table, a power of two that depends on the machine's memory, not a fixed "
+                       "number.")
+{
+    char buf[64];
+    const char *v = read_sysctl("net/ipv4/tcp_max_tw_buckets", buf, sizeof buf);
+    long n = v ? atol(v) : 0;
+    ac_expect_str("default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
+                  n > 0 && (n & (n - 1)) == 0 ? "a power of two"
+                  : v                         ? v
+                                              : "-");
+}
+
+/* name part, sysctl, value */
+#define TIMER_CASES(X)                                                                             \
+    X(tcp_fin_timeout_1, "net/ipv4/tcp_fin_timeout", "1")                                          \
+    X(tcp_fin_timeout_120, "net/ipv4/tcp_fin_timeout", "120")                                      \
+    X(tcp_tw_reuse_0, "net/ipv4/tcp_tw_reuse", "0")                                                \
+    X(tcp_tw_reuse_1, "net/ipv4/tcp_tw_reuse", "1")                                                \
+    X(tcp_timestamps_0, "net/ipv4/tcp_timestamps", "0")                                            \
+    X(tcp_rfc1337_1, "net/ipv4/tcp_rfc1337", "1")                                                  \
+    X(tcp_max_tw_buckets_1, "net/ipv4/tcp_max_tw_buckets", "1")                                    \
+    X(tcp_orphan_retries_1, "net/ipv4/tcp_orphan_retries", "1")
+
+#define X(part, path, value)                                                                       \
+    AC_TEST(sysctls, time_wait_timer_still_60s_with_##part,                                        \
+            .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a constant: with " path "=" value    \
+                           " the new TIME_WAIT still shows about 60 s left in sock_diag.")         \
+    {                                                                                              \
+        ac_netns_sysctl(path, value);                                                              \
+        struct ac_conn c;                                                                          \
+        ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
+        struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);                             \
+        ac_expect_within("TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
+                         60000, tw.expires_ms);                                                    \
+    }
+TIMER_CASES(X)
+#undef X
