@@ -19,6 +19,7 @@
 #include "../harness/conn.h"
 #include "../harness/existing.h"
 #include "../harness/probe.h"
+#include "../harness/states.h"
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -52,6 +53,9 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
 #define OVERLAP_OLD_ONLY                                                                           \
     "0.0.0.0:9999 covers 192.168.1.100:9999, so the two conflict unless both set SO_REUSEPORT; "   \
     "the new socket did not."
+#define OVERLAP_NEW_ONLY                                                                           \
+    "0.0.0.0:9999 and 192.168.1.100:9999 overlap, so the two conflict unless both set "            \
+    "SO_REUSEPORT; only the new socket did, the existing one never agreed to share."
 #define DUAL_BOTH                                                                                  \
     "A dual-stack [::]:9999 (IPV6_V6ONLY=0) also covers 0.0.0.0:9999, and with SO_REUSEPORT on "   \
     "both (same user) the two share the port."
@@ -110,6 +114,16 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
       OVERLAP_BOTH)                                                                                \
     X(listen_old_only_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, NONE,          \
       EADDRINUSE, OVERLAP_OLD_ONLY)                                                                \
+    X(listen_new_only_wildcard_then_specific_fails, NONE, LISTENING, V4_ANY, V4_ADDR, RP,          \
+      EADDRINUSE, OVERLAP_NEW_ONLY)                                                                \
+    X(listen_old_only_specific_then_wildcard_fails, RP, LISTENING, V4_ADDR, V4_ANY, NONE,          \
+      EADDRINUSE, OVERLAP_OLD_ONLY)                                                                \
+    X(listen_new_only_specific_then_wildcard_fails, NONE, LISTENING, V4_ADDR, V4_ANY, RP,          \
+      EADDRINUSE, OVERLAP_NEW_ONLY)                                                                \
+    X(bound_old_only_specific_then_wildcard_fails, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,   \
+      OVERLAP_OLD_ONLY)                                                                            \
+    X(bound_new_only_specific_then_wildcard_fails, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,   \
+      OVERLAP_NEW_ONLY)                                                                            \
     /* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */                          \
     X(listen_both_dualstack_any_then_v4_any_succeeds, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, \
       0, DUAL_BOTH)                                                                                \
@@ -175,6 +189,45 @@ REUSEPORT_TIMEWAIT_CASES(X)
         close(old);                                                                                \
     }
 REUSEPORT_OTHER_UID_CASES(X)
+#undef X
+
+/* Next to an ESTABLISHED socket: the accepted end of a connection (listener closed), which has
+ * SO_REUSEPORT if its listener had it (sk_clone_lock() copies sk_reuseport). It is not a
+ * TIME_WAIT, so the uid test applies, and here the owner is the same. */
+#define EST_BOTH                                                                                   \
+    "The ESTABLISHED socket inherited SO_REUSEPORT from its listener and the new socket sets it, " \
+    "same user: they share the port, and the new one may listen."
+#define EST_OLD_ONLY                                                                               \
+    "The ESTABLISHED socket inherited SO_REUSEPORT, but the new socket did not set it: sharing "   \
+    "needs the option on both."
+#define EST_NEW_ONLY                                                                               \
+    "The ESTABLISHED socket inherited SO_REUSEPORT=0 from its listener: sharing needs the option " \
+    "on both."
+#define EST_BOTH_WILDCARD                                                                          \
+    "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999; both have SO_REUSEPORT, "   \
+    "same user: they share the port."
+
+/* name, the listener's opts (the accepted socket inherits them), new socket's address, its
+ * opts, expected, the rule; same user */
+#define REUSEPORT_ESTABLISHED_CASES(X)                                                             \
+    X(established_both_succeeds, RP, V4_ADDR, RP, 0, EST_BOTH)                                     \
+    X(established_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)                     \
+    X(established_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)                     \
+    X(established_both_wildcard_succeeds, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
+
+#define X(name, old_opts, new_ip, new_opts, expected, rule)                                        \
+    AC_TEST(reuseport, name, .description = rule)                                                  \
+    {                                                                                              \
+        struct ac_held h;                                                                          \
+        struct ac_state_spec spec = {                                                              \
+            .kind = AC_HOLD_ESTABLISHED, .ip = V4_ADDR, .port = PORT, .opts = old_opts};           \
+        ac_state_hold(&h, &spec);                                                                  \
+        int fd = ac_probe_bind(new_ip, PORT, new_opts, expected);                                  \
+        ac_state_expect_still(&h);                                                                 \
+        if (fd >= 0)                                                                               \
+            close(fd);                                                                             \
+    }
+REUSEPORT_ESTABLISHED_CASES(X)
 #undef X
 
 /* name, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of root's
