@@ -1,8 +1,10 @@
 /* The socket that is already on the port when a scenario probes it: bound only, or listening.
  *
  * A listening socket is confirmed through sock_diag. A socket that is only bound is invisible to
- * sock_diag before Linux 6.6 (bound-inactive sockets are dumped only since then), so its binding
- * is confirmed with getsockname() instead, and recorded like any other check. */
+ * sock_diag before Linux 6.8 (commit 91051f003948, "tcp: Dump bound-only sockets in
+ * inet_diag.", merged for 6.8: bound-inactive sockets are dumped only when asked for with the
+ * TCP_BOUND_INACTIVE filter bit; see harness/states.c), so its binding is confirmed with
+ * getsockname() instead, on every kernel, and recorded like any other check. */
 #ifndef AC_EXISTING_H
 #define AC_EXISTING_H
 

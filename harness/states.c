@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 /* include/net/tcp_states.h TCP_BOUND_INACTIVE: a pseudo-state, only a filter bit for sock_diag,
- * that asks for bound-only sockets (reported as CLOSE). Since 6.8, commit 91051f003948 ("tcp:
- * Dump bound-only sockets in inet_diag."); older kernels never dump such sockets. */
+ * that asks for bound-only sockets (reported as CLOSE). Since 6.8: commit 91051f003948 ("tcp:
+ * Dump bound-only sockets in inet_diag.", net-next after the 6.7 merge window, so first in
+ * 6.8; iproute2 6.8 added `ss --bound-inactive` for it); not in the 6.1 tree, present on 6.12.
+ * Older kernels never dump such sockets. */
 #define BOUND_INACTIVE_BIT (1u << 13)
 #define BOUND_DIAG_SINCE   AC_KV(6, 8)
 
