@@ -3,8 +3,11 @@
  * The blog's server, in a child process with a clean fd table so the numbers mean what they
  * mean there: fds 0-2 are the standard streams, 3 the listener, 4 an epoll instance, 5 the
  * accepted connection. The server closes 5 first; once sock_diag shows the connection in
- * TIME_WAIT with no inode (no file refers to it), the next accepted connection gets fd 5 again:
- * the lowest free number, because TIME_WAIT holds no fd. */
+ * TIME_WAIT with no inode (no file refers to it), the next accepted connection gets fd 5 again,
+ * and the TIME_WAIT is still there after that accept(). The number comes back because a new
+ * descriptor takes the lowest free number (alloc_fd() in fs/file.c; the fds suite's lowest_free
+ * tests) and close() freed 5: TIME_WAIT holds no fd, which fds/time_wait_holds_no_fd_* shows
+ * without relying on numbers. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 
@@ -90,8 +93,10 @@ TestSuite(fdreuse, .description = "A TIME_WAIT socket is owned by the kernel, no
                                   "lowest-free.");
 
 AC_TEST(fdreuse, seed_layout, .timeout = 20,
-        .description = "close() gave fd 5 back at once; the TIME_WAIT that followed has no inode, "
-                       "so the next accept() gets 5 again.")
+        .description = "close() gave fd 5 back at once and a new descriptor gets the lowest free "
+                       "number, so the next accept() gets 5 again while the connection's "
+                       "TIME_WAIT (inode 0: no file) still exists, before and after that "
+                       "accept().")
 {
     int report[2], order[2];
     ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
@@ -130,6 +135,12 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
     int again = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("second client connect", ac_connect(again, &server));
     ac_expect_int("next accepted fd", 5, hear(from, "accepted_again"));
+    /* Still there after the accept() that reused 5 (and it was there before it): the number came
+     * back while the TIME_WAIT existed. It cannot have left and come back: a TIME_WAIT is never
+     * recreated, and the second client has a port of its own. */
+    tw = ac_expect_state("server end's TIME_WAIT once the next accept() returned 5", &conn,
+                         AC_TIME_WAIT, 0);
+    ac_expect_int("inode of that TIME_WAIT (0: no file refers to it)", 0, tw.inode);
 
     int status = 0;
     waitpid(pid, &status, 0);

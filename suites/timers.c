@@ -107,12 +107,14 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
     ac_expect_str("FIN_WAIT2 timer kind (sock_diag)", "none", timer_kind(fw2.timer));
 }
 
-/* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (no sysctl changes it):
+/* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (suites/sysctls.c shows that
+ * none of the TIME_WAIT-related sysctls changes it):
  * sock_diag shows the timewait timer (idiag_timer 3) with about 60000 ms left right after the
  * socket entered TIME_WAIT. */
 AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
-        .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a compile-time 60 s that no sysctl "
-                       "changes, so sock_diag shows the timewait timer with about 60 s left.")
+        .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a compile-time 60 s, so with default "
+                       "sysctls sock_diag shows the timewait timer with about 60 s left (the "
+                       "sysctls suite changes them and reads the same).")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
