@@ -36,6 +36,15 @@ static const char *evidence_problem(const struct docs *d, const char *test)
     return passed ? NULL : "passed on no kernel";
 }
 
+/* A test name as a link to its suite's section of expected-results.md, where its row is: every
+ * test a claim cites can be followed to what it checked. */
+static void test_link(FILE *f, const char *test)
+{
+    const char *slash = strchr(test, '/');
+    int suite_len = slash ? (int)(slash - test) : (int)strlen(test);
+    fprintf(f, "[`%s`](expected-results.md#%.*s)", test, suite_len, test);
+}
+
 static const char *verdict_text(const char *v)
 {
     if (strcmp(v, "conditional") == 0)
@@ -75,8 +84,9 @@ static void evidence_table(FILE *f, const struct docs *d, json_t *claim)
         const char *test = json_string_value(json_object_get(e, "test"));
         json_t *t = described(d, test);
         const char *problem = evidence_problem(d, test);
-        fprintf(f, "| `%s` | %s | ", test,
-                verdict_text(json_string_value(json_object_get(e, "pass_means"))));
+        fputs("| ", f);
+        test_link(f, test);
+        fprintf(f, " | %s | ", verdict_text(json_string_value(json_object_get(e, "pass_means"))));
         md_cell(f, t ? json_string_value(json_object_get(t, "description")) : "");
         char *ok = passed_on(d, test);
         fprintf(f, " | %s%s%s |\n", *ok ? ok : "none", problem ? "<br>**UNVERIFIED**: " : "",
@@ -131,7 +141,10 @@ bool write_claims(const struct docs *d, const char *path, int *unverified)
         md_cell(f, json_string_value(json_object_get(c, "claim")));
         fprintf(f, " | **%s** | ", verdicts[i] ? verdicts[i] : "UNVERIFIED");
         json_array_foreach(json_object_get(c, "evidence"), k, e)
-            fprintf(f, "%s`%s`", k ? "<br>" : "", json_string_value(json_object_get(e, "test")));
+        {
+            fputs(k ? "<br>" : "", f);
+            test_link(f, json_string_value(json_object_get(e, "test")));
+        }
         fputs(" |\n", f);
     }
     json_array_foreach(list, i, c)

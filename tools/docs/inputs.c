@@ -114,12 +114,14 @@ static bool valid_claim(json_t *c, size_t i, const char *path)
     }
     size_t k;
     json_t *e;
+    bool cites[3] = {false, false, false}; /* a test whose pass means meanings[n] */
     json_array_foreach(ev, k, e)
     {
         const char *m = json_string_value(json_object_get(e, "pass_means"));
         bool known = false;
         for (size_t n = 0; m && n < sizeof meanings / sizeof *meanings; n++)
-            known |= strcmp(m, meanings[n]) == 0;
+            if (strcmp(m, meanings[n]) == 0)
+                known = cites[n] = true;
         if (!has_text(e, "test") || !known) {
             fprintf(stderr,
                     "afterclose-docs: %s: claim %zu evidence %zu needs a test and pass_means "
@@ -127,6 +129,32 @@ static bool valid_claim(json_t *c, size_t i, const char *path)
                     path, i, k);
             return false;
         }
+    }
+    /* The verdict the explanation is written for must be one the evidence can give: a claim
+     * explained as "holds" needs a test whose pass says it holds, "false" one that says it is
+     * false, "conditional" one that says so or both of the others. Otherwise the verdict would
+     * rest on no test at all. */
+    const char *meant = json_string_value(json_object_get(c, "explained_as"));
+    bool cited = false;
+    if (strcmp(meant, "holds") == 0)
+        cited = cites[0];
+    else if (strcmp(meant, "false") == 0)
+        cited = cites[1];
+    else if (strcmp(meant, "conditional") == 0)
+        cited = cites[2] || (cites[0] && cites[1]);
+    else {
+        fprintf(stderr,
+                "afterclose-docs: %s: claim %zu: explained_as \"%s\" is not holds, false or "
+                "conditional\n",
+                path, i, meant);
+        return false;
+    }
+    if (!cited) {
+        fprintf(stderr,
+                "afterclose-docs: %s: claim %zu (%s): its verdict \"%s\" cites no evidence test "
+                "whose pass says so\n",
+                path, i, json_string_value(json_object_get(c, "id")), meant);
+        return false;
     }
     return true;
 }
