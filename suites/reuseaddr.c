@@ -3,8 +3,9 @@
  *
  * Linux lets a new socket share a port with a non-listening one only if BOTH have SO_REUSEADDR
  * (inet_bind_conflict(): sk->sk_reuse && sk2->sk_reuse). A TIME_WAIT socket keeps the flag of
- * the connection it came from, which inherited it from the listener that accepted it. So what
- * the OLD server set matters as much as what the new one sets. */
+ * the connection it came from, which inherited it from the listener that accepted it (unless the
+ * server changed it on the accepted socket: suites/acceptreuse.c). So what the OLD server set
+ * matters as much as what the new one sets. */
 #include "../harness/actest.h"
 #include "../harness/conn.h"
 #include "../harness/probe.h"
@@ -15,7 +16,8 @@
 
 TestSuite(reuseaddr, .description = "Linux lets a new socket share a port with a non-listening one "
                                     "only if both set SO_REUSEADDR; a TIME_WAIT socket keeps the "
-                                    "flag of the listener that accepted its connection.");
+                                    "flag of the connection that closed, which inherited it from "
+                                    "its listener.");
 
 #define NEITHER "Neither socket set SO_REUSEADDR."
 #define OLD_OFF                                                                                    \
