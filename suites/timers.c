@@ -15,6 +15,7 @@
 #include "../harness/conn.h"
 #include "../harness/diagwait.h"
 #include "../harness/hold.h"
+#include "../harness/mib.h"
 #include "../harness/nft.h"
 #include "../harness/probe.h"
 #include "../harness/within.h"
@@ -169,28 +170,6 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
     ac_probe_bind(AC_SERVER_IP, PORT, 0, 0);
 }
 
-/* A counter of the namespace's TcpExt MIB (/proc/net/netstat is per network namespace), or -1. */
-static long tcpext_counter(const char *name)
-{
-    FILE *f = fopen("/proc/net/netstat", "re");
-    if (!f)
-        return -1;
-    char names[4096], values[4096];
-    long found = -1;
-    while (found < 0 && fgets(names, sizeof names, f) && fgets(values, sizeof values, f)) {
-        if (strncmp(names, "TcpExt:", 7) != 0)
-            continue;
-        char *sn, *sv;
-        char *n = strtok_r(names + 7, " \n", &sn);
-        char *v = strtok_r(values + 7, " \n", &sv);
-        for (; n && v; n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv))
-            if (strcmp(n, name) == 0)
-                found = atol(v);
-    }
-    fclose(f);
-    return found;
-}
-
 /* tcp_max_tw_buckets=0 BEFORE the peer closes. The ACK of the server's FIN is held back (nft)
  * and let through after close() has returned, so it is processed in softirq with no process
  * owning the orphan: tcp_rcv_state_process() (FIN_WAIT1, tcp_fin_time() = 60 s, not more than
@@ -226,7 +205,7 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
     struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
     ac_expect_state("client end (the peer has not closed)", &client, AC_CLOSE_WAIT, 0);
     ac_expect_int("TcpExt TCPTimeWaitOverflow (TIME_WAIT sockets refused)", 1,
-                  tcpext_counter("TCPTimeWaitOverflow"));
+                  ac_tcpext_counter("TCPTimeWaitOverflow"));
 
     ac_setup_ok("client shutdown(SHUT_WR): its FIN", shutdown(c.client, SHUT_WR) ? errno : 0);
     client.states = AC_ALL_STATES;
