@@ -186,14 +186,21 @@ static bool add_column(struct table *t, const char *dir)
     return ok;
 }
 
-/* Series order: numeric by dotted parts ("5.10" < "6.1" < "6.12" < "7"), the host last. */
+/* 0 for a kernel series, 1 for "host", 2 for another run on the host ("host-userns"). */
+static int host_rank(const char *id)
+{
+    return !strcmp(id, "host") ? 1 : !strncmp(id, "host-", 5) ? 2 : 0;
+}
+
+/* Series order: numeric by dotted parts ("5.10" < "6.1" < "6.12" < "7"), then the host, then
+ * the host's other runs. */
 static int col_cmp(const void *a, const void *b)
 {
     const char *x = ((const struct column *)a)->id, *y = ((const struct column *)b)->id;
-    bool hx = !strcmp(x, "host"), hy = !strcmp(y, "host");
+    int hx = host_rank(x), hy = host_rank(y);
 
     if (hx || hy)
-        return hx - hy;
+        return hx != hy ? hx - hy : strcmp(x, y);
     while (*x && *y) {
         if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
             char *ex, *ey;
