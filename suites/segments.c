@@ -381,3 +381,47 @@ AC_TEST(segments, data_for_no_socket_gets_rst,
                   got ? (int32_t)(r.seq - data.ack) : -1);
     close(cap);
 }
+
+/* Data for a connection its application has closed: the server's close() set RCV_SHUTDOWN and
+ * left an orphan in FIN_WAIT2 (a full socket or the FIN_WAIT2 mini-socket, depending on where
+ * the ACK of its FIN was processed). Either way new data gets an RST: tcp_rcv_state_process()
+ * (FIN_WAIT2, RCV_SHUTDOWN, data beyond rcv_nxt: TCPAbortOnData, tcp_reset(), and the caller
+ * sends the RST) or tcp_timewait_state_process() (substate FIN_WAIT2, new data: TCP_TW_RST).
+ * The client, in CLOSE_WAIT when the RST comes, gets EPIPE as its pending error (tcp_reset()). */
+AC_TEST(segments, data_to_closed_fin_wait2_gets_rst,
+        .description = "Data sent to a connection whose application already closed it (an "
+                       "orphan in FIN_WAIT2) is answered with an RST: the orphan is gone and the "
+                       "sender, in CLOSE_WAIT, gets EPIPE as its pending error.")
+{
+    int cap = ac_pkt_capture();
+    struct ac_addr server, client_end;
+    ac_addr_parse(&server, AC_SERVER_IP, PORT);
+    int l = ac_setup_fd("listener socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("listener bind", ac_bind(l, &server));
+    ac_setup_ok("listener listen", ac_listen(l, 16));
+    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("client connect", ac_connect(c, &server));
+    int s = accept(l, NULL, NULL);
+    ac_setup_fd("accept", s < 0 ? -errno : s);
+    ac_setup_ok("client address", ac_local_addr(c, &client_end));
+    close(s); /* the server's application is done: orphan, RCV_SHUTDOWN */
+    char b;
+    ac_setup_ok("client reads EOF", recv(c, &b, 1, 0) == 0 ? 0 : EIO);
+    struct ac_match orphan = {.local = &server, .remote = &client_end};
+    ac_expect_state("server end after close() while the client stays", &orphan, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
+    ac_setup_ok("client sends data", send(c, "late!", 5, 0) == 5 ? 0 : EIO);
+    struct ac_seg r;
+    bool got = ac_pkt_wait(cap, PORT, ac_addr_port(&client_end), AC_TH_RST, AC_TH_RST, WAIT_MS, &r);
+    ac_expect_str("the answer to the data (an RST from the server's port)", "RST",
+                  got ? "RST" : "no RST");
+    orphan.states = AC_ALL_STATES;
+    ac_expect_gone("the server's orphan after the RST", &orphan, AC_STATE_TIMEOUT_MS);
+    int err = 0;
+    socklen_t len = sizeof err;
+    ac_setup_ok("getsockopt SO_ERROR", getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
+    ac_expect_errno("the client's pending error (it was in CLOSE_WAIT)", EPIPE, err);
+    close(c);
+    close(l);
+    close(cap);
+}
