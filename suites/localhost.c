@@ -141,32 +141,46 @@ AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait,
  * address, v6-only (__inet6_bind()), so it never overlaps an IPv4 TIME_WAIT. Each family is
  * one check, so the record does not depend on how many lines /etc/hosts has. */
 
-/* A stock Debian /etc/hosts (netbase/debian-installer), which maps ::1 to localhost too. */
+/* The resolver's files on a stock Debian system: /etc/hosts as the installer writes it (::1 is
+ * localhost too), /etc/host.conf as netbase ships it ("multi on": without it glibc's files
+ * backend returns the addresses of the first matching line only, so localhost would be
+ * 127.0.0.1 alone), and the hosts line of libc-bin's /etc/nsswitch.conf. */
 static const char debian_hosts[] = "127.0.0.1\tlocalhost\n"
                                    "::1\t\tlocalhost ip6-localhost ip6-loopback\n"
                                    "ff02::1\t\tip6-allnodes\n"
                                    "ff02::2\t\tip6-allrouters\n";
+static const char debian_host_conf[] = "multi on\n";
+static const char debian_nsswitch[] = "hosts:          files dns\n";
 
-/* Puts `content` over /etc/hosts for this worker only: a private mount namespace (dies with the
- * worker), propagation made private first so the bind mount cannot reach the host's, and the
- * file unlinked at once. Skips where a mount namespace cannot be had. */
-static void use_hosts_file(const char *content)
+static void write_file(const char *path, const char *content)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ssize_t n = fd < 0 ? -1 : write(fd, content, strlen(content));
+    int err = n == (ssize_t)strlen(content) ? 0 : (n < 0 ? errno : EIO);
+    if (fd >= 0)
+        close(fd);
+    ac_setup_ok(path, err);
+}
+
+/* Gives this worker a private /etc (a tmpfs in a private mount namespace, which dies with the
+ * worker; propagation made private first so nothing reaches the host's mounts) holding only
+ * the stock Debian resolver files above, with or without host.conf. The result then depends on
+ * those files, not on the machine's (a guest of the kernel matrix has no host.conf at all).
+ * Skips where a mount namespace cannot be had. */
+static void use_debian_resolver_files(bool with_host_conf)
 {
     if (unshare(CLONE_NEWNS) != 0)
-        cr_skip_test("no private mount namespace for /etc/hosts: unshare(CLONE_NEWNS): %s",
+        cr_skip_test("no private mount namespace for /etc: unshare(CLONE_NEWNS): %s",
                      ac_errname(errno));
     ac_setup_ok("make mounts private",
                 mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ? errno : 0);
-    char path[] = "/tmp/afterclose-hosts-XXXXXX";
-    int fd = mkstemp(path);
-    ac_setup_fd("temporary hosts file", fd < 0 ? -errno : fd);
-    ssize_t n = write(fd, content, strlen(content));
-    int werr = n == (ssize_t)strlen(content) ? 0 : (n < 0 ? errno : EIO);
-    close(fd);
-    ac_setup_ok("write the temporary hosts file", werr);
-    int merr = mount(path, "/etc/hosts", NULL, MS_BIND, NULL) ? errno : 0;
-    unlink(path);
-    ac_setup_ok("bind-mount the hosts file over /etc/hosts", merr);
+    ac_setup_ok(
+        "a private tmpfs on /etc",
+        mount("tmpfs", "/etc", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") ? errno : 0);
+    write_file("/etc/hosts", debian_hosts);
+    write_file("/etc/nsswitch.conf", debian_nsswitch);
+    if (with_host_conf)
+        write_file("/etc/host.conf", debian_host_conf);
 }
 
 /* Binds (and listens on) every address of res of one family, each socket closed before the
@@ -263,15 +277,30 @@ AC_TEST(localhost, bind_each_resolved_addr_tw_via_loopback_ipv4_fails,
 }
 
 AC_TEST(localhost, debian_hosts_resolves_to_ipv4_and_ipv6_loopback,
-        .description = "Under a stock Debian /etc/hosts localhost has two addresses, 127.0.0.1 "
-                       "and ::1, both loopback.")
+        .description = "Under a stock Debian /etc/hosts and /etc/host.conf (multi on) localhost "
+                       "has two addresses, 127.0.0.1 and ::1, both loopback.")
 {
-    use_hosts_file(debian_hosts);
+    use_debian_resolver_files(true);
     struct addrinfo *res = resolve("localhost");
     char set[160];
     address_set(res, set, sizeof set);
-    ac_expect_str("addresses localhost resolves to (stock Debian /etc/hosts)", "127.0.0.1, ::1",
-                  set);
+    ac_expect_str("addresses localhost resolves to (stock Debian /etc/hosts and host.conf)",
+                  "127.0.0.1, ::1", set);
+    freeaddrinfo(res);
+}
+
+AC_TEST(localhost, debian_hosts_without_multi_on_resolves_to_ipv4_only,
+        .description = "Without /etc/host.conf's \"multi on\" glibc's files backend returns only "
+                       "the first matching line of /etc/hosts, so localhost is 127.0.0.1 alone "
+                       "although ::1 is listed too: what localhost means is the resolver's "
+                       "business, not the kernel's.")
+{
+    use_debian_resolver_files(false);
+    struct addrinfo *res = resolve("localhost");
+    char set[160];
+    address_set(res, set, sizeof set);
+    ac_expect_str("addresses localhost resolves to (stock Debian /etc/hosts, no host.conf)",
+                  "127.0.0.1", set);
     freeaddrinfo(res);
 }
 
@@ -279,7 +308,7 @@ AC_TEST(localhost, debian_hosts_bind_each_resolved_addr_tw_on_server_addr_succee
         .description = "Under a stock Debian /etc/hosts, with the TIME_WAIT on 192.168.1.100, "
                        "both 127.0.0.1 and ::1 bind: neither overlaps 192.168.1.100.")
 {
-    use_hosts_file(debian_hosts);
+    use_debian_resolver_files(true);
     resolve_then_bind_each(false, "OK", "OK");
 }
 
@@ -289,6 +318,6 @@ AC_TEST(localhost, debian_hosts_bind_each_resolved_addr_tw_via_loopback_ipv4_fai
                        "is v6-only and never overlaps an IPv4 TIME_WAIT, so a server that stops "
                        "at the first address that binds may come up on ::1 alone.")
 {
-    use_hosts_file(debian_hosts);
+    use_debian_resolver_files(true);
     resolve_then_bind_each(true, "bind 127.0.0.1:9999: EADDRINUSE", "OK");
 }
