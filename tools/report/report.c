@@ -100,8 +100,8 @@ static int usage(const char *prog)
 }
 
 /* The record set must be exactly one run of known tests. Returns the number of problems. */
-static size_t check_identities(json_t *all, const char *path, const char *tests,
-                               const char *expect, const char *prog)
+static size_t check_identities(json_t *all, const char *path, const char *tests, const char *expect,
+                               const char *prog)
 {
     char err[512];
     json_t *index = ac_results_index(all, path, err, sizeof err);
@@ -152,8 +152,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (check_identities(all, path, tests, expect, argv[0])) {
-        fprintf(stderr, "%s: %s does not hold exactly one run of this suite: no report\n",
-                argv[0], path);
+        fprintf(stderr, "%s: %s does not hold exactly one run of this suite: no report\n", argv[0],
+                path);
         json_decref(all);
         return 2;
     }
