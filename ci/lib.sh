@@ -38,6 +38,13 @@ ac_lock_build() {
   export AFTERCLOSE_BUILD_LOCK=$dir
 }
 
+# ac_unlock_build: lets go of the build directory (a command that starts other commands which
+# must each take it for themselves, e.g. to test the lock).
+ac_unlock_build() {
+  [ -n "${AC_LOCK_FD:-}" ] && exec {AC_LOCK_FD}>&-
+  unset AFTERCLOSE_BUILD_LOCK AC_LOCK_FD
+}
+
 # ac_lock_file FILE: the same for a results file that this command writes: two runs appending to
 # one file would mix their records.
 ac_lock_file() {
