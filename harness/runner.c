@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,8 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
     run.started = true;
     if (run.list_selected) {
         fflush(stdout);
+        if (json_object_size(run.selected) == 0)
+            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?\n");
         exit(json_object_size(run.selected) ? 0 : 2);
     }
     ac_guard_set_progress(0, (int)json_object_size(run.selected));
@@ -433,6 +436,34 @@ static void remove_rundir(void)
     run.rundir[0] = '\0';
 }
 
+/* Scratch directories of runs that were killed outright (SIGKILL leaves no time to clean up):
+ * afterclose.<pid>.XXXXXX whose runner is gone. */
+static void prune_stale_scratch(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char rest[16];
+        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its runner is alive (or not ours to ask) */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
+        DIR *s = opendir(dir);
+        struct dirent *f;
+        while (s && (f = readdir(s)))
+            if (f->d_name[0] != '.')
+                unlinkat(dirfd(s), f->d_name, 0);
+        if (s)
+            closedir(s);
+        rmdir(dir);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* Criterion exit()s with 3 on a --filter it cannot compile ("pattern error"), before selecting
  * anything: that is a usage error, and the scratch directory must not stay behind. */
 static void at_exit(void)
@@ -489,10 +520,12 @@ int main(int argc, char **argv)
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     const char *tmp = getenv("TMPDIR");
-    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    prune_stale_scratch(tmp);
+    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
-        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0],
-                tmp ? tmp : "/tmp", strerror(errno));
+        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
+                strerror(errno));
         criterion_finalize(tests);
         return 2;
     }
