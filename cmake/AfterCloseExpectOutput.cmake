@@ -1,6 +1,7 @@
-# ctest helper for afterclose-matrix: runs CMD and requires exit CODE. A failure (CODE not 0)
-# must be exactly one line on stderr (the user is told one thing, not a cascade). With FILE,
-# every string of WANT must be in that output file, and no control character but the newline.
+# ctest helper for the tools: runs CMD and requires exit CODE. A failure (CODE not 0) must be
+# exactly one line on stderr starting with PREFIX (the user is told one thing, not a cascade).
+# With FILE, every string of WANT must be in that output file, and no control character but
+# the newline.
 execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
   TIMEOUT 20)
 if(NOT rc STREQUAL "${CODE}")
@@ -9,8 +10,9 @@ endif()
 if(NOT CODE STREQUAL "0")
   string(REGEX MATCHALL "\n" lines "${err}")
   list(LENGTH lines n)
-  if(NOT n EQUAL 1 OR NOT err MATCHES "^afterclose-matrix: error: [^\n]+\n$")
-    message(FATAL_ERROR "want one error line on stderr, got ${n}:\n${err}")
+  string(FIND "${err}" "${PREFIX}" at)
+  if(NOT n EQUAL 1 OR NOT at EQUAL 0)
+    message(FATAL_ERROR "want one error line on stderr starting '${PREFIX}', got ${n}:\n${err}")
   endif()
 endif()
 if(DEFINED FILE)
