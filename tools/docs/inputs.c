@@ -178,6 +178,11 @@ bool load_claims(struct docs *d, const char *path)
             fprintf(stderr, "afterclose-docs: %s: no \"claims\" array\n", path);
         return false;
     }
+    /* the page's opening paragraph (a claims file without it crashed the generator: fuzzing) */
+    if (!has_text(d->claims, "about")) {
+        fprintf(stderr, "afterclose-docs: %s: \"about\" missing or empty\n", path);
+        return false;
+    }
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) if (!valid_claim(c, i, path)) return false;

@@ -95,7 +95,7 @@ void html_text(FILE *f, const char *s)
             fputs("&#39;", f);
             break;
         default:
-            fputc((unsigned char)*s < 0x20 && *s != '\n' ? '?' : *s, f);
+            fputc(((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f ? '?' : *s, f);
         }
     }
 }
