@@ -3,13 +3,9 @@
 
 #include "readall.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char *const required[] = {"test",     "kernel",  "iface_kind", "expected",
                                        "observed", "verdict", "reason"};
@@ -146,32 +142,9 @@ json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen)
     return all;
 }
 
-/* fopen() of a regular file only, without blocking on a FIFO while finding out. */
-static FILE *open_regular(const char *path, char *err, size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        close(fd);
-        return NULL;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        close(fd);
-    }
-    return f;
-}
-
 json_t *ac_results_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = open_regular(path, err, errlen);
+    FILE *f = ac_open_regular(path, err, errlen);
     if (!f)
         return NULL;
     json_t *all = ac_results_read(f, path, err, errlen);
@@ -209,7 +182,7 @@ json_t *ac_results_index(json_t *all, const char *name, char *err, size_t errlen
 
 json_t *ac_results_load_list(const char *path, char *err, size_t errlen)
 {
-    FILE *f = open_regular(path, err, errlen);
+    FILE *f = ac_open_regular(path, err, errlen);
     if (!f)
         return NULL;
     json_t *list = json_object();
