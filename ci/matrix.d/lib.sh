@@ -95,7 +95,7 @@ papt_init() {
 series_field() {
 	local line
 	line=$(awk -F'|' -v s="$1" '!/^#/ && NF >= 3 { k = $1; gsub(/[[:space:]]/, "", k); if (k == s) { print; exit } }' "$KERNELS_CONF")
-	[[ -n $line ]] || die "unknown kernel series '$1' (known: $(known_series | tr '\n' ' ')host)"
+	[[ -n $line ]] || die "unknown kernel series '$1' (known: $(known_series | tr '\n' ' ')host host-userns)"
 	awk -F'|' -v n="$2" '{ v = $n; gsub(/^[[:space:]]+|[[:space:]]+$/, "", v); print v }' <<<"$line"
 }
 
