@@ -35,6 +35,9 @@ json_t *ac_record_build(const char *test, const char *kernel, const char *verdic
  * Returns 0 or -errno. */
 int ac_record_append(const char *path, const json_t *record);
 
+/* Removes a run's scratch directory and the files in it. */
+void ac_record_remove_dir(const char *dir);
+
 /* Scratch file of a test inside the run directory: "<rundir>/<suite>.<test>.jsonl". */
 void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const char *suite,
                             const char *test);

@@ -424,15 +424,7 @@ static void remove_rundir(void)
 {
     if (!run.rundir[0])
         return;
-    DIR *d = opendir(run.rundir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.')
-                unlinkat(dirfd(d), e->d_name, 0);
-        closedir(d);
-    }
-    rmdir(run.rundir);
+    ac_record_remove_dir(run.rundir);
     run.rundir[0] = '\0';
 }
 
@@ -451,14 +443,7 @@ static void prune_stale_scratch(const char *tmp)
             continue; /* its runner is alive (or not ours to ask) */
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
-        DIR *s = opendir(dir);
-        struct dirent *f;
-        while (s && (f = readdir(s)))
-            if (f->d_name[0] != '.')
-                unlinkat(dirfd(s), f->d_name, 0);
-        if (s)
-            closedir(s);
-        rmdir(dir);
+        ac_record_remove_dir(dir);
     }
     if (d)
         closedir(d);
