@@ -40,7 +40,8 @@ static void situation(FILE *f, const char *test, json_t *rec)
         char *s = without_ephemeral(step);
         fputs(sep, f);
         md_cell(f, s);
-        fprintf(f, ": %s", check_str(c, "expected"));
+        fputs(": ", f);
+        md_cell(f, check_str(c, "expected")); /* raw, a | or ESC in it broke the row: fuzzing */
         free(s);
         sep = "; ";
     }
