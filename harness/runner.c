@@ -309,6 +309,7 @@ static void remove_rundir(void)
 
 int main(int argc, char **argv)
 {
+    ac_record_default_results();
     enter_user_namespace();
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {

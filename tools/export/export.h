@@ -23,10 +23,13 @@ struct ac_export {
     json_t *labels; /* test -> "root,slow" from --labels (afterclose-suite --afterclose-list) */
 };
 
-/* Reads every results file. On error prints one line "PROG: what" and returns false. */
-bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles);
 /* Reads a `--afterclose-list` file (name TAB labels TAB timeout) for the labels. */
 bool ac_export_labels(struct ac_export *x, const char *prog, const char *path);
+/* Reads every results file and orders the records; with only_listed, records of tests that
+ * ac_export_labels did not list are left out (ctest's records file may hold the harness's own
+ * tests next to the scenarios). On error prints one line "PROG: what" and returns false. */
+bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
+                    bool only_listed);
 void ac_export_free(struct ac_export *x);
 
 const char *ac_str(json_t *rec, const char *key);                 /* "" when absent */

@@ -165,8 +165,8 @@ int main(int argc, char **argv)
         return usage("no results file");
 
     struct ac_export x = {0};
-    if (!ac_export_load(&x, "afterclose-junit", argv + i, argc - i) ||
-        (labels && !ac_export_labels(&x, "afterclose-junit", labels))) {
+    if ((labels && !ac_export_labels(&x, "afterclose-junit", labels)) ||
+        !ac_export_load(&x, "afterclose-junit", argv + i, argc - i, false)) {
         ac_export_free(&x);
         return 2;
     }

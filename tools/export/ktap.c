@@ -1,7 +1,7 @@
 /* afterclose-ktap: KTAP v1 (the kernel's Documentation/dev-tools/ktap.rst) from results files,
  * for kernel CI (KernelCI, LKFT, kselftest runners).
  *
- *   afterclose-ktap [--kselftest] [--out FILE] RESULTS.jsonl...
+ *   afterclose-ktap [--kselftest] [--tests LIST] [--out FILE] RESULTS.jsonl...
  *
  * One subtest block per suite (indented four spaces, as KUnit nests), numbered from 1 in each
  * block; `ok N name # SKIP reason` for a skip; a failure is preceded by a diagnostic line with
@@ -20,8 +20,8 @@
 static int usage(const char *what)
 {
     fprintf(stderr,
-            "afterclose-ktap: %s\nusage: afterclose-ktap [--kselftest] [--out FILE] "
-            "RESULTS.jsonl...\n",
+            "afterclose-ktap: %s\nusage: afterclose-ktap [--kselftest] [--tests LIST] "
+            "[--out FILE] RESULTS.jsonl...\n",
             what);
     return 2;
 }
@@ -70,7 +70,7 @@ static void suite_block(FILE *f, const struct ac_export *x, const struct ac_suit
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL;
+    const char *out = NULL, *tests = NULL;
     bool kselftest = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -78,22 +78,29 @@ int main(int argc, char **argv)
             kselftest = true;
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--tests") && i + 1 < argc)
+            tests = argv[++i];
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            puts("usage: afterclose-ktap [--kselftest] [--out FILE] RESULTS.jsonl...\n"
+            puts("usage: afterclose-ktap [--kselftest] [--tests LIST] [--out FILE] "
+                 "RESULTS.jsonl...\n"
                  "KTAP v1 from afterclose result records, one subtest block per suite.\n"
                  "  --kselftest   exit 4 (KSFT_SKIP) instead of 77 when every test skipped\n"
+                 "  --tests LIST  only the tests of LIST (afterclose-suite --afterclose-list)\n"
                  "  --out FILE    write there instead of stdout\n"
                  "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or "
                  "input, 77 (4 with --kselftest) every test skipped.");
             return 0;
         } else
-            return usage(!strcmp(argv[i], "--out") ? "option needs a value" : "unknown option");
+            return usage(!strcmp(argv[i], "--out") || !strcmp(argv[i], "--tests")
+                             ? "option needs a value"
+                             : "unknown option");
     }
     if (i >= argc)
         return usage("no results file");
 
     struct ac_export x = {0};
-    if (!ac_export_load(&x, "afterclose-ktap", argv + i, argc - i)) {
+    if ((tests && !ac_export_labels(&x, "afterclose-ktap", tests)) ||
+        !ac_export_load(&x, "afterclose-ktap", argv + i, argc - i, tests != NULL)) {
         ac_export_free(&x);
         return 2;
     }
@@ -120,9 +127,9 @@ int main(int argc, char **argv)
     }
     if (c.skip == c.total) {
         /* The reason of the first skip: usually every test skipped for the same one. */
-        fprintf(stderr, "afterclose-ktap: every one of the %zu tests skipped: ", c.total);
+        fprintf(stderr, "afterclose-ktap: every one of the %zu tests skipped (", c.total);
         ac_put_line(stderr, ac_str(x.cases[0], "reason"));
-        fputc('\n', stderr);
+        fputs(")\n", stderr);
     }
     ac_export_free(&x);
     return c.fail ? 1 : c.skip == c.total ? (kselftest ? 4 : 77) : 0;

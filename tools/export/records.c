@@ -59,17 +59,27 @@ static bool read_one(struct ac_export *x, const char *prog, const char *path)
     return true;
 }
 
-bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles)
+bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
+                    bool only_listed)
 {
     x->all = json_array();
-    x->labels = json_object();
+    if (!x->labels)
+        x->labels = json_object();
     for (int i = 0; i < nfiles; i++)
         if (!read_one(x, prog, files[i]))
             return false;
-    x->n = json_array_size(x->all);
-    struct keyed *k = calloc(x->n ? x->n : 1, sizeof *k);
-    for (size_t i = 0; i < x->n; i++)
-        k[i] = (struct keyed){json_array_get(x->all, i), i};
+    size_t total = json_array_size(x->all);
+    struct keyed *k = calloc(total ? total : 1, sizeof *k);
+    for (size_t i = 0; i < total; i++) {
+        json_t *rec = json_array_get(x->all, i);
+        if (!only_listed || json_object_get(x->labels, ac_str(rec, "test")))
+            k[x->n++] = (struct keyed){rec, i};
+    }
+    if (x->n == 0) {
+        fprintf(stderr, "%s: no records of the listed tests\n", prog);
+        free(k);
+        return false;
+    }
     qsort(k, x->n, sizeof *k, by_test);
     x->cases = calloc(x->n ? x->n : 1, sizeof *x->cases);
     for (size_t i = 0; i < x->n; i++) {
@@ -90,6 +100,8 @@ bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfi
 
 bool ac_export_labels(struct ac_export *x, const char *prog, const char *path)
 {
+    if (!x->labels)
+        x->labels = json_object();
     FILE *f = fopen(path, "re");
     if (!f) {
         fprintf(stderr, "%s: cannot open %s: %s\n", prog, path, strerror(errno));
