@@ -62,13 +62,13 @@ function(afterclose_records_fixture)
   set(unit ${AC_CTEST_RESULTS_DIR}/ctest-harness-tests.jsonl)
   add_test(NAME records/start COMMAND sh -c "mkdir -p \"$1\" && rm -f \"$2\" \"$3\"" sh
     ${AC_CTEST_RESULTS_DIR} ${scen} ${unit})
-  add_test(NAME records/summary COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-summary
+  set(summary records/summary_fails_if_all_skipped)
+  add_test(NAME ${summary} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-summary
     --ktap $<TARGET_FILE:afterclose-ktap> --junit $<TARGET_FILE:afterclose-junit>
     --scenarios ${scen} --unit ${unit}
     --labels ${CMAKE_CURRENT_BINARY_DIR}/afterclose-suite.ctest.cmake.list
     --labels ${CMAKE_CURRENT_BINARY_DIR}/harness-tests.ctest.cmake.list
     --out ${CMAKE_BINARY_DIR} --allow-all-skipped ${AFTERCLOSE_ALLOW_ALL_SKIPPED})
   set_tests_properties(records/start PROPERTIES FIXTURES_SETUP records LABELS "records")
-  set_tests_properties(records/summary PROPERTIES FIXTURES_CLEANUP records LABELS "records"
-    TIMEOUT 60)
+  set_tests_properties(${summary} PROPERTIES FIXTURES_CLEANUP records LABELS "records" TIMEOUT 60)
 endfunction()
