@@ -198,10 +198,15 @@ static void describe_as_json(struct criterion_test_set *set)
             const char *d = t->data && t->data->description ? t->data->description : "";
             if (!strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)))
                 d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
-            json_array_append_new(
-                all, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
-                               "description", d, "suite_description", sdesc ? sdesc : "", "labels",
-                               labels_of(t), "timeout", t->data ? t->data->timeout : 0.0));
+            json_t *o =
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
+                          "description", d, "suite_description", sdesc ? sdesc : "", "labels",
+                          labels_of(t), "timeout", t->data ? t->data->timeout : 0.0);
+            /* Where Test() was expanded: the docs link each row to its source. */
+            if (t->data && t->data->file_)
+                json_object_set_new(o, "source",
+                                    json_sprintf("%s:%u", t->data->file_, t->data->line_));
+            json_array_append_new(all, o);
         }
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
