@@ -50,3 +50,12 @@ if(AFTERCLOSE_PACKAGE_TEST)
   set_tests_properties(package/deb_installs_and_runs_in_clean_root PROPERTIES
     LABELS "package;slow" TIMEOUT 1200 RUN_SERIAL TRUE)
 endif()
+
+# The command's bad usage: one line, exit 2, before anything runs.
+foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray")
+  string(REPLACE ";" "_" name "${bad}")
+  string(REPLACE "-" "" name "${name}")
+  add_test(NAME command/${name}_exits_2 COMMAND ${CMAKE_COMMAND} -D CODE=2
+    "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
+  set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
+endforeach()
