@@ -228,7 +228,9 @@ void write_conflict_grid_html(FILE *f, const struct docs *d)
         for (int r = 0; r < NREUSE; r++)
             for (int w = 0; w < NWHERE; w++)
                 any |= g[k].cells[r][w].differs;
-        fprintf(f, "<table class=\"grid\" data-differs=\"%d\">\n<caption>existing: <code>", any);
+        /* bind() and listen() are the claim: a difference here is of class "claim" */
+        fprintf(f, "<table class=\"grid\" data-differs=\"%s\">\n<caption>existing: <code>",
+                any ? "claim" : "");
         html_text(f, g[k].state);
         fputs("</code></caption>\n<tr><th>SO_REUSEADDR<br>old / new</th>", f);
         for (int w = 0; w < NWHERE; w++)

@@ -48,21 +48,28 @@ static const char style[] =
 static const char script[] =
     "(function(){\n"
     "var q=document.getElementById('q'),su=document.getElementById('suite'),"
-    "df=document.getElementById('differ'),count=document.getElementById('count');\n"
+    "df=document.getElementById('differ'),dc=document.getElementById('differ-class'),"
+    "count=document.getElementById('count');\n"
     "var rows=[].slice.call(document.querySelectorAll('#matrix tbody tr.t'));\n"
     "var topics=[].slice.call(document.querySelectorAll('#matrix tbody tr.topic'));\n"
     "var grid=document.getElementById('grid');\n"
     "var grids=[].slice.call(document.querySelectorAll('table.grid'));\n"
-    "function apply(){var text=q.value.trim().toLowerCase(),s=su.value,d=df.checked,n=0,"
-    "seen={};\n"
-    " rows.forEach(function(r){var show=(!s||r.dataset.suite===s)&&(!d||r.dataset.differs==="
-    "'1')&&(!text||r.dataset.text.indexOf(text)>=0);r.hidden=!show;if(show){n++;"
+    "function differs(v,c){return c==='any'?v!=='':v===c;}\n"
+    "function apply(){var text=q.value.trim().toLowerCase(),s=su.value,d=df.checked,c=dc.value,"
+    "n=0,seen={};\n"
+    " rows.forEach(function(r){var show=(!s||r.dataset.suite===s)&&(!d||differs(r.dataset."
+    "differs,c))&&(!text||r.dataset.text.indexOf(text)>=0);r.hidden=!show;if(show){n++;"
     "seen[r.dataset.suite]=1;}});\n"
     " topics.forEach(function(t){t.hidden=!seen[t.dataset.suite];});\n"
-    " var g=0;grids.forEach(function(t){t.hidden=d&&t.dataset.differs!=='1';g+=!t.hidden;});\n"
+    " var g=0;grids.forEach(function(t){t.hidden=d&&!differs(t.dataset.differs,c);"
+    "g+=!t.hidden;});\n"
     " if(grid)grid.hidden=!!(s&&s!=='conflict')||!g;\n"
-    " count.textContent=n+' of '+rows.length+' tests shown';}\n"
-    "[q,su,df].forEach(function(e){e.addEventListener('input',apply);"
+    " count.textContent=n+' of '+rows.length+' tests shown';\n"
+    " var none=document.getElementById('none');none.hidden=n>0;\n"
+    " none.firstChild.textContent=d?'No test differs between the kernels '+"
+    "dc.options[dc.selectedIndex].text.replace(/ \\(\\d+\\)$/,'')+(q.value||s?' among "
+    "the rows searched for':'')+'.':'No test matches.';}\n"
+    "[q,su,df,dc].forEach(function(e){e.addEventListener('input',apply);"
     "e.addEventListener('change',apply);});\n"
     "apply();})();\n";
 
@@ -140,20 +147,32 @@ static bool differs(const struct docs *d, const char *test)
     return diff;
 }
 
-/* The expectation of `step` in a passing record of test on source k, or NULL. */
-static const char *expected_of(const struct docs *d, size_t k, const char *test, const char *step)
+/* The expectation of the nth check named `step` (a test may bind twice) in a passing record of
+ * test on source k; NULL when it did not pass there. */
+static const char *expected_of(const struct docs *d, size_t k, const char *test, const char *step,
+                               size_t nth)
 {
     json_t *rec = source_record(&d->src[k], test);
     if (!rec || strcmp(record_verdict(rec), "pass") != 0)
         return NULL;
-    size_t i;
+    size_t i, seen = 0;
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (strcmp(check_str(c, "step"), step) == 0)
+        if (strcmp(check_str(c, "step"), step) == 0 && seen++ == nth)
             return check_str(c, "expected");
     }
     return "(not checked)";
+}
+
+/* How many checks before index `upto` of rec are named `step`. */
+static size_t nth_of(json_t *rec, size_t upto, const char *step)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < upto; i++)
+        n +=
+            strcmp(check_str(json_array_get(json_object_get(rec, "checks"), i), "step"), step) == 0;
+    return n;
 }
 
 /* Below the value of a cell whose row differs: this kernel's expectation of each step that is
@@ -166,9 +185,10 @@ static void differing_steps(FILE *f, const struct docs *d, json_t *rec, const ch
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
         const char *step = check_str(c, "step"), *mine = check_str(c, "expected");
+        size_t nth = nth_of(rec, i, step);
         bool same = true;
         for (size_t k = 0; k < d->nsrc && same; k++) {
-            const char *other = expected_of(d, k, test, step);
+            const char *other = expected_of(d, k, test, step, nth);
             same = !other || strcmp(other, mine) == 0;
         }
         if (same || shown++ >= 1)
@@ -215,22 +235,57 @@ static size_t passes(const struct docs *d, const struct source *s)
     return n;
 }
 
-/* Kernels differ in a claim: their passing records expected different things, or the verdicts
- * differ (it held on one kernel and not on another). */
-static bool row_differs(const struct docs *d, const char *test)
+/* How the kernels differ on a test, the classes of the matrix's "differ" filter:
+ * - "claim":  a check that is not setup expected different values on two kernels where the test
+ *             passed, or the test passed on one kernel and failed (crashed...) on another;
+ * - "timing": only numeric values differ (a timer's measured seconds);
+ * - "setup":  only setup or observation checks differ (TCP states, what sock_diag shows, such
+ *             as bound-only sockets on 6.12 and later);
+ * - "ran":    the test skipped (or has no record) on some kernels and passed on the others;
+ * - "":       no difference.
+ * Setup is recognised as elsewhere in the docs (check_is_state, and sock_diag observations),
+ * until the records say each check's role as data. */
+static bool is_number(const char *s)
 {
-    if (differs(d, test))
-        return true;
-    const char *first = NULL;
-    for (size_t i = 0; i < d->nsrc; i++) {
-        const char *v = record_verdict(source_record(&d->src[i], test));
-        if (strcmp(v, "missing") == 0)
-            continue;
-        if (first && strcmp(first, v) != 0)
-            return true;
-        first = v;
+    return *s && strspn(s, "0123456789.") == strlen(s);
+}
+
+static const char *differ_class(const struct docs *d, const char *test)
+{
+    bool pass = false, broken = false, absent = false;
+    for (size_t k = 0; k < d->nsrc; k++) {
+        const char *v = record_verdict(source_record(&d->src[k], test));
+        pass |= !strcmp(v, "pass");
+        broken |= strcmp(v, "pass") && strcmp(v, "skip") && strcmp(v, "missing");
+        absent |= !strcmp(v, "skip") || !strcmp(v, "missing");
     }
-    return false;
+    if (pass && broken)
+        return "claim";
+    bool claim = false, timing = false, setup = false;
+    for (size_t k = 0; k < d->nsrc; k++) {
+        json_t *rec = source_record(&d->src[k], test);
+        if (!rec || strcmp(record_verdict(rec), "pass") != 0)
+            continue;
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(rec, "checks"), i, c)
+        {
+            const char *step = check_str(c, "step"), *mine = check_str(c, "expected");
+            size_t nth = nth_of(rec, i, step);
+            for (size_t o = 0; o < d->nsrc; o++) {
+                const char *other = expected_of(d, o, test, step, nth);
+                if (!other || !strcmp(other, mine) || !strcmp(other, "(not checked)"))
+                    continue;
+                if (check_is_state(c) || strstr(step, "sock_diag"))
+                    setup = true;
+                else if (is_number(mine) && is_number(other))
+                    timing = true;
+                else
+                    claim = true;
+            }
+        }
+    }
+    return claim ? "claim" : timing ? "timing" : setup ? "setup" : pass && absent ? "ran" : "";
 }
 
 /* The lower-case text the search box looks in. */
@@ -254,7 +309,7 @@ static void row(FILE *f, const struct docs *d, json_t *t)
     html_text(f, test);
     fputs("\" data-suite=\"", f);
     html_text(f, json_string_value(json_object_get(t, "suite")));
-    fprintf(f, "\" data-differs=\"%d\" data-text=\"", row_differs(d, test));
+    fprintf(f, "\" data-differs=\"%s\" data-text=\"", differ_class(d, test));
     search_text(f, test, rule);
     fputs("\"><td class=\"test\"><a href=\"expected-results.md#t-", f);
     html_text(f, test);
@@ -277,7 +332,7 @@ static void row(FILE *f, const struct docs *d, json_t *t)
 }
 
 /* The search box, the suite filter and the "differ" switch. */
-static void controls(FILE *f, json_t *order)
+static void controls(FILE *f, const struct docs *d, json_t *order)
 {
     fputs("<div class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"search tests "
           "and rules\" aria-label=\"search tests and rules\"> <select id=\"suite\" "
@@ -292,8 +347,23 @@ static void controls(FILE *f, json_t *order)
         fputs("</option>", f);
     }
     fputs("</select><label><input type=\"checkbox\" id=\"differ\"> only rows where kernels "
-          "differ</label><span id=\"count\"></span></div>\n",
+          "differ</label> <select id=\"differ-class\" aria-label=\"in what\">",
           f);
+    static const char *const classes[][2] = {{"claim", "in a claim"},
+                                             {"timing", "only in timing"},
+                                             {"setup", "only in setup / observation"},
+                                             {"ran", "only in where it ran (skips)"},
+                                             {"any", "in anything"}};
+    for (size_t c = 0; c < sizeof classes / sizeof *classes; c++) {
+        size_t n = 0;
+        json_array_foreach(d->tests, i, s)
+        {
+            const char *k = differ_class(d, json_string_value(json_object_get(s, "test")));
+            n += strcmp(classes[c][0], "any") ? !strcmp(k, classes[c][0]) : *k != '\0';
+        }
+        fprintf(f, "<option value=\"%s\">%s (%zu)</option>", classes[c][0], classes[c][1], n);
+    }
+    fputs("</select><span id=\"count\"></span></div>\n", f);
 }
 
 bool write_matrix_html(const struct docs *d, const char *path)
@@ -313,7 +383,10 @@ bool write_matrix_html(const struct docs *d, const char *path)
             "<p>%zu tests (rows) on %zu kernel%s (columns). A cell is coloured by the verdict "
             "and shows what the test's last call was expected to give on that kernel; an "
             "amber frame marks a test whose expectations differ between columns (a "
-            "kernel-specific rule, or results of another version of the suite). Each row "
+            "kernel-specific rule, or results of another version of the suite), and the "
+            "cell names what differs. \"Only rows where kernels differ\" tells differences "
+            "in a claim from those only in timing, in setup or observation (such as whether "
+            "sock_diag shows bound-only sockets), or in where the test could run. Each row "
             "gives its rule, links to its row in <a href=\"expected-results.md\">"
             "expected-results.md</a> (the name) and to the test's source line.</p>\n",
             json_array_size(d->tests), d->nsrc, d->nsrc == 1 ? "" : "s");
@@ -323,7 +396,7 @@ bool write_matrix_html(const struct docs *d, const char *path)
           "<span>missing: no record</span></p>\n",
           f);
     json_t *order = suite_order(d);
-    controls(f, order);
+    controls(f, d, order);
     write_conflict_grid_html(f, d);
     fputs("<h2>Every test</h2>\n<table id=\"matrix\">\n<thead><tr><th>test</th><th>rule</th>\n", f);
     for (size_t i = 0; i < d->nsrc; i++) {
@@ -332,7 +405,10 @@ bool write_matrix_html(const struct docs *d, const char *path)
         fprintf(f, "<br>%zu/%zu pass</span></th>%s\n", passes(d, &d->src[i]),
                 json_array_size(d->tests), d->src[i].run_specific ? " " AC_RUN_SPECIFIC : "");
     }
-    fputs("</tr></thead>\n<tbody>\n", f);
+    fprintf(f,
+            "</tr></thead>\n<tbody>\n<tr id=\"none\" hidden><td colspan=\"%zu\">no rows</td>"
+            "</tr>\n",
+            d->nsrc + 2);
     size_t i, k;
     json_t *s, *t;
     json_array_foreach(order, k, s)
