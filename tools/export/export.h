@@ -30,6 +30,12 @@ bool ac_export_labels(struct ac_export *x, const char *prog, const char *path);
  * tests next to the scenarios). On error prints one line "PROG: what" and returns false. */
 bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
                     bool only_listed);
+/* The same from records already read (an array; ac_export takes it over). */
+bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool only_listed);
+
+/* The writers (ktap_out.c, junit_out.c): the whole document to f. */
+void ac_ktap_write(FILE *f, const struct ac_export *x);
+void ac_junit_write(FILE *f, const struct ac_export *x);
 void ac_export_free(struct ac_export *x);
 
 const char *ac_str(json_t *rec, const char *key);                 /* "" when absent */

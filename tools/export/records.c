@@ -40,7 +40,7 @@ static int by_test(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-static bool read_one(struct ac_export *x, const char *prog, const char *path)
+static bool read_one(json_t *all, const char *prog, const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
@@ -54,7 +54,7 @@ static bool read_one(struct ac_export *x, const char *prog, const char *path)
         fprintf(stderr, "%s: %s\n", prog, err);
         return false;
     }
-    json_array_extend(x->all, recs);
+    json_array_extend(all, recs);
     json_decref(recs);
     return true;
 }
@@ -62,12 +62,21 @@ static bool read_one(struct ac_export *x, const char *prog, const char *path)
 bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
                     bool only_listed)
 {
-    x->all = json_array();
+    json_t *all = json_array();
+    for (int i = 0; i < nfiles; i++) {
+        if (!read_one(all, prog, files[i])) {
+            json_decref(all);
+            return false;
+        }
+    }
+    return ac_export_from(x, all, prog, only_listed);
+}
+
+bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool only_listed)
+{
+    x->all = all;
     if (!x->labels)
         x->labels = json_object();
-    for (int i = 0; i < nfiles; i++)
-        if (!read_one(x, prog, files[i]))
-            return false;
     size_t total = json_array_size(x->all);
     struct keyed *k = calloc(total ? total : 1, sizeof *k);
     for (size_t i = 0; i < total; i++) {
@@ -76,7 +85,7 @@ bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfi
             k[x->n++] = (struct keyed){rec, i};
     }
     if (x->n == 0) {
-        fprintf(stderr, "%s: no records of the listed tests\n", prog);
+        fprintf(stderr, "%s: no records%s\n", prog, only_listed ? " of the listed tests" : "");
         free(k);
         return false;
     }
