@@ -2,28 +2,8 @@
 # Shared by ci/soak, ci/valgrind, ci/run-unprivileged, ci/fuzz and ci/bad-input (sourced, not
 # run). Everything here is derived from the binaries' own test lists, never from a fixed list.
 
-ac_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
-
-# ac_need COMMAND PACKAGE: as root installs the Debian package when the command is missing;
-# otherwise names the apt-get line for root and fails.
-ac_need() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "$(basename "$0"): $1 is missing; as root run:  apt-get install -y $2" >&2
-    exit 1
-  fi
-  echo "$(basename "$0"): installing $2" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null \
-    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-         apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
-}
-
-# ac_build PRESET: configures and builds quietly; the binary directory is build (default) or
-# build-<preset>.
-ac_build() {
-  cmake --preset "$1" >/dev/null
-  cmake --build --preset "$1" >/dev/null
-}
+# shellcheck source=ci/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The test binaries of a build directory (every Criterion binary that answers --afterclose-list).
 ac_binaries() { for b in "$1"/afterclose-suite "$1"/harness-tests; do [ -x "$b" ] && echo "$b"; done; }

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "diag.h"
 #include "errname.h"
+#include "record.h"
 #include "sock.h"
 
 #include <criterion/criterion.h>
@@ -19,8 +20,10 @@
     static void suite##_##name##_body(void);                                                       \
     Test(suite, name, .init = ac_netns_marker, ##__VA_ARGS__)                                      \
     {                                                                                              \
+        ac_record_started();                                                                       \
         ac_netns_enter();                                                                          \
         suite##_##name##_body();                                                                   \
+        ac_record_completed();                                                                     \
     }                                                                                              \
     static void suite##_##name##_body(void)
 

@@ -36,16 +36,68 @@ int ac_record_append(const char *path, const json_t *record)
     return err;
 }
 
+/* A check that cannot be written would leave a record that claims less than the test saw (or a
+ * pass with no evidence): the test fails instead, saying why. */
 static void scratch_append(json_t *obj)
 {
     const char *rundir = getenv(AC_RUNDIR_ENV);
+    int err = 0;
+    char path[4096];
     if (rundir && criterion_current_test && criterion_current_suite) {
-        char path[4096];
         ac_record_scratch_path(path, sizeof path, rundir, criterion_current_suite->name,
                                criterion_current_test->name);
-        ac_record_append(path, obj);
+        err = obj ? ac_record_append(path, obj) : -ENOMEM;
     }
     json_decref(obj);
+    if (err)
+        cr_assert_fail("afterclose: cannot record what the test saw in %s: %s", path,
+                       strerror(-err));
+}
+
+void ac_record_started(void)
+{
+    scratch_append(json_pack("{s:I}", "pid", (json_int_t)getpid()));
+}
+
+void ac_record_completed(void)
+{
+    scratch_append(json_pack("{s:b}", "completed", 1));
+}
+
+/* The worker's own lines other than checks: {"pid": N} and {"completed": true}. */
+static json_t *scratch_value(const char *observations, const char *key)
+{
+    const char *p = observations ? observations : "";
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        json_t *o = json_loadb(p, n, 0, NULL);
+        json_t *v = json_object_get(o, key);
+        if (v) {
+            json_incref(v);
+            json_decref(o);
+            return v;
+        }
+        json_decref(o);
+        p += n + (end ? 1 : 0);
+    }
+    return NULL;
+}
+
+bool ac_record_was_completed(const char *observations)
+{
+    json_t *v = scratch_value(observations, "completed");
+    bool done = json_is_true(v);
+    json_decref(v);
+    return done;
+}
+
+long ac_record_worker_pid(const char *observations)
+{
+    json_t *v = scratch_value(observations, "pid");
+    long pid = json_is_integer(v) ? (long)json_integer_value(v) : 0;
+    json_decref(v);
+    return pid;
 }
 
 void ac_record_check(const char *step, const char *expected, const char *observed, bool ok)

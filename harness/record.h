@@ -25,6 +25,14 @@ void ac_record_default_results(void);
 void ac_record_check(const char *step, const char *expected, const char *observed, bool ok);
 void ac_record_iface(const char *kind);
 void ac_record_failure(const char *message);
+/* A scenario's worker says it started (its pid, for the runner's watchdog) and that its body ran
+ * to the end: a pass without the latter (exit() mid-test, a lost write) is not a pass. */
+void ac_record_started(void);
+void ac_record_completed(void);
+
+/* Runner side: what the worker's scratch file says. */
+bool ac_record_was_completed(const char *observations);
+long ac_record_worker_pid(const char *observations); /* 0: not known */
 
 /* Builds the final record; pure, for the runner and for unit tests. `observations` is the
  * worker's scratch file content (JSON Lines, may be NULL or truncated by a crash). */

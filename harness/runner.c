@@ -6,13 +6,18 @@
  * - Criterion exits 0 on an unknown option, a filter that matches nothing, and a mistyped report
  *   option: here those exit 2 with one line saying what was wrong.
  * - Exit status: 0 every test that ran passed, 1 a test failed/crashed/timed out, 77 every test
- *   that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error.
- * - One result record per test (docs/results-format.md) when AFTERCLOSE_RESULTS is set. */
+ *   that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error or records lost; killed by
+ *   SIGINT/SIGTERM/SIGHUP it dies of that signal (runguard.h).
+ * - Every selected test ends with exactly one verdict and one record (docs/results-format.md,
+ *   when AFTERCLOSE_RESULTS is set): Criterion reports a test that crashes through another hook
+ *   than a finished one, and one that dies in its setup or teardown through none; both are
+ *   failures here, never missing. A scenario passes only if its worker said it ran to the end
+ *   and recorded what it saw. */
 #define _GNU_SOURCE
 #include "../fixtures/netns.h"
-#include "../fixtures/netns.h"
-#include "record.h"
 #include "readall.h"
+#include "record.h"
+#include "runguard.h"
 
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
@@ -21,8 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdbool.h>
-
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +40,10 @@ static struct {
     int ran, passed, failed, skipped, unrecorded;
     char kernel[256];
     char rundir[4096];
+    bool started;       /* Criterion accepted the filter and selected the tests */
+    bool list_selected; /* --afterclose-selected: print the selection, run nothing */
+    json_t *selected;   /* "suite/test" -> the test, for those the filter selected */
+    json_t *recorded;   /* "suite/test" -> true once its verdict is counted */
 } run;
 
 static const char *verdict_of(const struct criterion_test_stats *st)
@@ -76,9 +84,8 @@ static char *slurp(const char *path)
     return buf;
 }
 
-ReportHook(POST_TEST)(struct criterion_test_stats *st)
+static void count(const char *verdict)
 {
-    const char *verdict = verdict_of(st);
     run.ran++;
     if (strcmp(verdict, "pass") == 0)
         run.passed++;
@@ -86,36 +93,155 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
         run.skipped++;
     else
         run.failed++;
+    ac_guard_set_progress(run.ran, (int)json_object_size(run.selected));
+}
 
-    char id[512];
-    snprintf(id, sizeof id, "%s/%s", st->test->category, st->test->name);
-    if (strcmp(verdict, "skip") == 0)
-        fprintf(stderr, "[SKIP] %s: %s\n", id, st->message ? st->message : "");
+/* What a test with the network fixture must leave behind to pass: the marker that its body ran
+ * to the end, and the interface it ran on. NULL: it did. */
+static const char *missing_evidence(const struct criterion_test *t, const char *obs, json_t *rec)
+{
+    if (!t->data || t->data->init != ac_netns_marker)
+        return NULL;
+    if (!ac_record_was_completed(obs))
+        return "passed without saying that it ran to the end: it exited early, or its records "
+               "could not be written";
+    if (!strcmp(json_string_value(json_object_get(rec, "iface_kind")), "none"))
+        return "passed without recording the interface it ran on: no evidence";
+    return NULL;
+}
 
-    char scratch[4096];
-    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, st->test->category, st->test->name);
-    char *obs = slurp(scratch);
-    unlink(scratch);
+static void write_record(const char *id, const char *verdict, const char *reason, const char *obs,
+                         double elapsed_s, const struct criterion_test *t)
+{
     const char *results = getenv(AC_RESULTS_ENV);
+    json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
+    const char *missing = strcmp(verdict, "pass") == 0 ? missing_evidence(t, obs, rec) : NULL;
+    if (missing) {
+        fprintf(stderr, "[FAIL] %s: %s\n", id, missing);
+        json_decref(rec);
+        verdict = "fail";
+        rec = ac_record_build(id, run.kernel, verdict, missing, obs);
+    }
+    count(verdict);
+    json_object_set_new(run.recorded, id, json_true());
     if (results && *results) {
-        const char *reason = strcmp(verdict, "timeout") == 0 ? "timed out"
-                             : strcmp(verdict, "crash") == 0 ? "crashed"
-                                                             : st->message;
-        if (strcmp(verdict, "fail") == 0 && (!reason || !*reason))
-            reason = first_failed_assert(st); /* NULL: the worker's own failure line is used */
-
-        json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
         /* Run-specific (the benchmark reads it; docs and the matrix ignore it). */
-        json_object_set_new(rec, "elapsed_ms", json_real(st->elapsed_time * 1000.0));
-
+        json_object_set_new(rec, "elapsed_ms", json_real(elapsed_s * 1000.0));
         int err = ac_record_append(results, rec);
         if (err) {
-            fprintf(stderr, "afterclose: cannot write %s: %s\n", results, strerror(-err));
+            fprintf(stderr, "afterclose: cannot write the record of %s to %s: %s\n", id, results,
+                    strerror(-err));
             run.unrecorded++;
         }
-        json_decref(rec);
     }
+    json_decref(rec);
+}
+
+/* One test's end, from whichever hook reported it. */
+static void finish(struct criterion_test_stats *st, bool crashed)
+{
+    const struct criterion_test *t = st->test;
+    char id[512];
+    snprintf(id, sizeof id, "%s/%s", t->category, t->name);
+    ac_guard_lock();
+    bool killed = ac_guard_test_ended(t->category, t->name);
+    if (ac_guard_interrupted() || json_object_get(run.recorded, id)) {
+        ac_guard_unlock();
+        return;
+    }
+    const char *verdict = killed ? "timeout" : crashed ? "crash" : verdict_of(st);
+    char why[256];
+    const char *reason = st->message;
+    if (killed)
+        reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
+    else if (!strcmp(verdict, "timeout"))
+        reason = "timed out";
+    else if (!strcmp(verdict, "crash")) {
+        if (st->signal)
+            snprintf(why, sizeof why, "crashed: the test process died of SIG%s",
+                     sigabbrev_np(st->signal) ? sigabbrev_np(st->signal) : "?");
+        else
+            snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
+                     st->exit_code);
+        reason = why;
+    } else if (!strcmp(verdict, "fail") && (!reason || !*reason))
+        reason = first_failed_assert(st); /* NULL: the worker's own failure line is used */
+    if (!strcmp(verdict, "skip"))
+        fprintf(stderr, "[SKIP] %s: %s\n", id, st->message ? st->message : "");
+    else if (crashed || killed)
+        fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
+
+    char scratch[4096];
+    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
+    char *obs = slurp(scratch);
+    unlink(scratch);
+    write_record(id, verdict, reason, obs, st->elapsed_time, t);
     free(obs);
+    ac_guard_unlock();
+}
+
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+    FOREACH_SET(struct criterion_suite_set * s, set->suites)
+    {
+        FOREACH_SET(struct criterion_test * t, s->tests)
+        {
+            if (t->data && t->data->disabled)
+                continue;
+            char id[512];
+            snprintf(id, sizeof id, "%s/%s", t->category, t->name);
+            json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)t));
+            if (run.list_selected)
+                printf("%s\n", id);
+        }
+    }
+    run.started = true;
+    if (run.list_selected) {
+        fflush(stdout);
+        if (json_object_size(run.selected) == 0)
+            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?\n");
+        exit(json_object_size(run.selected) ? 0 : 2);
+    }
+    ac_guard_set_progress(0, (int)json_object_size(run.selected));
+}
+
+ReportHook(PRE_TEST)(struct criterion_test *t)
+{
+    ac_guard_lock();
+    ac_guard_test_started(t->category, t->name, t->data ? t->data->timeout : 0);
+    ac_guard_unlock();
+}
+
+ReportHook(POST_TEST)(struct criterion_test_stats *st)
+{
+    finish(st, false);
+}
+
+ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
+{
+    finish(st, true);
+}
+
+/* Tests the filter selected that never reported: died in .init/.fini, or lost. */
+static void record_unreported(void)
+{
+    const char *id;
+    json_t *v;
+    json_object_foreach(run.selected, id, v)
+    {
+        if (json_object_get(run.recorded, id))
+            continue;
+        const struct criterion_test *t = (const void *)(intptr_t)json_integer_value(v);
+        const char *why = "crashed: no verdict came back (the test process died in its setup or "
+                          "teardown, or was lost)";
+        fprintf(stderr, "[FAIL] %s: %s\n", id, why);
+        char scratch[4096];
+        ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
+        char *obs = slurp(scratch);
+        unlink(scratch);
+        write_record(id, "crash", why, obs, 0, t);
+        free(obs);
+    }
 }
 
 static int write_file(const char *path, const char *text)
@@ -301,6 +427,8 @@ static int check_args(int argc, char **argv, int *info_only)
 
 static void remove_rundir(void)
 {
+    if (!run.rundir[0])
+        return;
     DIR *d = opendir(run.rundir);
     if (d) {
         struct dirent *e;
@@ -310,10 +438,101 @@ static void remove_rundir(void)
         closedir(d);
     }
     rmdir(run.rundir);
+    run.rundir[0] = '\0';
+}
+
+/* Scratch directories of runs that were killed outright (SIGKILL leaves no time to clean up):
+ * afterclose.<pid>.XXXXXX whose runner is gone. */
+static void prune_stale_scratch(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char rest[16];
+        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its runner is alive (or not ours to ask) */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
+        DIR *s = opendir(dir);
+        struct dirent *f;
+        while (s && (f = readdir(s)))
+            if (f->d_name[0] != '.')
+                unlinkat(dirfd(s), f->d_name, 0);
+        if (s)
+            closedir(s);
+        rmdir(dir);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* Criterion exit()s with 3 on a --filter it cannot compile ("pattern error"), before selecting
+ * anything: that is a usage error, and the scratch directory must not stay behind. */
+static void at_exit(void)
+{
+    bool bad_filter = !run.started && run.rundir[0];
+    remove_rundir();
+    if (bad_filter) {
+        fprintf(stderr, "afterclose: the --filter pattern is not valid (see above)\n");
+        _exit(2);
+    }
+}
+
+/* Takes --afterclose-selected out of argv (Criterion would refuse it). */
+static bool take_flag(int *argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], flag) == 0) {
+            memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof *argv);
+            (*argc)--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* --filter=suite/test naming one test exactly (what ctest runs): select it here. Criterion's
+ * matcher compiles the pattern and matches every test name against it, at a cost that grows with
+ * the square of the name length (43 ms median per ctest test, 362 ms for the longest name);
+ * disabling the other tests is all its filter does in the end. Patterns go to Criterion. */
+static void select_literal_filter(struct criterion_test_set *set, int *argc, char **argv)
+{
+    for (int i = 1; i < *argc; i++) {
+        const char *name = !strncmp(argv[i], "--filter=", 9) ? argv[i] + 9 : NULL;
+        if (!name || strpbrk(name, "*?[]{}()|!@+\\"))
+            continue;
+        struct criterion_test *match = NULL;
+        FOREACH_SET(struct criterion_suite_set * s, set->suites)
+        {
+            FOREACH_SET(struct criterion_test * t, s->tests)
+            {
+                size_t n = strlen(t->category);
+                if (!strncmp(name, t->category, n) && name[n] == '/' &&
+                    !strcmp(name + n + 1, t->name))
+                    match = t;
+            }
+        }
+        if (!match)
+            return; /* Criterion selects nothing, and the run says so */
+        FOREACH_SET(struct criterion_suite_set * s, set->suites)
+        {
+            FOREACH_SET(struct criterion_test * t, s->tests)
+            {
+                if (t != match && t->data)
+                    t->data->disabled = true;
+            }
+        }
+        take_flag(argc, argv, argv[i]);
+        return;
+    }
 }
 
 int main(int argc, char **argv)
 {
+    ac_guard_early();
     ac_record_default_results();
     enter_user_namespace();
     struct criterion_test_set *tests = criterion_initialize();
@@ -327,10 +546,14 @@ int main(int argc, char **argv)
         criterion_finalize(tests);
         return 0;
     }
+    run.list_selected = take_flag(&argc, argv, "--afterclose-selected");
+    select_literal_filter(tests, &argc, argv);
+    run.selected = json_object();
+    run.recorded = json_object();
 
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
-    if (!bad && !info_only)
+    if (!bad && !info_only && !run.list_selected)
         bad = check_env(argv[0]);
     if (bad) {
         criterion_finalize(tests);
@@ -340,29 +563,45 @@ int main(int argc, char **argv)
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     const char *tmp = getenv("TMPDIR");
-    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    prune_stale_scratch(tmp);
+    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
-        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0],
-                tmp ? tmp : "/tmp", strerror(errno));
+        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
+                strerror(errno));
         criterion_finalize(tests);
         return 2;
     }
+    atexit(at_exit);
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
 
     int status;
     if (!criterion_handle_args(argc, argv, true)) {
+        run.started = true; /* --help, --version: Criterion printed what was asked */
         status = info_only ? 0 : usage_error(argv[0], "bad option");
     } else {
+        int err = run.list_selected ? 0 : ac_guard_start(getenv(AC_RESULTS_ENV), run.rundir);
+        if (err) {
+            fprintf(stderr, "%s: cannot start the run's guard: %s\n", argv[0], strerror(err));
+            criterion_finalize(tests);
+            return 2;
+        }
         /* No global --timeout default here: Criterion's global timeout replaces the tests' own
-         * .timeout (a 60 s TIME_WAIT test would be cut short). A hung test is ended by ctest's
-         * per-test TIMEOUT (cmake/AfterCloseWriteTests.cmake). */
+         * .timeout (a 60 s TIME_WAIT test would be cut short). A hung test is ended by the
+         * guard's watchdog (runguard.h), and under ctest by its per-test TIMEOUT too. */
         criterion_run_all_tests(tests);
-        if (run.ran == 0)
-            status = usage_error(argv[0], "no test ran: does the --filter match any test?");
+        ac_guard_lock();
+        record_unreported();
+        ac_guard_unlock();
+        if (run.unrecorded > 0)
+            fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n",
+                    argv[0], run.unrecorded);
+        if (json_object_size(run.selected) == 0)
+            status = usage_error(argv[0], "no test selected: does the --filter match any test?");
         else if (run.failed > 0)
             status = 1;
         else if (run.unrecorded > 0)
-            status = 2; /* the run's records are incomplete: a CI job must not take it as passed */
+            status = 2; /* a CI job must not take it as passed */
         else if (run.skipped == run.ran)
             status = 77;
         else

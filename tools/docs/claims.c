@@ -79,8 +79,9 @@ static void evidence_table(FILE *f, const struct docs *d, json_t *claim)
                 verdict_text(json_string_value(json_object_get(e, "pass_means"))));
         md_cell(f, t ? json_string_value(json_object_get(t, "description")) : "");
         char *ok = passed_on(d, test);
-        fprintf(f, " | %s%s%s |\n", *ok ? ok : "none", problem ? "<br>**UNVERIFIED**: " : "",
-                problem ? problem : "");
+        fputs(" | ", f);
+        md_cell(f, *ok ? ok : "none");
+        fprintf(f, "%s%s |\n", problem ? "<br>**UNVERIFIED**: " : "", problem ? problem : "");
         free(ok);
     }
 }

@@ -11,7 +11,11 @@ static void kernels_table(FILE *f, const struct docs *d)
     fputs("| kernel | release | results from |\n| --- | --- | --- |\n", f);
     for (size_t i = 0; i < d->nsrc; i++) {
         const struct source *s = &d->src[i];
-        fprintf(f, "| %s | `%s` | %s |\n", s->label, s->release,
+        fputs("| ", f);
+        md_cell(f, s->label);
+        fputs(" | `", f);
+        md_cell(f, s->release);
+        fprintf(f, "` | %s |\n",
                 s->run_specific ? "this machine's run of the suite " AC_RUN_SPECIFIC
                                 : "the kernel matrix");
     }
@@ -75,12 +79,14 @@ static void expected(FILE *f, json_t *rec)
 static void kernels(FILE *f, const struct docs *d, const char *test)
 {
     char *ok = passed_on(d, test);
-    fputs(*ok ? ok : "none", f);
+    md_cell(f, *ok ? ok : "none");
     free(ok);
     for (size_t i = 0; i < d->nsrc; i++) {
         const char *v = record_verdict(source_record(&d->src[i], test));
-        if (strcmp(v, "pass") != 0 && strcmp(v, "missing") != 0)
-            fprintf(f, "<br>%s on %s", v, d->src[i].label);
+        if (strcmp(v, "pass") != 0 && strcmp(v, "missing") != 0) {
+            fprintf(f, "<br>%s on ", v);
+            md_cell(f, d->src[i].label);
+        }
     }
 }
 
@@ -152,7 +158,9 @@ static void section(FILE *f, const struct docs *d, const char *suite)
     json_array_foreach(d->tests, i,
                        t) if (strcmp(json_string_value(json_object_get(t, "suite")), suite) == 0)
         rule = json_string_value(json_object_get(t, "suite_description"));
-    fprintf(f, "\n<a id=\"%s\"></a>\n## %s (`%s`)\n\n", suite, topic_title(d, suite), suite);
+    fprintf(f, "\n<a id=\"%s\"></a>\n## ", suite); /* suite names: checked when loaded */
+    md_cell(f, topic_title(d, suite));
+    fprintf(f, " (`%s`)\n\n", suite);
     md_cell(f, rule);
     fputs("\n", f);
     if (strcmp(suite, "conflict") == 0) {
@@ -198,7 +206,9 @@ bool write_expected(const struct docs *d, const char *path)
     {
         const char *suite = json_string_value(s);
         size_t n = count_in(d, suite);
-        fprintf(f, "- [%s](#%s): %zu test%s\n", topic_title(d, suite), suite, n, n == 1 ? "" : "s");
+        fputs("- [", f);
+        md_cell(f, topic_title(d, suite));
+        fprintf(f, "](#%s): %zu test%s\n", suite, n, n == 1 ? "" : "s");
     }
     json_array_foreach(order, i, s) section(f, d, json_string_value(s));
     json_decref(order);

@@ -2,17 +2,29 @@
 #define _GNU_SOURCE
 #include "docs.h"
 
+#include "readall.h"
 #include "results.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Every input is opened as a regular file only (a FIFO would block the generator) and parsed
+ * whole; an error is one line naming the file. */
 static json_t *load_json(const char *path)
 {
+    char err[512], shown[160];
+    FILE *f = ac_open_regular(path, err, sizeof err);
+    if (!f) {
+        fprintf(stderr, "afterclose-docs: %s\n", ac_printable(err, shown, sizeof shown));
+        return NULL;
+    }
     json_error_t je;
-    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *j = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+    fclose(f);
     if (!j)
-        fprintf(stderr, "afterclose-docs: %s:%d: %s\n", path, je.line, je.text);
+        fprintf(stderr, "afterclose-docs: %s:%d: %s\n", path, je.line,
+                ac_printable(je.text, shown, sizeof shown));
     return j;
 }
 
@@ -20,6 +32,18 @@ static bool has_text(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s && *s;
+}
+
+/* Test, suite and claim names go into Markdown code spans and HTML anchors unescaped: only
+ * characters that need no escaping there. */
+static bool plain_name(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("_.-+/", *s))
+            return false;
+    return true;
 }
 
 bool load_describe(struct docs *d, const char *path)
@@ -42,6 +66,15 @@ bool load_describe(struct docs *d, const char *path)
             continue;
         }
         const char *name = json_string_value(json_object_get(t, "test"));
+        char shown[160];
+        if (!plain_name(name) || !plain_name(json_string_value(json_object_get(t, "suite")))) {
+            fprintf(stderr,
+                    "afterclose-docs: %s: entry %zu: test %s: names are letters, digits, _ . - + "
+                    "and /\n",
+                    path, i, ac_printable(name, shown, sizeof shown));
+            bad++;
+            continue;
+        }
         if (json_object_get(seen, name)) {
             fprintf(stderr, "afterclose-docs: %s: test %s listed twice\n", path, name);
             bad++;
@@ -107,6 +140,11 @@ static bool valid_claim(json_t *c, size_t i, const char *path)
                     fields[k]);
             return false;
         }
+    if (!plain_name(json_string_value(json_object_get(c, "id")))) {
+        fprintf(stderr, "afterclose-docs: %s: claim %zu: the id is letters, digits, _ . - + only\n",
+                path, i);
+        return false;
+    }
     json_t *ev = json_object_get(c, "evidence");
     if (!json_is_array(ev) || json_array_size(ev) == 0) {
         fprintf(stderr, "afterclose-docs: %s: claim %zu has no evidence test\n", path, i);
@@ -120,7 +158,7 @@ static bool valid_claim(json_t *c, size_t i, const char *path)
         bool known = false;
         for (size_t n = 0; m && n < sizeof meanings / sizeof *meanings; n++)
             known |= strcmp(m, meanings[n]) == 0;
-        if (!has_text(e, "test") || !known) {
+        if (!plain_name(json_string_value(json_object_get(e, "test"))) || !known) {
             fprintf(stderr,
                     "afterclose-docs: %s: claim %zu evidence %zu needs a test and pass_means "
                     "(holds, false or conditional)\n",
@@ -140,15 +178,29 @@ bool load_claims(struct docs *d, const char *path)
             fprintf(stderr, "afterclose-docs: %s: no \"claims\" array\n", path);
         return false;
     }
+    /* the page's opening paragraph (a claims file without it crashed the generator: fuzzing) */
+    if (!has_text(d->claims, "about")) {
+        fprintf(stderr, "afterclose-docs: %s: \"about\" missing or empty\n", path);
+        return false;
+    }
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) if (!valid_claim(c, i, path)) return false;
     return true;
 }
 
+/* A new result set, NULL (after an error line) when its label is taken: two sets for one
+ * column would both be shown, or one would silently hide the other. */
 static struct source *new_source(struct docs *d, const char *label, const char *release,
-                                 bool run_specific)
+                                 bool run_specific, const char *path)
 {
+    char shown[160];
+    for (size_t i = 0; i < d->nsrc; i++)
+        if (strcmp(d->src[i].label, label) == 0) {
+            fprintf(stderr, "afterclose-docs: %s: a second result set for %s\n", path,
+                    ac_printable(label, shown, sizeof shown));
+            return NULL;
+        }
     d->src = realloc(d->src, (d->nsrc + 1) * sizeof *d->src);
     struct source *s = &d->src[d->nsrc++];
     s->label = strdup(label);
@@ -158,45 +210,77 @@ static struct source *new_source(struct docs *d, const char *label, const char *
     return s;
 }
 
+/* Through the shared reader: every record valid, a test twice (a fail, then a pass) or an
+ * interrupted run is an error, and all records are of one kernel. */
 bool add_results(struct docs *d, const char *label, const char *path, bool run_specific)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "afterclose-docs: %s: cannot open\n", path);
-        return false;
-    }
     char err[512];
-    json_t *all = ac_results_read(f, path, err, sizeof err);
-    fclose(f);
-    if (!all) {
+    json_t *all = ac_results_load(path, err, sizeof err);
+    json_t *index = all ? ac_results_index(all, path, err, sizeof err) : NULL;
+    if (!index) {
         fprintf(stderr, "afterclose-docs: %s\n", err);
+        json_decref(all);
         return false;
     }
     const char *kernel = json_string_value(json_object_get(json_array_get(all, 0), "kernel"));
-    struct source *s = new_source(d, label ? label : kernel, kernel, run_specific);
     size_t i;
     json_t *rec;
+    bool ok = true;
     json_array_foreach(all, i, rec)
     {
-        if (strcmp(json_string_value(json_object_get(rec, "kernel")), kernel) != 0) {
-            fprintf(stderr, "afterclose-docs: %s: records of more than one kernel\n", path);
-            json_decref(all);
-            return false;
+        if (ok && strcmp(json_string_value(json_object_get(rec, "kernel")), kernel) != 0) {
+            fprintf(stderr, "afterclose-docs: %s:%zu: records of more than one kernel\n", path,
+                    i + 1);
+            ok = false;
         }
-        /* a test run twice (soak copies) counts by its last record, as in the matrix */
-        json_object_set(s->recs, json_string_value(json_object_get(rec, "test")), rec);
     }
+    if (ok && label && !*label) {
+        fprintf(stderr, "afterclose-docs: %s: an empty label\n", path);
+        ok = false;
+    }
+    struct source *s =
+        ok ? new_source(d, label ? label : kernel, kernel, run_specific, path) : NULL;
+    if (s) {
+        json_decref(s->recs);
+        s->recs = json_incref(index);
+    }
+    json_decref(index);
     json_decref(all);
-    return true;
+    return s != NULL;
 }
 
-/* One matrix cell as a result record (the fields the docs use). */
-static json_t *cell_as_record(const char *test, const char *release, json_t *cell)
+/* One matrix cell as a result record, checked by the results reader's own rules (a pass with
+ * a failed check contradicts itself here too). NULL after an error line. */
+static json_t *cell_as_record(const char *test, const char *release, json_t *row, json_t *cell,
+                              const char *where)
 {
-    json_t *checks = json_object_get(cell, "checks");
-    return json_pack("{s:s, s:s, s:O, s:O}", "test", test, "kernel", release, "verdict",
-                     json_object_get(cell, "verdict"), "checks",
-                     json_is_array(checks) ? checks : json_array());
+    json_t *expected = json_object_get(cell, "expected");
+    json_t *rec = json_pack(
+        "{s:i, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "schema", 1, "test", test, "kernel",
+        release, "iface_kind", json_object_get(cell, "iface_kind"), "expected",
+        expected ? expected : json_object_get(row, "expected"), "observed",
+        json_object_get(cell, "observed"), "verdict", json_object_get(cell, "verdict"), "reason",
+        json_object_get(cell, "reason"), "checks", json_object_get(cell, "checks"));
+    char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+    json_decref(rec);
+    if (!line) {
+        fprintf(stderr, "afterclose-docs: %s: not a matrix cell\n", where);
+        return NULL;
+    }
+    size_t len = strlen(line);
+    line = realloc(line, len + 2);
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    char err[512];
+    json_t *all = ac_results_parse(line, len + 1, where, err, sizeof err);
+    free(line);
+    if (!all) {
+        fprintf(stderr, "afterclose-docs: %s\n", err);
+        return NULL;
+    }
+    json_t *one = json_incref(json_array_get(all, 0));
+    json_decref(all);
+    return one;
 }
 
 bool add_matrix(struct docs *d, const char *path, bool skip_host)
@@ -212,19 +296,25 @@ bool add_matrix(struct docs *d, const char *path, bool skip_host)
     }
     size_t i, j;
     json_t *col, *row;
+    char shown[160], where[512];
+    bool ok = true;
     json_array_foreach(cols, i, col)
     {
         const char *id = json_string_value(json_object_get(col, "id"));
         const char *release = json_string_value(json_object_get(col, "release"));
         const char *kind = json_string_value(json_object_get(col, "kind"));
-        if (!id || !release) {
+        if (!id || !*id || !release) {
             fprintf(stderr, "afterclose-docs: %s: column %zu has no id or release\n", path, i);
-            json_decref(m);
-            return false;
+            ok = false;
+            break;
         }
         if (skip_host && kind && strcmp(kind, "host") == 0)
             continue;
-        struct source *s = new_source(d, id, release, false);
+        struct source *s = new_source(d, id, release, false, path);
+        if (!s) {
+            ok = false;
+            break;
+        }
         json_array_foreach(rows, j, row)
         {
             const char *test = json_string_value(json_object_get(row, "test"));
@@ -232,16 +322,41 @@ bool add_matrix(struct docs *d, const char *path, bool skip_host)
             const char *v = json_string_value(json_object_get(cell, "verdict"));
             if (!test || !v) {
                 fprintf(stderr, "afterclose-docs: %s: row %zu has no test or no cell for %s\n",
-                        path, j, id);
-                json_decref(m);
-                return false;
+                        path, j, ac_printable(id, shown, sizeof shown));
+                ok = false;
+                break;
             }
-            if (strcmp(v, "missing") != 0)
-                json_object_set_new(s->recs, test, cell_as_record(test, release, cell));
+            /* a row twice: keeping either would hide the other (as a test twice in results) */
+            if (json_object_get(s->recs, test)) {
+                fprintf(stderr, "afterclose-docs: %s: row %zu: test %s a second time\n", path, j,
+                        ac_printable(test, shown, sizeof shown));
+                ok = false;
+                break;
+            }
+            if (strcmp(v, "missing") == 0) {
+                json_object_set_new(s->recs, test, json_null()); /* seen, no record */
+                continue;
+            }
+            snprintf(where, sizeof where, "%s: row %zu, column %s", path, j,
+                     ac_printable(id, shown, sizeof shown));
+            json_t *rec = cell_as_record(test, release, row, cell, where);
+            if (!rec) {
+                ok = false;
+                break;
+            }
+            json_object_set_new(s->recs, test, rec);
         }
+        if (!ok)
+            break;
+        /* the placeholders of missing cells go: a test without a record is "missing" */
+        const char *t;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(s->recs, tmp, t, v) if (json_is_null(v))
+            json_object_del(s->recs, t);
     }
     json_decref(m);
-    return true;
+    return ok;
 }
 
 void docs_free(struct docs *d)

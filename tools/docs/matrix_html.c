@@ -400,7 +400,9 @@ bool write_matrix_html(const struct docs *d, const char *path)
     write_conflict_grid_html(f, d);
     fputs("<h2>Every test</h2>\n<table id=\"matrix\">\n<thead><tr><th>test</th><th>rule</th>\n", f);
     for (size_t i = 0; i < d->nsrc; i++) {
-        fprintf(f, "<th>%s<br><span class=\"rel\">", d->src[i].label);
+        fputs("<th>", f);
+        html_text(f, d->src[i].label);
+        fputs("<br><span class=\"rel\">", f);
         html_text(f, d->src[i].release);
         fprintf(f, "<br>%zu/%zu pass</span></th>%s\n", passes(d, &d->src[i]),
                 json_array_size(d->tests), d->src[i].run_specific ? " " AC_RUN_SPECIFIC : "");

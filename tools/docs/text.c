@@ -53,6 +53,8 @@ char *without_ephemeral(const char *s)
     return buf;
 }
 
+/* Values come from input files: nothing in them may end a table cell or row, open an HTML
+ * tag, or reach a terminal as a control sequence (other control characters show as '?'). */
 void md_cell(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -64,6 +66,10 @@ void md_cell(FILE *f, const char *s)
             fputs("&lt;", f);
         else if (*s == '>')
             fputs("&gt;", f);
+        else if (*s == '\r' || *s == '\t')
+            fputc(' ', f);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fputc('?', f);
         else
             fputc(*s, f);
     }
@@ -85,8 +91,11 @@ void html_text(FILE *f, const char *s)
         case '"':
             fputs("&quot;", f);
             break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
         default:
-            fputc(*s, f);
+            fputc(((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f ? '?' : *s, f);
         }
     }
 }

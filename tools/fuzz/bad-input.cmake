@@ -61,3 +61,25 @@ afterclose_bad_input(suite/unknown_iface_kind 2 env AFTERCLOSE_IFACE=tun
   $<TARGET_FILE:harness-tests> --filter=errname/*)
 afterclose_bad_input(suite/jobs_not_a_number 2 harness-tests --jobs=many --filter=errname/*)
 afterclose_bad_input(host-snapshot/help_exits_0 0 ${ci}/host-snapshot --help)
+
+# Issue 9: the kernel list of ci/matrix is checked by exact name; the host snapshot refuses to
+# run without nft (it would compare "command not found" with itself); FIFOs are refused by the
+# tools that read files (tools/matrix and tools/docs test their own).
+afterclose_bad_input(matrix/kernels_empty_entry 2 ${ci}/matrix --kernels ,)
+afterclose_bad_input(matrix/kernels_escaped_series 2 ${ci}/matrix --kernels 6\\0561)
+set(no_nft ${CMAKE_BINARY_DIR}/path-without-nft)
+file(MAKE_DIRECTORY ${no_nft})
+foreach(tool bash ip tc ss sysctl sed awk sort grep diff id cat)
+  find_program(AC_TOOL_${tool} ${tool} PATHS /usr/sbin /sbin NO_CACHE)
+  if(AC_TOOL_${tool} AND NOT EXISTS ${no_nft}/${tool})
+    file(CREATE_LINK ${AC_TOOL_${tool}} ${no_nft}/${tool} SYMBOLIC)
+  endif()
+endforeach()
+afterclose_bad_input(host-snapshot/nft_missing 2 env PATH=${no_nft} ${ci}/host-snapshot)
+afterclose_bad_input(host-snapshot/nft_missing_compare 2 env PATH=${no_nft} ${ci}/host-snapshot
+  --compare ${ci}/host-snapshot)
+set(fifo ${CMAKE_CURRENT_BINARY_DIR}/fifo.jsonl)
+if(NOT EXISTS ${fifo})
+  execute_process(COMMAND mkfifo ${fifo})
+endif()
+afterclose_bad_input(report/fifo_is_refused 2 afterclose-report ${fifo})

@@ -40,9 +40,23 @@ static void put(const char *dir, const char *name, const void *bytes, size_t len
     fclose(f);
 }
 
+static char col[64];
+
+/* The scratch directory goes when the process ends (each replay or fuzzing run makes one). */
+static void remove_scratch(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/column.env", col);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/results.jsonl", col);
+    unlink(path);
+    rmdir(col);
+    *strrchr(col, '/') = '\0';
+    rmdir(col);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char col[64];
     if (!col[0]) {
         char base[] = "/tmp/afterclose-fuzz-matrix.XXXXXX";
         if (!mkdtemp(base))
@@ -50,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(col, sizeof col, "%s/6.1", base);
         if (mkdir(col, 0700) != 0)
             abort();
+        atexit(remove_scratch);
     }
     const uint8_t *nul = memchr(data, '\0', size);
     if (nul) {

@@ -3,14 +3,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
 
+#include "readall.h"
+#include "results.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout", NULL};
 
 const char *meta_get(const struct column *c, const char *key)
 {
@@ -44,116 +45,114 @@ static bool is_file(const char *dir, const char *name)
     return r;
 }
 
+/* column.env values end up in the Markdown and JSON matrix: they must be UTF-8 (jansson
+ * refuses anything else, and a refused value would silently vanish from the JSON). */
 static bool load_env(struct column *c, const char *path)
 {
     static const char *const required[] = {"status", "release", "kind", NULL};
-    FILE *f = fopen(path, "r");
+    char err[512], shown[160];
+    FILE *f = ac_open_regular(path, err, sizeof(err));
     char *line = NULL, *eq;
     size_t cap = 0;
     ssize_t n;
     int i;
+    bool ok = true;
 
     if (!f) {
-        errorf("%s: cannot open", path);
+        errorf("%s", err);
         return false;
     }
     c->meta = json_object();
-    while ((n = getline(&line, &cap, f)) > 0) {
+    while (ok && (n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] == '\n')
             line[--n] = '\0';
         if (n == 0)
             continue;
         eq = strchr(line, '=');
-        if (!eq || eq == line) {
-            errorf("%s: not a key=value line: %s", path, line);
+        if (!eq || eq == line || strlen(line) != (size_t)n) {
+            errorf("%s: not a key=value line: %s", path, ac_printable(line, shown, sizeof(shown)));
+            ok = false;
             break;
         }
         *eq = '\0';
-        json_object_set_new(c->meta, line, json_string(eq + 1));
+        if (json_object_set_new(c->meta, line, json_string(eq + 1))) {
+            errorf("%s: %s: not UTF-8 text", path, ac_printable(line, shown, sizeof(shown)));
+            ok = false;
+        }
     }
     free(line);
     fclose(f);
-    if (n > 0)
-        return false;
-    for (i = 0; required[i]; i++) {
+    for (i = 0; ok && required[i]; i++) {
         if (!json_object_get(c->meta, required[i])) {
             errorf("%s: no %s=", path, required[i]);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* The column's records through the shared reader (docs/results-format.md: every record valid,
+ * no test twice, no interrupted run), plus what only the matrix knows: the kernel they ran on. */
+static bool load_results(struct column *c, const char *path)
+{
+    char err[512], shown[160], shown_release[160];
+    struct stat st;
+    const char *release = meta_get(c, "release");
+    json_t *all, *rec;
+    size_t i;
+
+    if (lstat(path, &st) != 0) {
+        /* a column that delivered must have its file; one that crashed has none */
+        c->recs = json_object();
+        if (!column_delivered(c))
+            return true;
+        errorf("%s: missing, but column.env says status=ok", path);
+        return false;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        /* the host run leaves an empty file when the suite crashed at once */
+        c->recs = json_object();
+        if (!column_delivered(c))
+            return true;
+        errorf("%s: no records, but column.env says status=ok: nothing ran", path);
+        return false;
+    }
+    all = ac_results_load(path, err, sizeof(err));
+    if (!all) {
+        errorf("%s", err);
+        return false;
+    }
+    c->nrecs = json_array_size(all);
+    json_array_foreach(all, i, rec)
+    {
+        /* a record from another kernel means result dirs were mixed up */
+        if (strcmp(rec_str(rec, "kernel"), release)) {
+            errorf("%s:%zu: record of kernel \"%s\" in the column of %s", path, i + 1,
+                   ac_printable(rec_str(rec, "kernel"), shown, sizeof(shown)),
+                   ac_printable(release, shown_release, sizeof(shown_release)));
+            json_decref(all);
             return false;
         }
     }
-    return true;
-}
-
-static bool check_record(json_t *rec, const char *path, long lineno, const char *release)
-{
-    const char *v;
-    int i;
-
-    if (!json_is_object(rec)) {
-        errorf("%s:%ld: a record must be a JSON object", path, lineno);
-        return false;
-    }
-    if (!json_is_string(json_object_get(rec, "test")) || !*rec_str(rec, "test")) {
-        errorf("%s:%ld: record without a \"test\" name", path, lineno);
-        return false;
-    }
-    v = rec_str(rec, "verdict");
-    for (i = 0; verdicts[i] && strcmp(verdicts[i], v); i++)
-        ;
-    if (!verdicts[i]) {
-        errorf("%s:%ld: unknown verdict \"%s\"", path, lineno, v);
-        return false;
-    }
-    /* a record from another kernel means result dirs were mixed up */
-    if (strcmp(rec_str(rec, "kernel"), release)) {
-        errorf("%s:%ld: record of kernel \"%s\" in the column of %s", path, lineno,
-               rec_str(rec, "kernel"), release);
+    c->recs = ac_results_index(all, path, err, sizeof(err));
+    json_decref(all);
+    if (!c->recs) {
+        errorf("%s", err);
         return false;
     }
     return true;
 }
 
-static bool load_results(struct column *c, const char *path)
+/* A column's name is its kernel series ("6.1") or "host": it becomes a JSON key and a table
+ * header, so nothing that would need escaping. */
+static bool valid_id(const char *id)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long lineno = 0;
-    bool ok = true;
-    json_error_t err;
-    json_t *rec;
-
-    c->recs = json_object();
-    if (!f) {
-        /* a column that delivered must have its file; one that crashed has none */
-        if (!column_delivered(c))
-            return true;
-        errorf("%s: cannot open", path);
+    if (!*id || strlen(id) > 32)
         return false;
-    }
-    while (ok && (n = getline(&line, &cap, f)) > 0) {
-        lineno++;
-        if (line[n - 1] != '\n') {
-            errorf("%s:%ld: truncated (the last record has no line end)", path, lineno);
-            ok = false;
-            break;
-        }
-        rec = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &err);
-        if (!rec) {
-            errorf("%s:%ld: not JSON: %s", path, lineno, err.text);
-            ok = false;
-            break;
-        }
-        ok = check_record(rec, path, lineno, meta_get(c, "release"));
-        if (ok)
-            json_object_set(c->recs, rec_str(rec, "test"), rec);
-        json_decref(rec);
-        c->nrecs++;
-    }
-    free(line);
-    fclose(f);
-    return ok;
+    for (; *id; id++)
+        if (!isalnum((unsigned char)*id) && !strchr("._-+", *id))
+            return false;
+    return true;
 }
 
 static bool add_column(struct table *t, const char *dir)
@@ -165,6 +164,14 @@ static bool add_column(struct table *t, const char *dir)
     bool ok;
 
     base = base ? base + 1 : dir;
+    if (!valid_id(base)) {
+        char shown[160];
+
+        errorf("%s: a column dir is named after its kernel series or \"host\" (letters, "
+               "digits, . _ - +), not \"%s\"",
+               dir, ac_printable(base, shown, sizeof(shown)));
+        return false;
+    }
     for (i = 0; i < t->ncols; i++) {
         if (!strcmp(t->cols[i].id, base)) {
             errorf("%s: a second column named \"%s\"", dir, base);

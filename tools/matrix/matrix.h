@@ -10,8 +10,8 @@
 struct column {
     char *id;     /* the result dir's name: the series ("6.1") or "host" */
     json_t *meta; /* column.env as an object of strings */
-    json_t *recs; /* test name -> record object (the last one when a test repeats) */
-    size_t nrecs; /* record lines read */
+    json_t *recs; /* test name -> record object (a test twice is an error) */
+    size_t nrecs; /* records read */
 };
 
 /* One scenario across the columns. */

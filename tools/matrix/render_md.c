@@ -6,18 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Table-safe text: no line breaks, | escaped, long reasons cut. */
+/* Table-safe text: every value comes from a results file or column.env, so nothing in it may
+ * end a cell or a row, or reach a terminal as a control sequence: | escaped, line breaks and
+ * tabs as spaces, other control characters as '?', long values cut (never inside a UTF-8
+ * character). */
 static void cell_text(FILE *f, const char *s, size_t max)
 {
     size_t n;
+    unsigned char ch;
 
-    for (n = 0; *s && n < max; s++, n++) {
-        if (*s == '|')
+    for (n = 0; *s && (n < max || ((unsigned char)*s & 0xc0) == 0x80); s++, n++) {
+        ch = (unsigned char)*s;
+        if (ch == '|')
             fputs("\\|", f);
-        else if (*s == '\n' || *s == '\r' || *s == '\t')
+        else if (ch == '\n' || ch == '\r' || ch == '\t')
             fputc(' ', f);
+        else if (ch < 0x20 || ch == 0x7f)
+            fputc('?', f);
         else
-            fputc(*s, f);
+            fputc(ch, f);
     }
     if (*s)
         fputs("…", f);
@@ -54,8 +61,11 @@ static void put_cell(FILE *f, const struct column *c, const struct row *r)
     if (!rec) {
         /* say why when the whole column failed */
         fputs("missing", f);
-        if (!column_delivered(c))
-            fprintf(f, " (%s)", meta_get(c, "status"));
+        if (!column_delivered(c)) {
+            fputs(" (", f);
+            cell_text(f, meta_get(c, "status"), 20);
+            fputc(')', f);
+        }
         return;
     }
     fprintf(f, "**%s**", v);
@@ -178,12 +188,21 @@ bool render_md(const struct table *t, const char *path)
     for (i = 0; i < t->ncols; i++) {
         const struct column *c = &t->cols[i];
 
-        fprintf(f, "| %s | %s | %s | ", c->id, meta_get(c, "release"), meta_get(c, "package"));
+        fprintf(f, "| %s | ", c->id); /* checked when loaded: letters, digits, . _ - + */
+        cell_text(f, meta_get(c, "release"), 80);
+        fputs(" | ", f);
+        cell_text(f, meta_get(c, "package"), 80);
+        fputs(" | ", f);
         cell_text(f, meta_get(c, "version"), 80);
-        fprintf(f, " | %s | %s%s%s | %s | %zu | %s |\n", meta_get(c, "accel"),
-                column_delivered(c) ? "" : "**", meta_get(c, "status"),
-                column_delivered(c) ? "" : "**", meta_get(c, "suite_exit"), c->nrecs,
-                meta_get(c, "seconds"));
+        fputs(" | ", f);
+        cell_text(f, meta_get(c, "accel"), 20);
+        fputs(column_delivered(c) ? " | " : " | **", f);
+        cell_text(f, meta_get(c, "status"), 20);
+        fputs(column_delivered(c) ? " | " : "** | ", f);
+        cell_text(f, meta_get(c, "suite_exit"), 20);
+        fprintf(f, " | %zu | ", c->nrecs);
+        cell_text(f, meta_get(c, "seconds"), 20);
+        fputs(" |\n", f);
     }
     fprintf(f, "\n## Scenarios where kernels differ (%zu)\n\n", ndiff);
     if (ndiff)

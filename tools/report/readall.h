@@ -9,4 +9,9 @@
  * NULL on a read error or when out of memory. */
 char *ac_read_stream(FILE *f, size_t *len);
 
+/* fopen(path, "r") of a regular file only, found out without blocking: a FIFO would block the
+ * reader forever, a directory reads as empty. On error returns NULL and writes "<path>: <why>"
+ * into err. Every input file of the tools is opened through here. */
+FILE *ac_open_regular(const char *path, char *err, size_t errlen);
+
 #endif

@@ -3,41 +3,91 @@
 
 #include "readall.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const required[] = {"test",     "kernel",  "iface_kind", "expected",
                                        "observed", "verdict", "reason"};
 static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout"};
+static const char *const check_strings[] = {"step", "expected", "observed"};
+
+char *ac_printable(const char *s, char *out, size_t len)
+{
+    size_t n = 0;
+    for (; s && s[n] && n + 4 < len; n++)
+        out[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+    if (s && s[n])
+        out[n++] = '.', out[n++] = '.', out[n++] = '.';
+    out[n] = '\0';
+    return out;
+}
+
+static int fail_with(char *what, size_t len, const char *fmt, const char *arg)
+{
+    char shown[48];
+    snprintf(what, len, fmt, ac_printable(arg, shown, sizeof shown));
+    return 0;
+}
+
+/* checks: an array of {step, expected, observed: strings, ok: bool}. */
+static int valid_checks(json_t *checks, const char *verdict, char *what, size_t len)
+{
+    if (!json_is_array(checks))
+        return fail_with(what, len, "%s\"checks\" missing or not an array", "");
+    size_t i;
+    json_t *c;
+    json_array_foreach(checks, i, c)
+    {
+        char idx[24];
+        snprintf(idx, sizeof idx, "%zu", i + 1);
+        if (!json_is_object(c))
+            return fail_with(what, len, "check %s is not an object", idx);
+        for (size_t k = 0; k < sizeof check_strings / sizeof *check_strings; k++)
+            if (!json_is_string(json_object_get(c, check_strings[k]))) {
+                snprintf(what, len, "check %s: field \"%s\" missing or not a string", idx,
+                         check_strings[k]);
+                return 0;
+            }
+        if (!json_is_boolean(json_object_get(c, "ok")))
+            return fail_with(what, len, "check %s: field \"ok\" missing or not true/false", idx);
+        if (!strcmp(verdict, "pass") && !json_is_true(json_object_get(c, "ok")))
+            return fail_with(what, len,
+                             "a pass whose check %s failed: the record contradicts "
+                             "itself",
+                             idx);
+    }
+    return 1;
+}
 
 static int valid_record(json_t *rec, char *what, size_t len)
 {
-    if (!json_is_object(rec)) {
-        snprintf(what, len, "not a JSON object");
-        return 0;
-    }
-    if (json_integer_value(json_object_get(rec, "schema")) != 1) {
-        snprintf(what, len, "schema is not 1");
-        return 0;
-    }
+    if (!json_is_object(rec))
+        return fail_with(what, len, "%snot a JSON object", "");
+    json_t *interrupted = json_object_get(rec, "interrupted");
+    if (interrupted)
+        return fail_with(what, len,
+                         "the run was interrupted (%s): its results are incomplete; run it again",
+                         json_is_string(interrupted) ? json_string_value(interrupted) : "?");
+    json_t *schema = json_object_get(rec, "schema");
+    if (!json_is_integer(schema) || json_integer_value(schema) != 1)
+        return fail_with(what, len, "%sunknown schema version (this reader knows 1)", "");
     for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
         if (!json_is_string(json_object_get(rec, required[i]))) {
             snprintf(what, len, "field \"%s\" missing or not a string", required[i]);
             return 0;
         }
     }
+    const char *t = json_string_value(json_object_get(rec, "test"));
+    if (!*t || !strchr(t, '/'))
+        return fail_with(what, len, "test name \"%s\" is not suite/test", t);
     const char *v = json_string_value(json_object_get(rec, "verdict"));
+    bool known = false;
     for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
-        if (strcmp(v, verdicts[i]) == 0)
-            return 1;
-    /* The value comes from the file: keep the error one printable line. */
-    char shown[40];
-    size_t n = 0;
-    for (; v[n] && n < sizeof shown - 1; n++)
-        shown[n] = (unsigned char)v[n] < 0x20 || v[n] == 0x7f ? '?' : v[n];
-    shown[n] = '\0';
-    snprintf(what, len, "unknown verdict \"%s%s\"", shown, v[n] ? "..." : "");
-    return 0;
+        known = known || strcmp(v, verdicts[i]) == 0;
+    if (!known)
+        return fail_with(what, len, "unknown verdict \"%s\"", v);
+    return valid_checks(json_object_get(rec, "checks"), v, what, len);
 }
 
 json_t *ac_results_parse(const char *data, size_t len, const char *name, char *err, size_t errlen)
@@ -56,15 +106,15 @@ json_t *ac_results_parse(const char *data, size_t len, const char *name, char *e
             return NULL;
         }
         json_error_t je;
-        json_t *rec = json_loadb(start, n, 0, &je);
-        char what[160];
+        json_t *rec = json_loadb(start, n, JSON_REJECT_DUPLICATES, &je);
+        char what[200];
         if (!rec) {
             snprintf(err, errlen, "%s:%zu: not JSON: %s", name, line, je.text);
             json_decref(all);
             return NULL;
         }
         if (!valid_record(rec, what, sizeof what)) {
-            snprintf(err, errlen, "%s:%zu: not a result record: %s", name, line, what);
+            snprintf(err, errlen, "%s:%zu: not a valid result record: %s", name, line, what);
             json_decref(rec);
             json_decref(all);
             return NULL;
@@ -86,9 +136,98 @@ json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen)
     json_t *all = NULL;
     if (!buf)
         snprintf(err, errlen, "%s: read error", name);
-
     else
         all = ac_results_parse(buf, len, name, err, errlen);
     free(buf);
     return all;
+}
+
+json_t *ac_results_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = ac_open_regular(path, err, errlen);
+    if (!f)
+        return NULL;
+    json_t *all = ac_results_read(f, path, err, errlen);
+    fclose(f);
+    return all;
+}
+
+json_t *ac_results_index(json_t *all, const char *name, char *err, size_t errlen)
+{
+    json_t *index = json_object();
+    json_t *line_of = json_object();
+    size_t i;
+    json_t *rec;
+    json_array_foreach(all, i, rec)
+    {
+        const char *t = json_string_value(json_object_get(rec, "test"));
+        json_t *first = json_object_get(line_of, t);
+        if (first) {
+            char shown[160];
+            snprintf(err, errlen,
+                     "%s:%zu: test %s recorded a second time (first on line %lld): one file "
+                     "must hold one run",
+                     name, i + 1, ac_printable(t, shown, sizeof shown),
+                     (long long)json_integer_value(first));
+            json_decref(index);
+            json_decref(line_of);
+            return NULL;
+        }
+        json_object_set_new(line_of, t, json_integer((json_int_t)i + 1));
+        json_object_set(index, t, rec);
+    }
+    json_decref(line_of);
+    return index;
+}
+
+json_t *ac_results_load_list(const char *path, char *err, size_t errlen)
+{
+    FILE *f = ac_open_regular(path, err, errlen);
+    if (!f)
+        return NULL;
+    json_t *list = json_object();
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        line[strcspn(line, "\t\n")] = '\0';
+        if (*line)
+            json_object_set_new(list, line, json_true());
+    }
+    free(line);
+    fclose(f);
+    if (json_object_size(list) == 0) {
+        snprintf(err, errlen, "%s: no test names", path);
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+size_t ac_results_compare(json_t *index, json_t *known, int complete, const char *prog,
+                          const char *name)
+{
+    size_t problems = 0;
+    const char *t;
+    json_t *v;
+    char shown[160];
+    json_object_foreach(index, t, v)
+    {
+        if (!json_object_get(known, t)) {
+            fprintf(stderr, "%s: %s: a record for %s, which is not a test of this suite\n", prog,
+                    name, ac_printable(t, shown, sizeof shown));
+            problems++;
+        }
+    }
+    if (complete) {
+        json_object_foreach(known, t, v)
+        {
+            if (!json_object_get(index, t)) {
+                fprintf(stderr, "%s: %s: no record for %s: it did not run or its record was lost\n",
+                        prog, name, ac_printable(t, shown, sizeof shown));
+                problems++;
+            }
+        }
+    }
+    return problems;
 }

@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Shared by the ci/ commands (sourced, not run): errors, packages, and the build, which is
+# locked so that two commands in one checkout cannot break each other's build or results.
+
+ac_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+# ac_need COMMAND PACKAGE: as root installs the Debian package when the command is missing;
+# otherwise names the apt-get line for root and fails.
+ac_need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$(basename "$0"): $1 is missing; as root run:  apt-get install -y $2" >&2
+    exit 1
+  fi
+  echo "$(basename "$0"): installing $2" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
+}
+
+# ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
+# second command on the same DIR stops at once and says who holds it; a command started by the
+# holder (AFTERCLOSE_BUILD_LOCK names DIR) goes on. The lock is an flock on DIR/.afterclose.lock:
+# the kernel drops it when the holder and its children are gone, so it never goes stale.
+ac_lock_build() {
+  local dir lock holder
+  mkdir -p "$1" || ac_die "cannot create the build directory $1"
+  dir=$(cd "$1" && pwd -P)
+  [ "${AFTERCLOSE_BUILD_LOCK:-}" = "$dir" ] && return 0
+  lock=$dir/.afterclose.lock
+  exec {AC_LOCK_FD}>>"$lock" || ac_die "cannot write $lock"
+  if ! flock -n "$AC_LOCK_FD"; then
+    holder=$(cat "$dir/.afterclose.owner" 2>/dev/null || echo "unknown")
+    ac_die "another afterclose command is using $dir ($holder); wait for it to finish, or give" \
+           "this one its own build directory (--build-dir DIR where the command has it)"
+  fi
+  echo "pid $$: $(basename "$0"), since $(date +%H:%M:%S)" >"$dir/.afterclose.owner"
+  export AFTERCLOSE_BUILD_LOCK=$dir
+}
+
+# ac_unlock_build: lets go of the build directory (a command that starts other commands which
+# must each take it for themselves, e.g. to test the lock).
+ac_unlock_build() {
+  [ -n "${AC_LOCK_FD:-}" ] && exec {AC_LOCK_FD}>&-
+  unset AFTERCLOSE_BUILD_LOCK AC_LOCK_FD
+}
+
+# ac_lock_file FILE: the same for a results file that this command writes: two runs appending to
+# one file would mix their records.
+ac_lock_file() {
+  exec {AC_FILE_LOCK_FD}>>"$1" || ac_die "cannot write $1"
+  flock -n "$AC_FILE_LOCK_FD" ||
+    ac_die "another run is writing $1; give this one another --results FILE"
+}
+
+# ac_build PRESET: locks the preset's binary directory (build, or build-PRESET), then configures
+# and builds quietly.
+ac_build() {
+  local dir=build
+  [ "$1" = default ] || dir=build-$1
+  ac_lock_build "$dir"
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" >/dev/null
+}
+
+# ac_build_dir DIR: the same for a build directory of the user's choice (a read-only checkout
+# builds elsewhere): the default preset's settings, binary directory DIR.
+ac_build_dir() {
+  ac_lock_build "$1"
+  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$1" >/dev/null
+}
+
+# ac_exit_meaning STATUS: what a runner's exit status says, for messages.
+ac_exit_meaning() {
+  case $1 in
+    0) echo "every test passed" ;;
+    1) echo "a test failed, crashed or timed out" ;;
+    2) echo "usage error, or records were lost" ;;
+    77) echo "every test was skipped" ;;
+    129|130|143) echo "interrupted by SIG$(kill -l "$(( $1 - 128 ))")" ;;
+    *) echo "unexpected exit status $1" ;;
+  esac
+}

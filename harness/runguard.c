@@ -1,0 +1,287 @@
+#define _GNU_SOURCE
+#include "runguard.h"
+
+#include "record.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RUNNING     64
+#define DEFAULT_LIMIT_S 45.0 /* below ctest's 60 s, so the run's own record says what happened */
+#define GRACE_S         20.0 /* beyond a test's own .timeout, which Criterion enforces first */
+
+struct running {
+    char suite[128], test[256];
+    double started, limit;
+    bool killed;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct running slot[MAX_RUNNING];
+    pid_t caller_pgrp;
+    int pipe[2];
+    const char *results, *rundir;
+    double default_limit;
+    volatile sig_atomic_t interrupted;
+    int finished, selected;
+} g = {.lock = PTHREAD_MUTEX_INITIALIZER, .pipe = {-1, -1}};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ac_guard_lock(void)
+{
+    pthread_mutex_lock(&g.lock);
+}
+
+void ac_guard_unlock(void)
+{
+    pthread_mutex_unlock(&g.lock);
+}
+
+bool ac_guard_interrupted(void)
+{
+    return g.interrupted;
+}
+
+void ac_guard_set_progress(int finished, int selected)
+{
+    g.finished = finished;
+    g.selected = selected;
+}
+
+/* Runs in every process of the binary; ac_guard_early() then gives the runner SIGTERM instead,
+ * so that it can mark its results before it goes. */
+__attribute__((constructor)) static void die_with_parent(void)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void ac_guard_early(void)
+{
+    g.caller_pgrp = getpgrp();
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+void ac_guard_test_started(const char *suite, const char *test, double timeout)
+{
+    for (int i = 0; i < MAX_RUNNING; i++) {
+        struct running *r = &g.slot[i];
+        if (r->suite[0])
+            continue;
+        snprintf(r->suite, sizeof r->suite, "%s", suite);
+        snprintf(r->test, sizeof r->test, "%s", test);
+        r->started = now_s();
+        r->limit = timeout > 0 ? timeout + GRACE_S : g.default_limit;
+        r->killed = false;
+        return;
+    }
+}
+
+bool ac_guard_test_ended(const char *suite, const char *test)
+{
+    for (int i = 0; i < MAX_RUNNING; i++) {
+        struct running *r = &g.slot[i];
+        if (r->suite[0] && !strcmp(r->suite, suite) && !strcmp(r->test, test)) {
+            bool killed = r->killed;
+            r->suite[0] = '\0';
+            return killed;
+        }
+    }
+    return false;
+}
+
+/* Every child of the runner (the workers), from all of its threads. */
+static int children(pid_t *out, int max)
+{
+    int n = 0;
+    DIR *tasks = opendir("/proc/self/task");
+    struct dirent *t;
+    while (tasks && (t = readdir(tasks))) {
+        if (t->d_name[0] == '.')
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/self/task/%s/children", t->d_name);
+        FILE *f = fopen(path, "re");
+        long pid;
+        while (f && n < max && fscanf(f, "%ld", &pid) == 1)
+            out[n++] = (pid_t)pid;
+        if (f)
+            fclose(f);
+    }
+    if (tasks)
+        closedir(tasks);
+    return n;
+}
+
+/* A worker leads its own process group: the group takes any helper it forked along. */
+static void kill_worker(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+static void kill_all_workers(void)
+{
+    pid_t pids[256];
+    int n = children(pids, 256);
+    for (int i = 0; i < n; i++)
+        kill_worker(pids[i]);
+}
+
+static pid_t worker_of(const struct running *r)
+{
+    char path[4096];
+    ac_record_scratch_path(path, sizeof path, g.rundir, r->suite, r->test);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    char line[256];
+    long pid = 0;
+    while (!pid && fgets(line, sizeof line, f))
+        if (sscanf(line, "{\"pid\":%ld}", &pid) != 1)
+            pid = 0;
+    fclose(f);
+    return (pid_t)pid;
+}
+
+static void watchdog_tick(void)
+{
+    double t = now_s();
+    ac_guard_lock();
+    for (int i = 0; i < MAX_RUNNING; i++) {
+        struct running *r = &g.slot[i];
+        if (!r->suite[0] || r->killed || t - r->started < r->limit)
+            continue;
+        r->killed = true;
+        pid_t pid = worker_of(r);
+        fprintf(stderr,
+                "afterclose: watchdog: %s/%s still running after %.0f s (frozen or hung): "
+                "killing %s\n",
+                r->suite, r->test, t - r->started, pid ? "its process" : "every worker");
+        if (pid > 0)
+            kill_worker(pid);
+        else
+            kill_all_workers(); /* a test without a fixture does not say its pid */
+    }
+    ac_guard_unlock();
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static void interrupt(int sig)
+{
+    g.interrupted = 1;
+    ac_guard_lock(); /* no record is written after this point */
+    kill_all_workers();
+    json_t *running = json_array();
+    char names[1024] = "";
+    for (int i = 0; i < MAX_RUNNING; i++) {
+        struct running *r = &g.slot[i];
+        if (!r->suite[0])
+            continue;
+        char id[400];
+        snprintf(id, sizeof id, "%s/%s", r->suite, r->test);
+        json_array_append_new(running, json_string(id));
+        if (strlen(names) + strlen(id) + 3 < sizeof names)
+            strcat(strcat(names, names[0] ? ", " : ""), id);
+    }
+    char signame[16];
+    snprintf(signame, sizeof signame, "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    fprintf(stderr,
+            "afterclose: interrupted by %s while running %s; %d of %d tests had finished%s%s%s\n",
+            signame, names[0] ? names : "no test", g.finished, g.selected, g.results ? "; " : "",
+            g.results ? g.results : "", g.results ? " is marked interrupted (incomplete)" : "");
+    if (g.results) {
+        json_t *marker =
+            json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", 1, "interrupted", signame, "running",
+                      running, "finished", g.finished, "selected", g.selected);
+        if (ac_record_append(g.results, marker) != 0)
+            fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", g.results);
+        json_decref(marker);
+    } else {
+        json_decref(running);
+    }
+    remove_dir(g.rundir);
+    /* Die of the same signal, so that the caller sees 128 + signal. */
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+static void *guard_thread(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        struct pollfd p = {.fd = g.pipe[0], .events = POLLIN};
+        unsigned char sig;
+        if (poll(&p, 1, 200) > 0 && read(g.pipe[0], &sig, 1) == 1)
+            interrupt(sig);
+        watchdog_tick();
+    }
+    return NULL;
+}
+
+static void on_signal(int sig)
+{
+    unsigned char b = (unsigned char)sig;
+    int saved = errno;
+    if (write(g.pipe[1], &b, 1) != 1)
+        _exit(128 + sig);
+    errno = saved;
+}
+
+int ac_guard_start(const char *results, const char *rundir)
+{
+    g.results = results && *results ? results : NULL;
+    g.rundir = rundir;
+    const char *wd = getenv(AC_WATCHDOG_ENV);
+    g.default_limit = wd && *wd ? strtod(wd, NULL) : DEFAULT_LIMIT_S;
+    if (g.default_limit <= 0)
+        g.default_limit = DEFAULT_LIMIT_S;
+    /* Criterion made the runner a process group leader; a terminal's Ctrl-C and a CI cancel
+     * go to the caller's group. */
+    if (g.caller_pgrp > 0 && getpgrp() != g.caller_pgrp)
+        setpgid(0, g.caller_pgrp);
+    if (pipe2(g.pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return errno;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+    pthread_t t;
+    int err = pthread_create(&t, NULL, guard_thread, NULL);
+    if (!err)
+        pthread_detach(t);
+    return err;
+}

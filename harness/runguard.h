@@ -1,0 +1,38 @@
+/* The runner's guard: what keeps a run honest when it is interrupted or a test hangs.
+ *
+ * Criterion moves the runner into a process group of its own and every worker into another, so
+ * Ctrl-C or a CI cancel (a signal to the caller's process group) reached nothing, and a frozen
+ * worker hung the run forever. The guard
+ * - puts the runner back into its caller's process group, so those signals reach it;
+ * - on SIGINT, SIGTERM or SIGHUP kills every worker (and its process group), appends an
+ *   {"interrupted": ...} line to the results file (every reader refuses the file then), removes
+ *   the scratch directory and dies of the same signal (exit status 130, 143, 129);
+ * - dies with its parent (SIGTERM), and its workers die with it (SIGKILL);
+ * - kills a test that runs longer than its limit (its .timeout + 30 s, else 60 s, or
+ *   AFTERCLOSE_WATCHDOG seconds): it is then reported as timed out.
+ * One thread in the runner does this; the report hooks share its lock. */
+#ifndef AC_RUNGUARD_H
+#define AC_RUNGUARD_H
+
+#include <stdbool.h>
+
+#define AC_WATCHDOG_ENV "AFTERCLOSE_WATCHDOG"
+
+/* Before criterion_initialize(): the caller's process group, and dying with the parent. */
+void ac_guard_early(void);
+
+/* After criterion_initialize(): rejoins the caller's group, installs the signal handlers and
+ * starts the watchdog. `results` may be NULL; `rundir` holds the workers' scratch files. Returns
+ * 0 or an errno. */
+int ac_guard_start(const char *results, const char *rundir);
+
+/* The report hooks' side. `id` is "suite/test". */
+void ac_guard_lock(void);
+void ac_guard_unlock(void);
+void ac_guard_test_started(const char *suite, const char *test, double timeout);
+/* Forgets the test; true when the watchdog killed it (so its crash is a timeout). */
+bool ac_guard_test_ended(const char *suite, const char *test);
+bool ac_guard_interrupted(void);
+void ac_guard_set_progress(int finished, int selected);
+
+#endif

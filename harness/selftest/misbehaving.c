@@ -1,0 +1,51 @@
+/* Tests that misbehave on purpose, for the runner's own checks (ci/check-reliability and the
+ * runner tests in ctest): each must come out of a run as a failure with a record, never as a pass
+ * or as nothing. They are built into a binary of their own, never into the suite. */
+#include "../actest.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void abort_in_setup(void)
+{
+    abort();
+}
+
+/* A scenario that reaches its claim and then crashes: the checks it recorded stay. */
+AC_TEST(misbehaving, segfaults, .description = "Dereferences NULL after one passing check.")
+{
+    ac_expect_errno("a check before the crash", 0, 0);
+    raise(SIGSEGV);
+}
+
+AC_TEST(misbehaving, aborts, .description = "Calls abort() mid-test.")
+{
+    abort();
+}
+
+AC_TEST(misbehaving, exits_0_midway, .description = "Calls exit(0) before its claim.")
+{
+    exit(0);
+}
+
+AC_TEST(misbehaving, freezes, .description = "Stops itself (SIGSTOP); the watchdog must end it.")
+{
+    raise(SIGSTOP);
+}
+
+AC_TEST(misbehaving, sleeps_forever, .description = "Blocks forever; the runner is interrupted.")
+{
+    for (;;)
+        pause();
+}
+
+Test(misbehaving, crashes_in_setup, .init = abort_in_setup,
+     .description = "Crashes in .init, where Criterion reports nothing at all.")
+{
+}
+
+AC_TEST(misbehaving, passes, .description = "A scenario that passes, for comparison.")
+{
+    ac_expect_errno("a check", 0, 0);
+}
