@@ -17,6 +17,7 @@
 #include "../fixtures/netns.h"
 #include "readall.h"
 #include "record.h"
+#include "runner_help.h"
 #include "runguard.h"
 
 #include <criterion/criterion.h>
@@ -553,6 +554,13 @@ int main(int argc, char **argv)
 
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
+    for (int i = 1; !bad && i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            ac_runner_help(stdout, argv[0]); /* afterclose's own, not Criterion's stock text */
+            criterion_finalize(tests);
+            return 0;
+        }
+    }
     if (!bad && !info_only && !run.list_selected)
         bad = check_env(argv[0]);
     if (bad) {

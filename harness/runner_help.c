@@ -19,6 +19,7 @@ void ac_runner_help(FILE *f, const char *prog)
             "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
             "                          (labels: root = needs a network namespace, slow)\n"
             "  --afterclose-describe   the tests and their rules as JSON (for the docs)\n"
+            "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"
             "  -S, --short-filename    base names of source files in failure messages\n"
             "  -f, --fail-fast         stop after the first failure (later tests leave no\n"
             "                          record)\n"
@@ -45,6 +46,8 @@ void ac_runner_help(FILE *f, const char *prog)
             "  AFTERCLOSE_NO_USERNS=1       not root: do not enter a user namespace (the\n"
             "                               scenarios then skip, with the reason)\n"
             "  TMPDIR                       where the run's scratch directory goes\n"
+            "  AFTERCLOSE_WATCHDOG=SECONDS  end a test that runs longer as timed out (default:\n"
+            "                               its own timeout + 30 s, else 60 s)\n"
             "  CRITERION_JOBS=N             the default of --jobs\n"
             "Not root, the runner enters a user namespace of its own before any test starts;\n"
             "where that is refused every scenario skips and says why.\n"
@@ -54,6 +57,8 @@ void ac_runner_help(FILE *f, const char *prog)
             "  1   a test failed, crashed or timed out\n"
             "  2   usage error (unknown option, a filter matching nothing, an unwritable\n"
             "      results file or report), or a record could not be written\n"
-            "  77  every test that ran skipped (ctest's SKIP_RETURN_CODE)\n",
+            "  77  every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
+            "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
+            "      and the results file is marked interrupted (readers refuse it)\n",
             prog);
 }
