@@ -59,3 +59,11 @@ foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray")
     "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
   set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
 endforeach()
+
+# The installed kselftest collection run by the kernel's kselftest runner (linux-source-*);
+# skips without it.
+add_test(NAME ktap/kselftest_runner_runs_the_collection
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kselftest-runner ${CMAKE_BINARY_DIR}
+          ${CMAKE_BINARY_DIR}/kselftest-check)
+set_tests_properties(ktap/kselftest_runner_runs_the_collection PROPERTIES
+  LABELS "ktap;kselftest" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)
