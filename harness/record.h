@@ -12,6 +12,14 @@
 
 #define AC_RESULTS_ENV "AFTERCLOSE_RESULTS"
 #define AC_RUNDIR_ENV  "AFTERCLOSE_RUNDIR" /* set by the runner for its workers */
+/* Where the records go when AFTERCLOSE_RESULTS is not set: the ctest registration sets it, so
+ * that a plain `ctest` leaves records for its JUnit, KTAP and all-skipped check, while a
+ * caller's own AFTERCLOSE_RESULTS (ci/soak, .ci/run) still wins. */
+#define AC_RESULTS_DEFAULT_ENV "AFTERCLOSE_RESULTS_DEFAULT"
+
+/* Runner side, first thing in main(): AFTERCLOSE_RESULTS := AFTERCLOSE_RESULTS_DEFAULT when
+ * only the latter is set. */
+void ac_record_default_results(void);
 
 /* Worker side: called by the checks and the fixture. No-ops outside a runner. */
 void ac_record_check(const char *step, const char *expected, const char *observed, bool ok);
