@@ -67,7 +67,7 @@ ac_build() {
 # builds elsewhere): the default preset's settings, binary directory DIR.
 ac_build_dir() {
   ac_lock_build "$1"
-  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERCLOSE_WERROR=ON >/dev/null
   cmake --build "$1" >/dev/null
 }
 

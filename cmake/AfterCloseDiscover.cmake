@@ -8,12 +8,16 @@
 set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
 set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
 
+# Records of the ctest runs (unless the caller sets AFTERCLOSE_RESULTS): one file per binary.
+set(AC_CTEST_RESULTS_DIR ${CMAKE_BINARY_DIR}/results)
+
 function(afterclose_discover_tests target)
   cmake_parse_arguments(ARG "" "" "LABELS" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}.ctest.cmake)
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -D BINARY=$<TARGET_FILE:${target}> -D OUT=${out}
-            -D "LABELS=${ARG_LABELS}" -P ${AC_DISCOVER_SCRIPT}
+            -D "LABELS=${ARG_LABELS}" -D RESULTS=${AC_CTEST_RESULTS_DIR}/ctest-${target}.jsonl
+            -P ${AC_DISCOVER_SCRIPT}
     BYPRODUCTS ${out}
     VERBATIM)
   # A configured but unbuilt tree gets one failing placeholder instead of silently no tests.
@@ -46,3 +50,25 @@ function(afterclose_host_isolation_check)
     LABELS "host")
 endfunction()
 
+
+# The "records" fixture around every Criterion test: first the ctest records files are emptied
+# (a previous run's records must not count), last they become build/afterclose-junit.xml and
+# build/afterclose.ktap, and a run in which every scenario skipped FAILS with the reason
+# (cmake/ctest-summary): "100% tests passed" with nothing tested is not green. Allowed only on
+# request: AFTERCLOSE_ALLOW_ALL_SKIPPED=1 in the environment, or this cache option.
+option(AFTERCLOSE_ALLOW_ALL_SKIPPED "ctest passes when every scenario skipped" OFF)
+function(afterclose_records_fixture)
+  set(scen ${AC_CTEST_RESULTS_DIR}/ctest-afterclose-suite.jsonl)
+  set(unit ${AC_CTEST_RESULTS_DIR}/ctest-harness-tests.jsonl)
+  add_test(NAME records/start COMMAND sh -c "mkdir -p \"$1\" && rm -f \"$2\" \"$3\"" sh
+    ${AC_CTEST_RESULTS_DIR} ${scen} ${unit})
+  set(summary records/summary_fails_if_all_skipped)
+  add_test(NAME ${summary} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-summary
+    --ktap $<TARGET_FILE:afterclose-ktap> --junit $<TARGET_FILE:afterclose-junit>
+    --scenarios ${scen} --unit ${unit}
+    --labels ${CMAKE_CURRENT_BINARY_DIR}/afterclose-suite.ctest.cmake.list
+    --labels ${CMAKE_CURRENT_BINARY_DIR}/harness-tests.ctest.cmake.list
+    --out ${CMAKE_BINARY_DIR} --allow-all-skipped ${AFTERCLOSE_ALLOW_ALL_SKIPPED})
+  set_tests_properties(records/start PROPERTIES FIXTURES_SETUP records LABELS "records")
+  set_tests_properties(${summary} PROPERTIES FIXTURES_CLEANUP records LABELS "records" TIMEOUT 60)
+endfunction()

@@ -1,5 +1,6 @@
 # Run at build time: turns `BINARY --afterclose-list` ("suite/test<TAB>labels<TAB>timeout" lines)
-# into add_test() calls in OUT.
+# into add_test() calls in OUT. RESULTS: where the tests' records go unless the caller sets
+# AFTERCLOSE_RESULTS (the "records" fixture empties it first and summarises it last).
 execute_process(COMMAND ${BINARY} --afterclose-list
   OUTPUT_VARIABLE listing RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -31,7 +32,8 @@ foreach(line IN LISTS lines)
   string(APPEND content
     "add_test([==[${name}]==] [==[${BINARY}]==] [==[--filter=${name}]==] -j1 --short-filename)\n"
     "set_tests_properties([==[${name}]==] PROPERTIES LABELS [==[${labels}]==]"
-    " SKIP_RETURN_CODE 77 TIMEOUT ${ctest_timeout} FIXTURES_REQUIRED host_isolation)\n")
+    " SKIP_RETURN_CODE 77 TIMEOUT ${ctest_timeout} FIXTURES_REQUIRED [==[host_isolation;records]==]"
+    " ENVIRONMENT [==[AFTERCLOSE_RESULTS_DEFAULT=${RESULTS}]==])\n")
 
   math(EXPR count "${count} + 1")
 endforeach()
@@ -39,3 +41,5 @@ if(count EQUAL 0)
   message(FATAL_ERROR "${BINARY} lists no tests")
 endif()
 file(WRITE ${OUT} "${content}")
+# The list itself: the summary reads the labels from it (JUnit properties).
+file(WRITE ${OUT}.list "${listing}")

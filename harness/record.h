@@ -12,6 +12,14 @@
 
 #define AC_RESULTS_ENV "AFTERCLOSE_RESULTS"
 #define AC_RUNDIR_ENV  "AFTERCLOSE_RUNDIR" /* set by the runner for its workers */
+/* Where the records go when AFTERCLOSE_RESULTS is not set: the ctest registration sets it, so
+ * that a plain `ctest` leaves records for its JUnit, KTAP and all-skipped check, while a
+ * caller's own AFTERCLOSE_RESULTS (ci/soak, .ci/run) still wins. */
+#define AC_RESULTS_DEFAULT_ENV "AFTERCLOSE_RESULTS_DEFAULT"
+
+/* Runner side, first thing in main(): AFTERCLOSE_RESULTS := AFTERCLOSE_RESULTS_DEFAULT when
+ * only the latter is set. */
+void ac_record_default_results(void);
 
 /* Worker side: called by the checks and the fixture. No-ops outside a runner. */
 void ac_record_check(const char *step, const char *expected, const char *observed, bool ok);
@@ -34,6 +42,9 @@ json_t *ac_record_build(const char *test, const char *kernel, const char *verdic
 /* Appends one JSON object as a single line with one write() (atomic for O_APPEND files).
  * Returns 0 or -errno. */
 int ac_record_append(const char *path, const json_t *record);
+
+/* Removes a run's scratch directory and the files in it. */
+void ac_record_remove_dir(const char *dir);
 
 /* Scratch file of a test inside the run directory: "<rundir>/<suite>.<test>.jsonl". */
 void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const char *suite,

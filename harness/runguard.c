@@ -182,18 +182,6 @@ static void watchdog_tick(void)
     ac_guard_unlock();
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.')
-            unlinkat(dirfd(d), e->d_name, 0);
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
 static void interrupt(int sig)
 {
     g.interrupted = 1;
@@ -227,7 +215,7 @@ static void interrupt(int sig)
     } else {
         json_decref(running);
     }
-    remove_dir(g.rundir);
+    ac_record_remove_dir(g.rundir);
     /* Die of the same signal, so that the caller sees 128 + signal. */
     signal(sig, SIG_DFL);
     sigset_t set;

@@ -17,6 +17,7 @@
 #include "../fixtures/netns.h"
 #include "readall.h"
 #include "record.h"
+#include "runner_help.h"
 #include "runguard.h"
 
 #include <criterion/criterion.h>
@@ -324,10 +325,15 @@ static void describe_as_json(struct criterion_test_set *set)
             const char *d = t->data && t->data->description ? t->data->description : "";
             if (!strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)))
                 d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
-            json_array_append_new(
-                all, json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
-                               "description", d, "suite_description", sdesc ? sdesc : "", "labels",
-                               labels_of(t), "timeout", t->data ? t->data->timeout : 0.0));
+            json_t *o =
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
+                          "description", d, "suite_description", sdesc ? sdesc : "", "labels",
+                          labels_of(t), "timeout", t->data ? t->data->timeout : 0.0);
+            /* Where Test() was expanded: the docs link each row to its source. */
+            if (t->data && t->data->file_)
+                json_object_set_new(o, "source",
+                                    json_sprintf("%s:%u", t->data->file_, t->data->line_));
+            json_array_append_new(all, o);
         }
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -424,15 +430,7 @@ static void remove_rundir(void)
 {
     if (!run.rundir[0])
         return;
-    DIR *d = opendir(run.rundir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.')
-                unlinkat(dirfd(d), e->d_name, 0);
-        closedir(d);
-    }
-    rmdir(run.rundir);
+    ac_record_remove_dir(run.rundir);
     run.rundir[0] = '\0';
 }
 
@@ -451,14 +449,7 @@ static void prune_stale_scratch(const char *tmp)
             continue; /* its runner is alive (or not ours to ask) */
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
-        DIR *s = opendir(dir);
-        struct dirent *f;
-        while (s && (f = readdir(s)))
-            if (f->d_name[0] != '.')
-                unlinkat(dirfd(s), f->d_name, 0);
-        if (s)
-            closedir(s);
-        rmdir(dir);
+        ac_record_remove_dir(dir);
     }
     if (d)
         closedir(d);
@@ -528,6 +519,7 @@ static void select_literal_filter(struct criterion_test_set *set, int *argc, cha
 int main(int argc, char **argv)
 {
     ac_guard_early();
+    ac_record_default_results();
     enter_user_namespace();
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
@@ -547,6 +539,13 @@ int main(int argc, char **argv)
 
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
+    for (int i = 1; !bad && i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            ac_runner_help(stdout, argv[0]); /* afterclose's own, not Criterion's stock text */
+            criterion_finalize(tests);
+            return 0;
+        }
+    }
     if (!bad && !info_only && !run.list_selected)
         bad = check_env(argv[0]);
     if (bad) {

@@ -70,5 +70,13 @@ bool write_expected(const struct docs *d, const char *path);
 bool write_claims(const struct docs *d, const char *path, int *unverified);
 bool write_states_dot(const struct docs *d, const char *path);
 bool write_matrix_html(const struct docs *d, const char *path);
+/* grid.c: the bind-conflict grid (per state of the existing socket: SO_REUSEADDR none / old /
+ * new / both x same / other specific / wildcard address), in expected-results.md and the page. */
+void write_conflict_grid_md(FILE *f, const struct docs *d);
+void write_conflict_grid_html(FILE *f, const struct docs *d);
+/* source.c: "suites/timewait.c#L20", the line of the test's own table row when the source can
+ * be read, else where Test() was expanded; NULL when the describe entry has no source. Caller
+ * frees. */
+char *test_source_link(json_t *t);
 
 #endif

@@ -91,9 +91,6 @@ void html_text(FILE *f, const char *s)
         case '"':
             fputs("&quot;", f);
             break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
         default:
             fputc(((unsigned char)*s < 0x20 && *s != '\n') || *s == 0x7f ? '?' : *s, f);
         }

@@ -1,7 +1,7 @@
-/* libFuzzer target: the results-file reader (tools/report/results.c) on arbitrary bytes.
+/* libFuzzer target: the results-file reader (results/results.c) on arbitrary bytes.
  * Beyond "no crash, no hang": a rejected input must come with one error line naming the file,
  * and an accepted one must hold at least one valid record. */
-#include "../report/results.h"
+#include "results.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,69 @@
+# What `cmake --install` installs and CPack packs (a .deb):
+#   bin/afterclose                      the one command (tools/command/afterclose.in)
+#   libexec/afterclose/                 the suite and the tools behind its subcommands
+#   share/man/man1/afterclose.1         its manual page
+#   share/doc/afterclose/               README and docs/
+#   share/afterclose/kselftest/         a kselftest collection (run_afterclose.sh)
+include(GNUInstallDirs)
+set(AC_LIBEXECDIR ${CMAKE_INSTALL_LIBEXECDIR}/afterclose)
+# The command finds its programs relative to itself, so a DESTDIR or a relocated prefix works.
+file(RELATIVE_PATH AC_BIN_TO_LIBEXEC /p/${CMAKE_INSTALL_BINDIR} /p/${AC_LIBEXECDIR})
+configure_file(tools/command/afterclose.in ${CMAKE_BINARY_DIR}/afterclose @ONLY)
+configure_file(tools/command/afterclose.1 ${CMAKE_BINARY_DIR}/afterclose.1 @ONLY)
+
+install(TARGETS afterclose-suite afterclose-report afterclose-ktap afterclose-junit
+  afterclose-matrix RUNTIME DESTINATION ${AC_LIBEXECDIR})
+install(PROGRAMS ${CMAKE_BINARY_DIR}/afterclose DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${CMAKE_BINARY_DIR}/afterclose.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+file(GLOB AC_DOCS docs/*.md docs/*.svg docs/*.html)
+install(FILES README.md ${AC_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY tools/command/kselftest/ DESTINATION ${CMAKE_INSTALL_DATADIR}/afterclose/kselftest
+  USE_SOURCE_PERMISSIONS)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME afterclose)
+set(CPACK_PACKAGE_VENDOR afterclose)
+set(CPACK_PACKAGE_CONTACT "afterclose developers <dev@afterclose.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "test suite: what Linux does when TCP connections close and ports are bound again")
+set(CPACK_PACKAGE_DESCRIPTION
+  "afterclose runs scenarios in private network namespaces and reports, per kernel, what
+TIME_WAIT, CLOSE_WAIT, SO_REUSEADDR/SO_REUSEPORT and wildcard versus specific addresses do
+to bind(), listen() and connect(), with KTAP and JUnit output for CI.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+# The shared libraries come from dpkg-shlibdeps on the installed binaries; bash runs the command.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "bash")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://afterclose.invalid/")
+include(CPack)
+
+# The .deb installed into a clean bookworm root and run from there (ci/package-test). Needs
+# root, debootstrap and the Debian archive, so it is a test only on request.
+option(AFTERCLOSE_PACKAGE_TEST "Add the ctest test package/deb_installs_and_runs_in_clean_root"
+  OFF)
+if(AFTERCLOSE_PACKAGE_TEST)
+  add_test(NAME package/deb_installs_and_runs_in_clean_root
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/ci/package-test)
+  set_tests_properties(package/deb_installs_and_runs_in_clean_root PROPERTIES
+    LABELS "package;slow" TIMEOUT 1200 RUN_SERIAL TRUE)
+endif()
+
+# The command's bad usage: one line, exit 2, before anything runs.
+foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray")
+  string(REPLACE ";" "_" name "${bad}")
+  string(REPLACE "-" "" name "${name}")
+  add_test(NAME command/${name}_exits_2 COMMAND ${CMAKE_COMMAND} -D CODE=2
+    "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
+  set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
+endforeach()
+
+# The installed kselftest collection run by the kernel's kselftest runner (linux-source-*);
+# skips without it.
+add_test(NAME ktap/kselftest_runner_runs_the_collection
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kselftest-runner ${CMAKE_BINARY_DIR}
+          ${CMAKE_BINARY_DIR}/kselftest-check)
+set_tests_properties(ktap/kselftest_runner_runs_the_collection PROPERTIES
+  LABELS "ktap;kselftest" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)

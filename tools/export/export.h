@@ -1,0 +1,58 @@
+/* The records of one or more results files (docs/results-format.md), ordered for KTAP and JUnit:
+ * by suite, then by test name, each record kept (a test run twice, as by ctest --repeat, is
+ * shown twice, never merged into one verdict). */
+#ifndef AC_EXPORT_H
+#define AC_EXPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+struct ac_suite {
+    char *name;   /* "timewait" */
+    size_t first; /* index of its first case in ac_export.cases */
+    size_t n;     /* its cases */
+};
+
+struct ac_export {
+    json_t **cases; /* the records (borrowed from `all`), sorted */
+    size_t n;
+    struct ac_suite *suites;
+    size_t nsuites;
+    json_t *all;    /* every record read */
+    json_t *labels; /* test -> "root,slow" from --labels (afterclose-suite --afterclose-list) */
+};
+
+/* Reads a `--afterclose-list` file (name TAB labels TAB timeout) for the labels. */
+bool ac_export_labels(struct ac_export *x, const char *prog, const char *path);
+/* Reads every results file and orders the records; with only_listed, records of tests that
+ * ac_export_labels did not list are left out (ctest's records file may hold the harness's own
+ * tests next to the scenarios). On error prints one line "PROG: what" and returns false. */
+bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
+                    bool only_listed);
+/* The same from records already read (an array; ac_export takes it over). */
+bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool only_listed);
+
+/* The writers (ktap_out.c, junit_out.c): the whole document to f. */
+void ac_ktap_write(FILE *f, const struct ac_export *x);
+void ac_junit_write(FILE *f, const struct ac_export *x);
+void ac_export_free(struct ac_export *x);
+
+const char *ac_str(json_t *rec, const char *key);                 /* "" when absent */
+const char *ac_case_name(json_t *rec);                            /* the part after "suite/" */
+const char *ac_labels_of(const struct ac_export *x, json_t *rec); /* "" when unknown */
+
+/* What went wrong, in one line: the first check that did not hold ("bind 192.168.1.100:9999:
+ * expected EADDRINUSE, observed OK"), else the reason, else the verdict. Caller frees. */
+char *ac_problem(json_t *rec);
+
+/* Counts over every case. */
+struct ac_counts {
+    size_t pass, fail, skip, total; /* fail includes crash and timeout */
+};
+struct ac_counts ac_count(json_t **cases, size_t n);
+
+/* Writes s on one line: control characters (newlines too) become spaces. */
+void ac_put_line(FILE *f, const char *s);
+
+#endif
