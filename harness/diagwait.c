@@ -59,7 +59,8 @@ bool ac_diag_wait_count(const struct ac_match *m, int count, int timeout_ms)
 bool ac_tw_wait_older_than(const struct ac_match *m, int min_age_ms, int timeout_ms)
 {
     struct ac_match tw = *m;
-    tw.states = AC_STATE_BIT(AC_TIME_WAIT);
+    if (tw.states != AC_STATE_BIT(AC_FIN_WAIT2))
+        tw.states = AC_STATE_BIT(AC_TIME_WAIT);
     int64_t deadline = ac_now_ms() + timeout_ms;
     int interval = 0;
     for (;;) {

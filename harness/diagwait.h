@@ -25,7 +25,9 @@ bool ac_diag_wait_count(const struct ac_match *m, int count, int timeout_ms);
 /* Polls until every TIME_WAIT socket matching m (at least one) has been in TIME_WAIT for at
  * least min_age_ms, by the kernel's own timer: age = AC_TIMEWAIT_LEN_MS - time left. Only for
  * sockets whose 60 s timer started when they entered TIME_WAIT (true for all of them but the
- * FIN_WAIT2 mini-sockets, which sock_diag shows as FIN_WAIT2). Returns true if so in time. */
+ * FIN_WAIT2 mini-sockets, which sock_diag shows as FIN_WAIT2). When m->states is exactly
+ * FIN_WAIT2 it ages those mini-sockets instead: their timer is tcp_fin_timeout, so this holds
+ * only while that is the default 60 s. Returns true if so in time. */
 bool ac_tw_wait_older_than(const struct ac_match *m, int min_age_ms, int timeout_ms);
 
 #endif

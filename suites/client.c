@@ -324,6 +324,50 @@ AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_re
     exhaust_range(AC_SERVER_IP, "1", false, EADDRNOTAVAIL);
 }
 
+/* A FIN_WAIT2 mini-socket is never taken over by tcp_tw_reuse: tcp_twsk_unique() sets reuse to 0
+ * for the FIN_WAIT2 substate ("tcp: avoid reusing FIN_WAIT2 when trying to find port in connect()
+ * process", Jason Xing, 2024, 6.11 and the stable trees; Debian's 6.1.192 has it). The clients
+ * close first and the server keeps its ends open (CLOSE_WAIT), so each client end is an orphaned
+ * FIN_WAIT2, which at the default tcp_fin_timeout (60 s, not above TCP_TIMEWAIT_LEN) is a
+ * timewait mini-socket in the ehash, like TIME_WAIT. Taking one over would put a SYN on a
+ * 4-tuple whose peer is still in CLOSE_WAIT. */
+AC_TEST(client, port_range_exhausted_by_fin_wait2_connect_fails_with_tw_reuse_1, .timeout = 10,
+        .description = "tcp_tw_reuse never takes over an orphaned FIN_WAIT2 (its peer has not "
+                       "closed yet), however old and with timestamps, so with every port of the "
+                       "range held by one connect() fails with EADDRNOTAVAIL.")
+{
+    ac_netns_sysctl("net/ipv4/ip_local_port_range", RANGE_LOW " " RANGE_HIGH);
+    ac_netns_sysctl("net/ipv4/tcp_tw_reuse", "0");
+    int listener = listen_on(AC_SERVER_IP);
+    struct ac_addr peer;
+    ac_addr_parse(&peer, AC_SERVER_IP, PORT);
+    int servers[RANGE_PORTS];
+    for (int i = 0; i < RANGE_PORTS; i++) {
+        int c = client_socket(NULL, 0, 0);
+        ac_setup_ok("connect from the shrunk range", dial(c, AC_SERVER_IP));
+        servers[i] = accept(listener, NULL, NULL);
+        ac_setup_fd("accept", servers[i] < 0 ? -errno : servers[i]);
+        struct ac_addr client_end;
+        ac_setup_ok("client address", ac_local_addr(c, &client_end));
+        close(c);
+        struct ac_match mine = {.local = &client_end, .remote = &peer};
+        ac_expect_state("client end after it closed, the server still open", &mine, AC_FIN_WAIT2,
+                        AC_STATE_TIMEOUT_MS);
+    }
+    struct ac_match fw2 = {.states = AC_STATE_BIT(AC_FIN_WAIT2), .remote = &peer};
+    ac_expect_int("orphaned client FIN_WAIT2s filling the range", RANGE_PORTS, ac_diag_count(&fw2));
+    /* old enough for the reuse rule of the TIME_WAIT next door (1 s before 6.14) */
+    ac_setup_ok("FIN_WAIT2 older than the reuse delay",
+                ac_tw_wait_older_than(&fw2, 1100, 4100) ? 0 : ETIMEDOUT);
+    ac_netns_sysctl("net/ipv4/tcp_tw_reuse", "1");
+    int next = client_socket(NULL, 0, 0);
+    ac_expect_errno("connect to 192.168.1.100:9999 with every port of 40000-40003 in FIN_WAIT2",
+                    EADDRNOTAVAIL, dial(next, AC_SERVER_IP));
+    ac_expect_int("orphaned client FIN_WAIT2s left", RANGE_PORTS, ac_diag_count(&fw2));
+    for (int i = 0; i < RANGE_PORTS; i++)
+        close(servers[i]);
+}
+
 /* tcp_tw_reuse=1 needs TCP timestamps: a TIME_WAIT of a connection without them has no
  * tw_ts_recent_stamp, and tcp_twsk_unique() never takes it over, however old. */
 AC_TEST(client, port_range_exhausted_by_time_wait_without_timestamps_connect_fails_with_tw_reuse_1,

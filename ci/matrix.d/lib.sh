@@ -109,3 +109,58 @@ secs_since() {
 
 # kv FILE KEY: the value of KEY in a key=value file (column.env, info)
 kv() { sed -n "s/^$2=//p" "$1" | head -1; }
+
+# collect_modules MROOT OUTDIR LABEL NAME...: copies the named modules (uncompressed) from the
+# tree MROOT (lib/modules/<release>, or any dir holding .ko files) into OUTDIR, dependencies
+# first, and writes their load order to OUTDIR/order. Distribution packages ship no
+# modules.dep (depmod makes it at install time), so the dependencies are read from each
+# module's own .modinfo section ("depends=a,b"). A module that is neither there nor listed
+# in MROOT/modules.builtin is logged (the fixtures needing it will skip).
+collect_modules() {
+	local mroot=$1 out=$2 label=$3
+	shift 3
+	local -A seen=()
+	: >"$out/order"
+	_add_module() {
+		local name=$1 path ko d
+		[[ -n ${seen[$name]:-} ]] && return 0
+		seen[$name]=1
+		# module names treat - and _ alike
+		path=$(find "$mroot" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" -o -name "${name//-/_}.ko*" \) | head -1 || true)
+		if [[ -z $path ]]; then
+			if grep -qE "/(${name}|${name//_/-})\.ko$" "$mroot/modules.builtin" 2>/dev/null; then
+				return 0 # built in: nothing to load
+			fi
+			log "$label: module $name not found (fixtures needing it will skip)"
+			return 0
+		fi
+		ko=$out/$name.ko
+		case $path in
+		*.ko.xz) xz -dc "$path" >"$ko" ;;
+		*.ko.zst) zstd -qdc "$path" >"$ko" ;;
+		*.ko.gz) gzip -dc "$path" >"$ko" ;;
+		*.ko) cp "$path" "$ko" ;;
+		*) die "unknown module format: $path" ;;
+		esac
+		for d in $(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | head -1 | tr ',' ' '); do
+			_add_module "$d"
+		done
+		echo "$name.ko" >>"$out/order"
+	}
+	local m
+	for m in "$@"; do _add_module "$m"; done
+}
+
+# kernel_image_kind FILE: "bzimage" for an x86 boot image (vmlinuz), "pvh" for an ELF vmlinux
+# with a PVH entry note (QEMU boots it directly), else nothing and status 1.
+kernel_image_kind() {
+	local magic
+	magic=$(dd if="$1" bs=1 skip=514 count=4 status=none 2>/dev/null | tr -d '\0')
+	[[ $magic == HdrS ]] && { echo bzimage; return 0; }
+	magic=$(head -c 4 "$1" 2>/dev/null | tr -d '\0' | od -An -c | tr -d ' ')
+	if [[ $magic == '177ELF' ]] && readelf -n "$1" 2>/dev/null | grep -qiE 'Xen.*(0x00000012|PHYS32_ENTRY)'; then
+		echo pvh
+		return 0
+	fi
+	return 1
+}

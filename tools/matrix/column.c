@@ -101,8 +101,14 @@ static bool load_results(struct column *c, const char *path)
     json_t *all, *rec;
     size_t i;
 
+    /* A column that panicked, hung or was killed is marked as such; what its run left behind
+     * (records up to the moment it stopped, an "interrupted" line) is not a result. */
+    if (!column_delivered(c)) {
+        c->recs = json_object();
+        return true;
+    }
     if (lstat(path, &st) != 0) {
-        /* a column that delivered must have its file; one that crashed has none */
+        /* a column that delivered must have its file */
         c->recs = json_object();
         if (!column_delivered(c))
             return true;
