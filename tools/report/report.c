@@ -1,20 +1,48 @@
 /* afterclose-report: the readable report of a results file.
  *
- *   afterclose-report [--tests LIST] [--expect LIST] RESULTS.jsonl
+ *   afterclose-report [--tests LIST] [--expect LIST] [--failures-only]
+ * [--color=WHEN] RESULTS.jsonl
  *
- * Prints the kernel, the interface kind the fixture used, and per claim (test): held / did not
- * hold / skipped / crashed, with what the kernel answered (errno by name). --tests: every record
- * must name a test of this list (`afterclose-suite --afterclose-list`); --expect: and every test
- * of this list must have exactly one record (the run's selection). Exit status: 0 all held
- * (skips allowed), 1 something did not hold, 2 bad usage, a corrupt or inconsistent results
- * file (a test twice, an unknown or a missing test, an interrupted run). */
+ * Prints the kernel, the interface kind the fixture used, and per claim (test):
+ * held / did not hold / skipped / crashed, with what the kernel answered (errno
+ * by name). The claims that did not hold come first, then the others by name,
+ * then the summary; --failures-only leaves out the others. --color=auto
+ * (default: only on a terminal, and not when NO_COLOR is set), always or never.
+ * --tests: every record must name a test of this list (`afterclose-suite
+ * --afterclose-list`); --expect: and every test of this list must have exactly
+ * one record (the run's selection). Exit status: 0 all held (skips allowed), 1
+ * something did not hold, 2 bad usage, a corrupt or inconsistent results file
+ * (a test twice, an unknown or a missing test, an interrupted run). */
 #include "results.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
+#include <unistd.h>
+
+/* The verdict words' colours (ANSI), all "" without colour. */
+static struct {
+    const char *bad, *good, *skip, *off;
+} paint = {"", "", "", ""};
+
+static int use_colour(const char *when)
+{
+    if (!strcmp(when, "always"))
+        return 1;
+    if (!strcmp(when, "never"))
+        return 0;
+    if (strcmp(when, "auto") != 0)
+        return -1;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
+static const char *verdict_colour(const char *v)
+{
+    return !strcmp(v, "pass") ? paint.good : !strcmp(v, "skip") ? paint.skip : paint.bad;
+}
 
 static const char *str(json_t *rec, const char *key)
 {
@@ -32,8 +60,9 @@ static const char *verdict_words(const char *v)
     return !strcmp(v, "crash") ? "CRASHED" : "TIMED OUT";
 }
 
-/* The claim's own answer: the last check is the probe the test exists for (earlier ones confirm
- * the starting state); a trailing "listen" belongs to the bind before it, so both are shown. */
+/* The claim's own answer: the last check is the probe the test exists for
+ * (earlier ones confirm the starting state); a trailing "listen" belongs to the
+ * bind before it, so both are shown. */
 static void last_check(json_t *rec, char *step, size_t len, const char **expected,
                        const char **observed)
 {
@@ -51,8 +80,8 @@ static void last_check(json_t *rec, char *step, size_t len, const char **expecte
         snprintf(step, len, "%s", str(last, "step"));
 }
 
-/* Distinct values of a field, comma-separated, in order of first appearance (whole values:
- * "6.1" is not already listed because "6.12.0" is). */
+/* Distinct values of a field, comma-separated, in order of first appearance
+ * (whole values: "6.1" is not already listed because "6.12.0" is). */
 static void distinct(json_t *all, const char *key, char *out, size_t len)
 {
     json_t *seen = json_object();
@@ -78,7 +107,8 @@ static int by_test(const void *a, const void *b)
     return strcmp(str(*(json_t *const *)a, "test"), str(*(json_t *const *)b, "test"));
 }
 
-/* Records arrive in completion order (parallel workers); the report reads better by name. */
+/* Records arrive in completion order (parallel workers); the report reads
+ * better by name. */
 static json_t *sorted(json_t *all)
 {
     size_t n = json_array_size(all);
@@ -93,13 +123,42 @@ static json_t *sorted(json_t *all)
     return out;
 }
 
+/* One claim: the verdict, the test, what the kernel answered (and what was
+ * expected). */
+static void print_claim(json_t *rec)
+{
+    const char *v = str(rec, "verdict"), *exp, *obs;
+    char step[512], name[256], reason[1024];
+    char exp_shown[128], obs_shown[128];
+    last_check(rec, step, sizeof step, &exp, &obs);
+    ac_printable(step, step, sizeof step); /* values come from the file: one line each */
+    exp = ac_printable(exp, exp_shown, sizeof exp_shown);
+    obs = ac_printable(obs, obs_shown, sizeof obs_shown);
+    ac_printable(str(rec, "test"), name, sizeof name);
+    ac_printable(str(rec, "reason"), reason, sizeof reason);
+
+    printf("  %s%-12s%s %s\n", verdict_colour(v), verdict_words(v), paint.off, name);
+    if (!strcmp(v, "pass"))
+        printf("               %s: %s\n", step, obs);
+    else if (!strcmp(v, "skip"))
+        printf("               %s\n", reason);
+    else
+        printf("               %s: expected %s, observed %s\n               %s\n", step, exp, obs,
+               reason);
+}
+
 static int usage(const char *prog)
 {
-    fprintf(stderr, "usage: %s [--tests LIST] [--expect LIST] RESULTS.jsonl\n", prog);
+    fprintf(stderr,
+            "usage: %s [--tests LIST] [--expect LIST] [--failures-only] "
+            "[--color=auto|always|never] "
+            "RESULTS.jsonl\n",
+            prog);
     return 2;
 }
 
-/* The record set must be exactly one run of known tests. Returns the number of problems. */
+/* The record set must be exactly one run of known tests. Returns the number of
+ * problems. */
 static size_t check_identities(json_t *all, const char *path, const char *tests, const char *expect,
                                const char *prog)
 {
@@ -129,11 +188,20 @@ static size_t check_identities(json_t *all, const char *path, const char *tests,
 
 int main(int argc, char **argv)
 {
-    const char *tests = NULL, *expect = NULL, *path = NULL;
+    const char *tests = NULL, *expect = NULL, *path = NULL, *colour = "auto";
+    bool failures_only = false;
     for (int i = 1; i < argc; i++) {
         if ((!strcmp(argv[i], "--tests") || !strcmp(argv[i], "--expect")) && i + 1 < argc) {
             *(argv[i][2] == 't' ? &tests : &expect) = argv[i + 1];
             i++;
+        } else if (!strcmp(argv[i], "--failures-only")) {
+            failures_only = true;
+        } else if (!strncmp(argv[i], "--color=", 8) || !strncmp(argv[i], "--colour=", 9)) {
+            colour = strchr(argv[i], '=') + 1;
+            if (use_colour(colour) < 0) {
+                fprintf(stderr, "%s: --color takes auto, always or never\n", argv[0]);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(argv[0]);
             return 0;
@@ -167,34 +235,40 @@ int main(int argc, char **argv)
     distinct(all, "iface_kind", kinds, sizeof kinds);
     printf("afterclose results: kernel %s, interface kind %s\n\n", kernels, kinds);
 
+    if (use_colour(colour) == 1)
+        paint.bad = "\033[1;31m", paint.good = "\033[32m", paint.skip = "\033[33m",
+        paint.off = "\033[0m";
     size_t held = 0, broken = 0, skipped = 0, i;
     json_t *rec;
     json_array_foreach(all, i, rec)
     {
-        const char *v = str(rec, "verdict"), *exp, *obs;
-        char step[512], name[256], reason[1024];
-        char exp_shown[128], obs_shown[128];
-        last_check(rec, step, sizeof step, &exp, &obs);
-        ac_printable(step, step, sizeof step); /* values come from the file: one line each */
-        exp = ac_printable(exp, exp_shown, sizeof exp_shown);
-        obs = ac_printable(obs, obs_shown, sizeof obs_shown);
-        ac_printable(str(rec, "test"), name, sizeof name);
-        ac_printable(str(rec, "reason"), reason, sizeof reason);
-
-        printf("  %-12s %s\n", verdict_words(v), name);
-        if (!strcmp(v, "pass"))
-            printf("               %s: %s\n", step, obs);
-        else if (!strcmp(v, "skip"))
-            printf("               %s\n", reason);
-        else
-            printf("               %s: expected %s, observed %s\n               %s\n", step, exp,
-                   obs, reason);
+        const char *v = str(rec, "verdict");
         held += !strcmp(v, "pass");
         skipped += !strcmp(v, "skip");
         broken += strcmp(v, "pass") && strcmp(v, "skip");
     }
-    printf("\n%zu claims: %zu held, %zu did not hold, %zu skipped\n", json_array_size(all), held,
-           broken, skipped);
+    /* What did not hold first: on a long run it is what the reader is looking
+     * for. */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && failures_only)
+            break;
+        json_array_foreach(all, i, rec)
+        {
+            const char *v = str(rec, "verdict");
+            bool bad = strcmp(v, "pass") && strcmp(v, "skip");
+            if (bad != (pass == 0))
+                continue;
+            print_claim(rec);
+        }
+        if (pass == 0 && broken && !failures_only && held + skipped)
+            putchar('\n');
+    }
+    if (failures_only && held + skipped)
+        printf("%s(%zu held and %zu skipped not shown: --failures-only)\n", broken ? "\n" : "",
+               held, skipped);
+    putchar('\n');
+    printf("%s%zu claims: %zu held, %zu did not hold, %zu skipped%s\n",
+           broken ? paint.bad : paint.good, json_array_size(all), held, broken, skipped, paint.off);
     json_decref(all);
     return broken ? 1 : 0;
 }
