@@ -27,8 +27,9 @@ ac_progress_start() {
 }
 
 # The records appended since the last poll: "suite verdict" per line.
+# Exactly the lines counted ($1 of them): the runner may append more while this reads.
 ac_progress_new() {
-  tail -n "+$((AC_P_SEEN + 1))" "$AC_P_RESULTS" 2>/dev/null |
+  tail -n "+$((AC_P_SEEN + 1))" "$AC_P_RESULTS" 2>/dev/null | head -n "$1" |
     sed -n 's/^{"schema":[0-9]*,"test":"\([^"/]*\)\/[^"]*".*,"verdict":"\([a-z]*\)".*/\1 \2/p'
 }
 
@@ -49,14 +50,22 @@ ac_progress_poll() {
       echo "  $suite: ${AC_P_DONE[$suite]} tests done, ${AC_P_BAD[$suite]} did not hold"
     fi
     changed=1
-  done < <(ac_progress_new)
+  done < <(ac_progress_new "$((lines - AC_P_SEEN))")
   AC_P_SEEN=$lines
   [ -n "$AC_P_TTY" ] && [ -n "$changed" ] || return 0
-  local done=0 s colour=$AC_P_GREEN
-  for s in "${!AC_P_DONE[@]}"; do done=$((done + AC_P_DONE[$s])); done
+  # the current suite: the last one a record came from, unless it is complete and another one
+  # that started is not (slow tests finish last)
+  local done=0 s colour=$AC_P_GREEN current=$AC_P_LAST
+  for s in "${!AC_P_DONE[@]}"; do
+    done=$((done + AC_P_DONE[$s]))
+    if [ "${AC_P_DONE[$current]}" -ge "${AC_P_WANT[$current]}" ] && [ "${AC_P_DONE[$s]}" -gt 0 ] &&
+      [ "${AC_P_DONE[$s]}" -lt "${AC_P_WANT[$s]}" ]; then
+      current=$s
+    fi
+  done
   [ "$AC_P_FAILED" -eq 0 ] || colour=$AC_P_RED
   printf '\r\e[K  [%d/%d] %s %d/%d  %s%d did not hold%s, %d skipped' "$done" "$AC_P_TOTAL" \
-    "$AC_P_LAST" "${AC_P_DONE[$AC_P_LAST]}" "${AC_P_WANT[$AC_P_LAST]}" "$colour" "$AC_P_FAILED" \
+    "$current" "${AC_P_DONE[$current]}" "${AC_P_WANT[$current]}" "$colour" "$AC_P_FAILED" \
     "$AC_P_OFF" "$AC_P_SKIPPED"
 }
 
