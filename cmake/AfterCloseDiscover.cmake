@@ -8,8 +8,9 @@
 set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
 set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
 
-# Records of the ctest runs (unless the caller sets AFTERCLOSE_RESULTS): one file per binary.
-set(AC_CTEST_RESULTS_DIR ${CMAKE_BINARY_DIR}/results)
+# Records of the ctest runs (unless the caller sets AFTERCLOSE_RESULTS): one file per binary
+# (not build/results: that is the results library's build directory and run-suite's files).
+set(AC_CTEST_RESULTS_DIR ${CMAKE_BINARY_DIR}/ctest-records)
 
 function(afterclose_discover_tests target)
   cmake_parse_arguments(ARG "" "" "LABELS" ${ARGN})
