@@ -9,7 +9,7 @@ set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
 set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
 
 # Records of the ctest runs (unless the caller sets AFTERCLOSE_RESULTS): one file per binary
-# (not build/results: that is the results library's build directory and run-suite's files).
+# (not build/results: that is the results library's build directory).
 set(AC_CTEST_RESULTS_DIR ${CMAKE_BINARY_DIR}/ctest-records)
 
 function(afterclose_discover_tests target)
