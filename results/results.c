@@ -3,6 +3,7 @@
 
 #include "readall.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,15 @@ char *ac_printable(const char *s, char *out, size_t len)
     return out;
 }
 
-static int fail_with(char *what, size_t len, const char *fmt, const char *arg)
+/* Writes why a record is not valid; returns 0 (not valid). Values taken from the file go through
+ * ac_printable() first: the message stays one printable line. */
+__attribute__((format(printf, 3, 4))) static int fail_with(char *what, size_t len, const char *fmt,
+                                                           ...)
 {
-    char shown[48];
-    snprintf(what, len, fmt, ac_printable(arg, shown, sizeof shown));
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, len, fmt, ap);
+    va_end(ap);
     return 0;
 }
 
@@ -34,28 +40,24 @@ static int fail_with(char *what, size_t len, const char *fmt, const char *arg)
 static int valid_checks(json_t *checks, const char *verdict, char *what, size_t len)
 {
     if (!json_is_array(checks))
-        return fail_with(what, len, "%s\"checks\" missing or not an array", "");
+        return fail_with(what, len, "\"checks\" missing or not an array");
     size_t i;
     json_t *c;
     json_array_foreach(checks, i, c)
     {
-        char idx[24];
-        snprintf(idx, sizeof idx, "%zu", i + 1);
         if (!json_is_object(c))
-            return fail_with(what, len, "check %s is not an object", idx);
+            return fail_with(what, len, "check %zu is not an object", i + 1);
         for (size_t k = 0; k < sizeof check_strings / sizeof *check_strings; k++)
-            if (!json_is_string(json_object_get(c, check_strings[k]))) {
-                snprintf(what, len, "check %s: field \"%s\" missing or not a string", idx,
-                         check_strings[k]);
-                return 0;
-            }
+            if (!json_is_string(json_object_get(c, check_strings[k])))
+                return fail_with(what, len, "check %zu: field \"%s\" missing or not a string",
+                                 i + 1, check_strings[k]);
         if (!json_is_boolean(json_object_get(c, "ok")))
-            return fail_with(what, len, "check %s: field \"ok\" missing or not true/false", idx);
+            return fail_with(what, len, "check %zu: field \"ok\" missing or not true/false", i + 1);
         if (!strcmp(verdict, "pass") && !json_is_true(json_object_get(c, "ok")))
             return fail_with(what, len,
-                             "a pass whose check %s failed: the record contradicts "
+                             "a pass whose check %zu failed: the record contradicts "
                              "itself",
-                             idx);
+                             i + 1);
     }
     return 1;
 }
@@ -63,30 +65,30 @@ static int valid_checks(json_t *checks, const char *verdict, char *what, size_t 
 static int valid_record(json_t *rec, char *what, size_t len)
 {
     if (!json_is_object(rec))
-        return fail_with(what, len, "%snot a JSON object", "");
+        return fail_with(what, len, "not a JSON object");
+    char shown[48];
     json_t *interrupted = json_object_get(rec, "interrupted");
     if (interrupted)
-        return fail_with(what, len,
-                         "the run was interrupted (%s): its results are incomplete; run it again",
-                         json_is_string(interrupted) ? json_string_value(interrupted) : "?");
+        return fail_with(
+            what, len, "the run was interrupted (%s): its results are incomplete; run it again",
+            ac_printable(json_is_string(interrupted) ? json_string_value(interrupted) : "?", shown,
+                         sizeof shown));
     json_t *schema = json_object_get(rec, "schema");
     if (!json_is_integer(schema) || json_integer_value(schema) != 1)
-        return fail_with(what, len, "%sunknown schema version (this reader knows 1)", "");
-    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
-        if (!json_is_string(json_object_get(rec, required[i]))) {
-            snprintf(what, len, "field \"%s\" missing or not a string", required[i]);
-            return 0;
-        }
-    }
+        return fail_with(what, len, "unknown schema version (this reader knows 1)");
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++)
+        if (!json_is_string(json_object_get(rec, required[i])))
+            return fail_with(what, len, "field \"%s\" missing or not a string", required[i]);
     const char *t = json_string_value(json_object_get(rec, "test"));
     if (!*t || !strchr(t, '/'))
-        return fail_with(what, len, "test name \"%s\" is not suite/test", t);
+        return fail_with(what, len, "test name \"%s\" is not suite/test",
+                         ac_printable(t, shown, sizeof shown));
     const char *v = json_string_value(json_object_get(rec, "verdict"));
     bool known = false;
     for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
         known = known || strcmp(v, verdicts[i]) == 0;
     if (!known)
-        return fail_with(what, len, "unknown verdict \"%s\"", v);
+        return fail_with(what, len, "unknown verdict \"%s\"", ac_printable(v, shown, sizeof shown));
     return valid_checks(json_object_get(rec, "checks"), v, what, len);
 }
 
