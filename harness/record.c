@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "record.h"
 
+#include "readall.h"
+
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,19 @@ void ac_record_scratch_path(char *buf, size_t len, const char *rundir, const cha
                             const char *test)
 {
     snprintf(buf, len, "%s/%s.%s.jsonl", rundir, suite, test);
+}
+
+char *ac_record_scratch_read(const char *rundir, const char *suite, const char *test)
+{
+    char path[4096];
+    ac_record_scratch_path(path, sizeof path, rundir, suite, test);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    size_t len;
+    char *buf = ac_read_stream(f, &len);
+    fclose(f);
+    return buf;
 }
 
 int ac_record_append(const char *path, const json_t *record)

@@ -43,6 +43,10 @@ json_t *ac_record_build(const char *test, const char *kernel, const char *verdic
  * Returns 0 or -errno. */
 int ac_record_append(const char *path, const json_t *record);
 
+/* The worker's scratch file of a test (JSON Lines, possibly cut short by a crash), or NULL when
+ * it wrote none. free() it. */
+char *ac_record_scratch_read(const char *rundir, const char *suite, const char *test);
+
 /* Removes a run's scratch directory and the files in it. */
 void ac_record_remove_dir(const char *dir);
 

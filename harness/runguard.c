@@ -146,17 +146,9 @@ static void kill_all_workers(void)
 
 static pid_t worker_of(const struct running *r)
 {
-    char path[4096];
-    ac_record_scratch_path(path, sizeof path, g.rundir, r->suite, r->test);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0;
-    char line[256];
-    long pid = 0;
-    while (!pid && fgets(line, sizeof line, f))
-        if (sscanf(line, "{\"pid\":%ld}", &pid) != 1)
-            pid = 0;
-    fclose(f);
+    char *obs = ac_record_scratch_read(g.rundir, r->suite, r->test);
+    long pid = ac_record_worker_pid(obs);
+    free(obs);
     return (pid_t)pid;
 }
 

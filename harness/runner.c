@@ -15,7 +15,6 @@
  *   and recorded what it saw. */
 #define _GNU_SOURCE
 #include "../fixtures/netns.h"
-#include "readall.h"
 #include "record.h"
 #include "runner_help.h"
 #include "runguard.h"
@@ -73,18 +72,6 @@ static const char *first_failed_assert(const struct criterion_test_stats *st)
     return NULL;
 }
 
-/* The worker's scratch file, or NULL when it wrote none (a crash before the first check). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    size_t len;
-    char *buf = ac_read_stream(f, &len);
-    fclose(f);
-    return buf;
-}
-
 static void count(const char *verdict)
 {
     run.ran++;
@@ -138,6 +125,18 @@ static void write_record(const char *id, const char *verdict, const char *reason
     json_decref(rec);
 }
 
+/* The record of a test from what its worker left in its scratch file, which is used up. */
+static void record_from_scratch(const struct criterion_test *t, const char *id, const char *verdict,
+                                const char *reason, double elapsed_s)
+{
+    char *obs = ac_record_scratch_read(run.rundir, t->category, t->name);
+    char scratch[4096];
+    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
+    unlink(scratch);
+    write_record(id, verdict, reason, obs, elapsed_s, t);
+    free(obs);
+}
+
 /* One test's end, from whichever hook reported it. */
 static void finish(struct criterion_test_stats *st, bool crashed)
 {
@@ -172,12 +171,7 @@ static void finish(struct criterion_test_stats *st, bool crashed)
     else if (crashed || killed)
         fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
 
-    char scratch[4096];
-    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
-    char *obs = slurp(scratch);
-    unlink(scratch);
-    write_record(id, verdict, reason, obs, st->elapsed_time, t);
-    free(obs);
+    record_from_scratch(t, id, verdict, reason, st->elapsed_time);
     ac_guard_unlock();
 }
 
@@ -236,12 +230,7 @@ static void record_unreported(void)
         const char *why = "crashed: no verdict came back (the test process died in its setup or "
                           "teardown, or was lost)";
         fprintf(stderr, "[FAIL] %s: %s\n", id, why);
-        char scratch[4096];
-        ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
-        char *obs = slurp(scratch);
-        unlink(scratch);
-        write_record(id, "crash", why, obs, 0, t);
-        free(obs);
+        record_from_scratch(t, id, "crash", why, 0);
     }
 }
 
