@@ -96,8 +96,8 @@ int ac_bind_as_uid(uid_t uid, const char *ip, uint16_t port, unsigned opts, bool
     return 0;
 }
 
-void ac_probe_bind_as_uid(uid_t uid, const char *ip, uint16_t port, unsigned opts,
-                          int expected_bind)
+void ac_probe_bind_as_uid(enum ac_role role, uid_t uid, const char *ip, uint16_t port,
+                          unsigned opts, int expected_bind)
 {
     struct ac_addr a;
     ac_setup_ok("parse probe address", ac_addr_parse(&a, ip, port) ? EINVAL : 0);
@@ -117,9 +117,10 @@ void ac_probe_bind_as_uid(uid_t uid, const char *ip, uint16_t port, unsigned opt
     char what[48], step[200];
     snprintf(what, sizeof what, "as uid %u", (unsigned)uid);
     ac_bind_step_text(step, sizeof step, what, a.text, opts);
-    ac_expect_errno(step, expected_bind, r.bind_err);
+    ac_expect_errno(((struct ac_about){AC_KIND_BIND, role, a.text}), step, expected_bind,
+                    r.bind_err);
     if (expected_bind == 0) {
         snprintf(step, sizeof step, "as uid %u: listen", (unsigned)uid);
-        ac_expect_errno(step, 0, r.listen_err);
+        ac_expect_errno(((struct ac_about){AC_KIND_LISTEN, role, a.text}), step, 0, r.listen_err);
     }
 }

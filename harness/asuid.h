@@ -8,6 +8,8 @@
 #ifndef AC_ASUID_H
 #define AC_ASUID_H
 
+#include "typed.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,11 +30,11 @@ int ac_bind_as_uid(uid_t uid, const char *ip, uint16_t port, unsigned opts, bool
                    struct ac_uid_bind *out);
 
 /* The test's side: runs ac_bind_as_uid() and records the bind (and listen) result as checks
- * against `expected_bind` (listen must succeed after a successful bind). When this process
- * cannot take another uid (an unprivileged run inside a user namespace maps only uid 0:
+ * against `expected_bind` (listen must succeed after a successful bind), in `role`. When this
+ * process cannot take another uid (an unprivileged run inside a user namespace maps only uid 0:
  * setresuid() gives EINVAL; without CAP_SETUID it gives EPERM) the test is SKIPPED with that
  * reason, never passed. */
-void ac_probe_bind_as_uid(uid_t uid, const char *ip, uint16_t port, unsigned opts,
-                          int expected_bind);
+void ac_probe_bind_as_uid(enum ac_role role, uid_t uid, const char *ip, uint16_t port,
+                          unsigned opts, int expected_bind);
 
 #endif

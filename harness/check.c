@@ -39,12 +39,14 @@ void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expecte
              errno_words(observed));
 }
 
-void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed)
+void ac_expect_errno_at(AC_WHERE, struct ac_about about, const char *step, int expected,
+                        int observed)
 {
     char exp[32];
     snprintf(exp, sizeof exp, "%s", ac_errname(expected));
     bool ok = expected == observed;
-    ac_record_check(step, exp, ac_errname(observed), ok);
+    ac_record_check(about, step, exp, ac_errname(observed), ac_value_errno(expected),
+                    ac_value_errno(observed), ok);
     if (!ok) {
         char msgline[512];
         ac_errno_mismatch_text(msgline, sizeof msgline, step, expected, observed);
@@ -52,10 +54,12 @@ void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed)
     }
 }
 
-void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const char *observed)
+/* Records a check of two values already written as text, and fails on a mismatch. */
+static void expect_text(AC_WHERE, struct ac_about about, const char *step, const char *expected,
+                        const char *observed, json_t *expected_value, json_t *observed_value)
 {
     bool ok = strcmp(expected, observed) == 0;
-    ac_record_check(step, expected, observed, ok);
+    ac_record_check(about, step, expected, observed, expected_value, observed_value, ok);
     if (!ok) {
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected %s, got %s", step, expected, observed);
@@ -63,16 +67,31 @@ void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const ch
     }
 }
 
-void ac_expect_int_at(AC_WHERE, const char *step, long expected, long observed)
+void ac_expect_str_at(AC_WHERE, struct ac_about about, const char *step, const char *expected,
+                      const char *observed)
+{
+    expect_text(file, line, about, step, expected, observed, ac_value_text(expected),
+                ac_value_text(observed));
+}
+
+void ac_expect_state_name_at(AC_WHERE, struct ac_about about, const char *step,
+                             const char *expected, const char *observed)
+{
+    expect_text(file, line, about, step, expected, observed, ac_value_state(expected),
+                ac_value_state(observed));
+}
+
+void ac_expect_int_at(AC_WHERE, struct ac_about about, const char *step, long expected,
+                      long observed)
 {
     char e[32], o[32];
     snprintf(e, sizeof e, "%ld", expected);
     snprintf(o, sizeof o, "%ld", observed);
-    ac_expect_str_at(file, line, step, e, o);
+    expect_text(file, line, about, step, e, o, ac_value_int(expected), ac_value_int(observed));
 }
 
-struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct ac_match *m,
-                                      int state, int timeout_ms)
+struct ac_sockinfo ac_expect_state_at(AC_WHERE, struct ac_about about, const char *what,
+                                      const struct ac_match *m, int state, int timeout_ms)
 {
     struct ac_match want = *m;
     want.states = AC_STATE_BIT(state);
@@ -80,7 +99,9 @@ struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct a
     bool ok = ac_diag_wait(&want, timeout_ms, &found);
     char step[256];
     snprintf(step, sizeof step, "state of %s", what);
-    ac_record_check(step, ac_tcp_state_name(state), ok ? ac_tcp_state_name(state) : "absent", ok);
+    const char *seen = ok ? ac_tcp_state_name(state) : "absent";
+    ac_record_check(about, step, ac_tcp_state_name(state), seen,
+                    ac_value_state(ac_tcp_state_name(state)), ac_value_state(seen), ok);
     if (!ok) {
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected %s within %d ms, not seen", step,
@@ -90,12 +111,14 @@ struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct a
     return found;
 }
 
-void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int timeout_ms)
+void ac_expect_gone_at(AC_WHERE, struct ac_about about, const char *what, const struct ac_match *m,
+                       int timeout_ms)
 {
     bool ok = ac_diag_wait_gone(m, timeout_ms);
     char step[256];
     snprintf(step, sizeof step, "%s", what);
-    ac_record_check(step, "gone", ok ? "gone" : "present", ok);
+    ac_record_check(about, step, "gone", ok ? "gone" : "present", ac_value_state("absent"),
+                    ac_value_state(ok ? "absent" : "present"), ok);
     if (!ok) {
         char msgline[512];
         snprintf(msgline, sizeof msgline, "%s: expected no such socket within %d ms", step,

@@ -8,6 +8,7 @@
 #define AC_CHECK_H
 
 #include "diag.h"
+#include "record.h"
 
 /* The checks are macros around *_at() functions so that a failure points at the scenario's line,
  * not at this file. */
@@ -18,25 +19,41 @@
  * errno mismatch (pure; the checks use it, the harness tests test it). */
 void ac_errno_mismatch_text(char *buf, size_t len, const char *step, int expected, int observed);
 
+/* Every check starts with what it is about: AC_CLAIM(kind, subject) or AC_SETUP(kind, subject)
+ * (harness/record.h), so that readers know what a check means without reading its step. */
+
 /* The kernel's answer to one call: `observed` is 0 or an errno. */
-#define ac_expect_errno(step, expected, observed)                                                  \
-    ac_expect_errno_at(AC_HERE, step, expected, observed)
-void ac_expect_errno_at(AC_WHERE, const char *step, int expected, int observed);
-/* A value (a state name, an fd number written as text). */
-#define ac_expect_str(step, expected, observed) ac_expect_str_at(AC_HERE, step, expected, observed)
-void ac_expect_str_at(AC_WHERE, const char *step, const char *expected, const char *observed);
-#define ac_expect_int(step, expected, observed) ac_expect_int_at(AC_HERE, step, expected, observed)
-void ac_expect_int_at(AC_WHERE, const char *step, long expected, long observed);
+#define ac_expect_errno(about, step, expected, observed)                                           \
+    ac_expect_errno_at(AC_HERE, about, step, expected, observed)
+void ac_expect_errno_at(AC_WHERE, struct ac_about about, const char *step, int expected,
+                        int observed);
+/* A value with no better type (an address, "yes"/"no", a timer's name). */
+#define ac_expect_str(about, step, expected, observed)                                             \
+    ac_expect_str_at(AC_HERE, about, step, expected, observed)
+void ac_expect_str_at(AC_WHERE, struct ac_about about, const char *step, const char *expected,
+                      const char *observed);
+/* A number (an fd, a count). */
+#define ac_expect_int(about, step, expected, observed)                                             \
+    ac_expect_int_at(AC_HERE, about, step, expected, observed)
+void ac_expect_int_at(AC_WHERE, struct ac_about about, const char *step, long expected,
+                      long observed);
+/* A TCP state given by name ("CLOSE", or "absent" for a socket sock_diag does not list). */
+#define ac_expect_state_name(about, step, expected, observed)                                      \
+    ac_expect_state_name_at(AC_HERE, about, step, expected, observed)
+void ac_expect_state_name_at(AC_WHERE, struct ac_about about, const char *step,
+                             const char *expected, const char *observed);
 
 /* Waits (bounded, through sock_diag) for a socket matching m in `state`, records it as a check
  * and fails with the socket table if it does not appear. Returns what was found. */
-#define ac_expect_state(what, m, state, timeout_ms)                                                \
-    ac_expect_state_at(AC_HERE, what, m, state, timeout_ms)
-struct ac_sockinfo ac_expect_state_at(AC_WHERE, const char *what, const struct ac_match *m,
-                                      int state, int timeout_ms);
+#define ac_expect_state(about, what, m, state, timeout_ms)                                         \
+    ac_expect_state_at(AC_HERE, about, what, m, state, timeout_ms)
+struct ac_sockinfo ac_expect_state_at(AC_WHERE, struct ac_about about, const char *what,
+                                      const struct ac_match *m, int state, int timeout_ms);
 /* Waits for no socket to match m; fails with the table otherwise. */
-#define ac_expect_gone(what, m, timeout_ms) ac_expect_gone_at(AC_HERE, what, m, timeout_ms)
-void ac_expect_gone_at(AC_WHERE, const char *what, const struct ac_match *m, int timeout_ms);
+#define ac_expect_gone(about, what, m, timeout_ms)                                                 \
+    ac_expect_gone_at(AC_HERE, about, what, m, timeout_ms)
+void ac_expect_gone_at(AC_WHERE, struct ac_about about, const char *what, const struct ac_match *m,
+                       int timeout_ms);
 
 /* Records `message` as the test's failure and fails it at the caller's line, with the namespace's
  * socket table: for checks built outside this file (e.g. harness/within.c). */

@@ -60,11 +60,13 @@ struct ac_sockinfo ac_conn_server_closes_first(struct ac_conn *c, bool close_lis
         c->listener = -1;
     }
     struct ac_match server = ac_conn_server_match(c);
-    struct ac_sockinfo tw = ac_expect_state("server end after active close", &server, AC_TIME_WAIT,
-                                            AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo tw =
+        ac_expect_state(AC_SETUP(STATE, "server end"), "server end after active close", &server,
+                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
     /* The client's end (LAST_ACK until the server's ACK lands) must be gone too, so the only
      * socket left on the port is the one the scenario is about. */
     struct ac_match client = {.states = AC_ALL_STATES, .local = &c->client_end};
-    ac_expect_gone("client end closed", &client, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_SETUP(STATE, "client end"), "client end closed", &client,
+                   AC_STATE_TIMEOUT_MS);
     return tw;
 }

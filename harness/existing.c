@@ -27,11 +27,13 @@ int ac_existing_socket(const char *ip, uint16_t port, unsigned opts, bool listen
     if (listen) {
         ac_setup_ok("existing socket: listen", ac_listen(fd, 16));
         struct ac_match m = {.local = &at};
-        ac_expect_state("existing socket", &m, AC_LISTEN, AC_STATE_TIMEOUT_MS);
+        ac_expect_state(AC_SETUP(STATE, "existing socket"), "existing socket", &m, AC_LISTEN,
+                        AC_STATE_TIMEOUT_MS);
     } else {
         struct ac_addr got;
         ac_setup_ok("existing socket: getsockname", ac_local_addr(fd, &got));
-        ac_expect_str("existing socket bound, not listening (getsockname)", at.text, got.text);
+        ac_expect_str(AC_SETUP(ADDRESS, "existing socket"),
+                      "existing socket bound, not listening (getsockname)", at.text, got.text);
     }
     return fd;
 }

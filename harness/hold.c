@@ -143,8 +143,8 @@ void ac_hold_unplug_loopback(void)
 #define TABLE_MAX 1024
 static struct ac_sockinfo table[TABLE_MAX];
 
-struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct ac_match *m,
-                                                int state, int timeout_ms)
+struct ac_sockinfo ac_hold_expect_retransmitted(struct ac_about about, const char *what,
+                                                const struct ac_match *m, int state, int timeout_ms)
 {
     struct ac_match want = *m;
     want.states = AC_STATE_BIT(state);
@@ -175,7 +175,7 @@ struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct a
     else
         snprintf(observed, sizeof observed, "%s, %s", ac_tcp_state_name(state),
                  resent ? "retransmitted" : "never retransmitted");
-    ac_expect_str(step, expected, observed);
+    ac_expect_str(about, step, expected, observed);
     return found;
 }
 

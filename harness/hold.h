@@ -11,6 +11,7 @@
 #define AC_HOLD_H
 
 #include "diag.h"
+#include "record.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,8 +53,9 @@ void ac_hold_unplug_loopback(void);
  * fired at least once (sock_diag's retrans count): proof that the state outlived a resent
  * segment, i.e. is held by the missing answer and not merely not yet left. Records the check
  * and fails the test with the socket table otherwise. Returns the socket as seen. */
-struct ac_sockinfo ac_hold_expect_retransmitted(const char *what, const struct ac_match *m,
-                                                int state, int timeout_ms);
+struct ac_sockinfo ac_hold_expect_retransmitted(struct ac_about about, const char *what,
+                                                const struct ac_match *m, int state,
+                                                int timeout_ms);
 
 /* Waits (bounded) until exactly `n` sockets match m. Returns the last count seen. */
 int ac_hold_wait_count(const struct ac_match *m, int n, int timeout_ms);

@@ -128,10 +128,14 @@ long ac_record_worker_pid(const char *observations)
     return pid;
 }
 
-void ac_record_check(const char *step, const char *expected, const char *observed, bool ok)
+void ac_record_check(struct ac_about about, const char *step, const char *expected,
+                     const char *observed, json_t *expected_value, json_t *observed_value, bool ok)
 {
-    scratch_append(json_pack("{s:s, s:s, s:s, s:b}", "step", step, "expected", expected, "observed",
-                             observed, "ok", ok));
+    scratch_append(json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:o, s:o}", "step", step,
+                             "expected", expected, "observed", observed, "ok", ok, "kind",
+                             ac_kind_name(about.kind), "role", ac_role_name(about.role), "subject",
+                             about.subject, "expected_value", expected_value, "observed_value",
+                             observed_value));
 }
 
 void ac_record_iface(const char *kind)
@@ -212,10 +216,10 @@ json_t *ac_record_build(const char *test, const char *kernel, const char *verdic
 
     char *expected = join_checks(checks, "expected");
     char *observed = join_checks(checks, "observed");
-    json_t *rec = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "schema", 1, "test",
-                            test, "kernel", kernel, "iface_kind", iface, "expected",
-                            expected ? expected : "", "observed", observed ? observed : "",
-                            "verdict", verdict, "reason", reason, "checks", checks);
+    json_t *rec = json_pack(
+        "{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "schema", AC_RESULTS_SCHEMA, "test", test,
+        "kernel", kernel, "iface_kind", iface, "expected", expected ? expected : "", "observed",
+        observed ? observed : "", "verdict", verdict, "reason", reason, "checks", checks);
     free(expected);
     free(observed);
     free(failure);

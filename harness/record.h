@@ -7,8 +7,21 @@
 #ifndef AC_RECORD_H
 #define AC_RECORD_H
 
+#include "typed.h"
+
 #include <jansson.h>
 #include <stdbool.h>
+
+/* What a check is about (results/typed.h): its kind, its role and its subject, the socket or
+ * address it concerns. Scenarios write AC_CLAIM(BIND, "192.168.1.100:9999") for the checks they
+ * exist to prove and AC_SETUP(STATE, "server end") for the ones that reach the starting state. */
+struct ac_about {
+    enum ac_kind kind;
+    enum ac_role role;
+    const char *subject;
+};
+#define AC_CLAIM(kind, subject) ((struct ac_about){AC_KIND_##kind, AC_ROLE_CLAIM, (subject)})
+#define AC_SETUP(kind, subject) ((struct ac_about){AC_KIND_##kind, AC_ROLE_SETUP, (subject)})
 
 #define AC_RESULTS_ENV "AFTERCLOSE_RESULTS"
 #define AC_RUNDIR_ENV  "AFTERCLOSE_RUNDIR" /* set by the runner for its workers */
@@ -22,7 +35,10 @@
 void ac_record_default_results(void);
 
 /* Worker side: called by the checks and the fixture. No-ops outside a runner. */
-void ac_record_check(const char *step, const char *expected, const char *observed, bool ok);
+/* One check: its prose (step, expected, observed) for people, its meaning for programs. Takes
+ * the references of the two typed values (results/typed.h). */
+void ac_record_check(struct ac_about about, const char *step, const char *expected,
+                     const char *observed, json_t *expected_value, json_t *observed_value, bool ok);
 void ac_record_iface(const char *kind);
 void ac_record_failure(const char *message);
 /* A scenario's worker says it started (its pid, for the runner's watchdog) and that its body ran

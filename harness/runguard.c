@@ -199,8 +199,8 @@ static void interrupt(int sig)
             g.results ? g.results : "", g.results ? " is marked interrupted (incomplete)" : "");
     if (g.results) {
         json_t *marker =
-            json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", 1, "interrupted", signame, "running",
-                      running, "finished", g.finished, "selected", g.selected);
+            json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", AC_RESULTS_SCHEMA, "interrupted",
+                      signame, "running", running, "finished", g.finished, "selected", g.selected);
         if (ac_record_append(g.results, marker) != 0)
             fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", g.results);
         json_decref(marker);

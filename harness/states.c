@@ -177,8 +177,8 @@ static void drive_connection(struct ac_held *h, const struct ac_state_spec *spec
         ac_setup_ok("state kind is a connection state", EINVAL);
     }
     h->fd = c->server;
-    h->info = ac_expect_state("existing socket", &server, kinds[spec->kind].tcp_state,
-                              AC_STATE_TIMEOUT_MS);
+    h->info = ac_expect_state(AC_SETUP(STATE, "existing socket"), "existing socket", &server,
+                              kinds[spec->kind].tcp_state, AC_STATE_TIMEOUT_MS);
 }
 
 /* A bound-only socket as sock_diag shows it (6.8+), or false. */
@@ -230,8 +230,9 @@ static void expect_bound(const char *what, const struct ac_addr *at, struct ac_s
     char step[160];
     snprintf(step, sizeof step, "state of %s (sock_diag, bound-only dump)", what);
     bool seen = find_bound(at, info);
-    ac_expect_str(step, ac_kernel_version() >= BOUND_DIAG_SINCE ? "CLOSE" : "absent",
-                  seen ? ac_tcp_state_name(info->state) : "absent");
+    ac_expect_state_name(AC_SETUP(STATE, "existing socket"), step,
+                         ac_kernel_version() >= BOUND_DIAG_SINCE ? "CLOSE" : "absent",
+                         seen ? ac_tcp_state_name(info->state) : "absent");
     if (!seen) {
         memset(info, 0, sizeof *info);
         info->family = ac_addr_family(at);
@@ -251,7 +252,8 @@ static void hold_bound_or_listen(struct ac_held *h, const struct ac_state_spec *
     if (spec->kind == AC_HOLD_LISTEN) {
         ac_setup_ok("listen", ac_listen(h->fd, 16));
         struct ac_match m = {.local = &at};
-        h->info = ac_expect_state("existing socket", &m, AC_LISTEN, AC_STATE_TIMEOUT_MS);
+        h->info = ac_expect_state(AC_SETUP(STATE, "existing socket"), "existing socket", &m,
+                                  AC_LISTEN, AC_STATE_TIMEOUT_MS);
         return;
     }
     expect_bound("existing socket", &at, &h->info);
@@ -289,7 +291,8 @@ void ac_state_hold(struct ac_held *h, const struct ac_state_spec *spec)
         drive_connection(h, spec);
     char step[96];
     snprintf(step, sizeof step, "other TCP sockets with local port %u", spec->port);
-    ac_expect_int(step, 0, others_on_port(h, spec->port));
+    ac_expect_int(AC_SETUP(COUNT, "other sockets on the port"), step, 0,
+                  others_on_port(h, spec->port));
 }
 
 void ac_state_expect_still(const struct ac_held *h)
@@ -300,6 +303,6 @@ void ac_state_expect_still(const struct ac_held *h)
         return;
     }
     struct ac_match m = {.local = &h->info.local, .remote = &h->info.remote};
-    ac_expect_state("existing socket after the probe", &m, kinds[h->kind].tcp_state,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "existing socket"), "existing socket after the probe", &m,
+                    kinds[h->kind].tcp_state, AC_STATE_TIMEOUT_MS);
 }

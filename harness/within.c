@@ -19,13 +19,15 @@ void ac_within_seconds_text(char *buf, size_t len, long ms)
     snprintf(buf, len, "%ld s", s);
 }
 
-void ac_expect_within_at(AC_WHERE, const char *step, long lo_ms, long hi_ms, long observed_ms)
+void ac_expect_within_at(AC_WHERE, struct ac_about about, const char *step, long lo_ms, long hi_ms,
+                         long observed_ms)
 {
     char range[64], seen[64];
     ac_within_range_text(range, sizeof range, lo_ms, hi_ms);
     ac_within_seconds_text(seen, sizeof seen, observed_ms);
     bool ok = lo_ms <= observed_ms && observed_ms <= hi_ms;
-    ac_record_check(step, range, seen, ok);
+    ac_record_check(about, step, range, seen, ac_value_range_ms(lo_ms, hi_ms),
+                    ac_value_seconds(observed_ms), ok);
     if (!ok) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s: expected %ld..%ld ms, got %ld ms", step, lo_ms, hi_ms,

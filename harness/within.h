@@ -18,8 +18,9 @@ void ac_within_range_text(char *buf, size_t len, long lo_ms, long hi_ms);
 void ac_within_seconds_text(char *buf, size_t len, long ms);
 
 /* Records (step, range, observed seconds) and fails unless lo_ms <= observed_ms <= hi_ms. */
-#define ac_expect_within(step, lo_ms, hi_ms, observed_ms)                                          \
-    ac_expect_within_at(AC_HERE, step, lo_ms, hi_ms, observed_ms)
-void ac_expect_within_at(AC_WHERE, const char *step, long lo_ms, long hi_ms, long observed_ms);
+#define ac_expect_within(about, step, lo_ms, hi_ms, observed_ms)                                   \
+    ac_expect_within_at(AC_HERE, about, step, lo_ms, hi_ms, observed_ms)
+void ac_expect_within_at(AC_WHERE, struct ac_about about, const char *step, long lo_ms, long hi_ms,
+                         long observed_ms);
 
 #endif

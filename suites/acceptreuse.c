@@ -76,9 +76,9 @@ static void accepted_flag_then_restart(unsigned listener_opts, int set_on_accept
     char step[128];
     snprintf(step, sizeof step, "SO_REUSEADDR of the accepted socket before close() (listener: %d)",
              listener_opts & AC_REUSEADDR ? 1 : 0);
-    ac_expect_int(step, shown, v);
+    ac_expect_int(AC_SETUP(COUNT, "?"), step, shown, v);
     ac_conn_server_closes_first(&c, true); /* the server stops: listener closed too */
-    int fd = ac_probe_bind(ip, PORT, new_opts, expected);
+    int fd = ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);
     if (fd >= 0)
         close(fd);
 }

@@ -44,9 +44,9 @@ static void probe_on_device(const char *dev, const char *ip, int expected)
     int fd = socket_on_device(dev, ip, &err);
     char step[96];
     snprintf(step, sizeof step, "bind %s:%d SO_BINDTODEVICE %s", ip, PORT, dev ? dev : "(none)");
-    ac_expect_errno(step, expected, err);
+    ac_expect_errno(AC_SETUP(IO, "?"), step, expected, err);
     if (!err)
-        ac_expect_errno("listen", 0, ac_listen(fd, 16));
+        ac_expect_errno(AC_SETUP(LISTEN, "?"), "listen", 0, ac_listen(fd, 16));
     close(fd);
 }
 
@@ -116,7 +116,7 @@ BINDTODEVICE_LISTEN_CASES(X)
         ac_setup_ok("client reads EOF", recv(c, &b, 1, 0) == 0 ? 0 : EIO);                         \
         close(c);                                                                                  \
         struct ac_match tw = {.local = &to, .remote = &client_end};                                \
-        ac_expect_state("server end on 127.0.0.1:9999 (device lo)", &tw, AC_TIME_WAIT,             \
+        ac_expect_state(AC_SETUP(STATE, "?"), "server end on 127.0.0.1:9999 (device lo)", &tw, AC_TIME_WAIT,             \
                         AC_STATE_TIMEOUT_MS);                                                      \
         probe_on_device(new_dev, AC_LOOPBACK_IP, expected);                                        \
     }

@@ -89,7 +89,7 @@ static const char *read_sysctl(const char *name, char *buf, size_t len)
         const char *v = read_sysctl(path, buf, sizeof buf);                                        \
         if (!v && ac_kernel_version() < since)                                                     \
             cr_skip_test("%s does not exist before %d.%d", path, since / 1000, since % 1000);      \
-        ac_expect_str("default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
+        ac_expect_str(AC_SETUP(ADDRESS, "?"), "default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
     }
 SYSCTL_DEFAULTS(X)
 #undef X
@@ -102,7 +102,7 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
     char buf[64];
     const char *v = read_sysctl("net/ipv4/tcp_max_tw_buckets", buf, sizeof buf);
     long n = v ? atol(v) : 0;
-    ac_expect_str("default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
+    ac_expect_str(AC_SETUP(SYSCTL, "?"), "default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
                   n > 0 && (n & (n - 1)) == 0 ? "a power of two"
                   : v                         ? v
                                               : "-");
@@ -128,7 +128,7 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);                             \
-        ac_expect_within("TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
+        ac_expect_within(AC_SETUP(TIMER, "?"), "TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
                          60000, tw.expires_ms);                                                    \
     }
 TIMER_CASES(X)

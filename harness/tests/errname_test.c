@@ -1,6 +1,6 @@
 /* Errno names: what every failure message and result record is written in. */
 #include "../check.h"
-#include "../errname.h"
+#include "errname.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -28,10 +28,12 @@ AC_TEST(hold, plug_delays_a_datagram_until_unplug)
     ac_setup_ok("send", sendto(tx, "x", 1, 0, (struct sockaddr *)&at, sizeof at) == 1 ? 0 : errno);
     char b;
     ssize_t n = recv(rx, &b, 1, MSG_DONTWAIT);
-    ac_expect_errno("recv while plugged", EAGAIN, n < 0 ? errno : 0);
+    ac_expect_errno(AC_CLAIM(IO, "receiver on lo"), "recv while plugged", EAGAIN,
+                    n < 0 ? errno : 0);
     ac_hold_unplug_loopback();
     struct pollfd p = {.fd = rx, .events = POLLIN};
-    ac_expect_int("datagrams readable after the unplug", 1, poll(&p, 1, AC_STATE_TIMEOUT_MS));
+    ac_expect_int(AC_CLAIM(COUNT, "receiver on lo"), "datagrams readable after the unplug", 1,
+                  poll(&p, 1, AC_STATE_TIMEOUT_MS));
     close(tx);
     close(rx);
 }
@@ -46,6 +48,7 @@ AC_TEST(hold, fast_retransmit_lowers_rto_min_where_the_sysctl_exists)
         buf[n > 0 ? n : 0] = '\0';
         close(fd);
     }
-    ac_expect_str("net.ipv4.tcp_rto_min_us", fd >= 0 ? "5000\n" : "", buf);
-    ac_expect_int("lowered", fd >= 0, lowered);
+    ac_expect_str(AC_CLAIM(SYSCTL, "net.ipv4.tcp_rto_min_us"), "net.ipv4.tcp_rto_min_us",
+                  fd >= 0 ? "5000\n" : "", buf);
+    ac_expect_int(AC_CLAIM(SYSCTL, "net.ipv4.tcp_rto_min_us"), "lowered", fd >= 0, lowered);
 }

@@ -12,7 +12,7 @@ AC_TEST(netns, has_server_address_and_loopback)
         struct ac_addr a;
         ac_addr_parse(&a, ips[i], 0);
         int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
-        ac_expect_errno(ips[i], 0, ac_bind(fd, &a));
+        ac_expect_errno(AC_CLAIM(BIND, ips[i]), ips[i], 0, ac_bind(fd, &a));
         close(fd);
     }
 }

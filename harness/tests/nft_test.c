@@ -14,9 +14,10 @@ AC_TEST(nft, dropped_syn_leaves_connect_pending)
     ac_setup_ok("bind", ac_bind(l, &at));
     ac_setup_ok("listen", ac_listen(l, 1));
     int c = ac_setup_fd("client", ac_tcp_socket(AF_INET, AC_NONBLOCK));
-    ac_expect_errno("connect with SYN dropped", EINPROGRESS, ac_connect(c, &at));
+    ac_expect_errno(AC_SETUP(CONNECT, "client"), "connect with SYN dropped", EINPROGRESS,
+                    ac_connect(c, &at));
     struct ac_match m = {.remote = &at};
-    ac_expect_state("client", &m, AC_SYN_SENT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "client"), "client", &m, AC_SYN_SENT, AC_STATE_TIMEOUT_MS);
     ac_nft_flush();
     close(c);
     close(l);

@@ -36,7 +36,8 @@ Test(states, kinds_name_the_states_sock_diag_reports)
         struct ac_held h;                                                                          \
         struct ac_state_spec spec = {.kind = k, .ip = "::1", .port = 9999};                        \
         ac_state_hold(&h, &spec);                                                                  \
-        ac_expect_str("held socket's address", "[::1]:9999", h.local.text);                        \
+        ac_expect_str(AC_CLAIM(ADDRESS, "held socket"), "held socket's address", "[::1]:9999",     \
+                      h.local.text);                                                               \
         ac_state_expect_still(&h);                                                                 \
     }
 IPV6_KINDS(X)
