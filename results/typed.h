@@ -71,11 +71,21 @@ const char *ac_value_type(json_t *v);
 /* How many of these checks have the role "claim". */
 size_t ac_claim_count(json_t *checks);
 
+/* What a record claims, for people: its claim checks as "step → value" joined with "; ", the
+ * value from `field` ("expected" or "observed"), e.g. "bind 0.0.0.0:9999 → EADDRINUSE". "" when
+ * the record has no claim check. Values are shown as recorded: callers escape for their output. */
+void ac_claim_text(json_t *rec, const char *field, char *out, size_t len);
+
+/* The record's first check whose "ok" is false, NULL if none failed. */
+json_t *ac_first_failed(json_t *rec);
+
 /* How two records of one scenario on two kernels differ, from the typed checks:
  *   NONE   same verdict, same checks, same observed values;
  *   TIMING only durations differ, each within its expected range;
- *   SETUP  only setup checks differ (e.g. whether sock_diag dumps bound-only sockets);
- *   CLAIM  the verdict, or a claim check's outcome or observed value, differs. */
+ *   SETUP  only setup checks differ (e.g. whether sock_diag dumps bound-only sockets), or the
+ *          scenario was skipped on one kernel (it could not be observed there);
+ *   CLAIM  the verdict (pass, fail, crash, timeout), or a claim check's outcome or observed
+ *          value, differs. */
 enum ac_diff { AC_DIFF_NONE, AC_DIFF_TIMING, AC_DIFF_SETUP, AC_DIFF_CLAIM };
 enum ac_diff ac_records_diff(json_t *a, json_t *b);
 const char *ac_diff_name(enum ac_diff d); /* "same", "timing", "setup", "claim" */

@@ -21,7 +21,8 @@ static void kernels_table(FILE *f, const struct docs *d)
     }
 }
 
-/* "given: server end after active close is TIME_WAIT" from the checks that set the scene. */
+/* "given (sock_diag): state of server end after active close: TIME_WAIT" from the setup checks
+ * that are TCP states: the scene the claim is made in. */
 static void situation(FILE *f, const char *test, json_t *rec)
 {
     char *h = humanize(test);
@@ -32,12 +33,9 @@ static void situation(FILE *f, const char *test, json_t *rec)
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (!check_is_state(c))
+        if (!check_is_state(c) || check_is_claim(c))
             continue;
-        const char *step = check_str(c, "step");
-        if (strncmp(step, "state of ", 9) == 0)
-            step += 9;
-        char *s = without_ephemeral(step);
+        char *s = without_ephemeral(check_str(c, "step"));
         fputs(sep, f);
         md_cell(f, s);
         fputs(": ", f);
@@ -59,7 +57,7 @@ static void expected(FILE *f, json_t *rec)
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (check_is_state(c))
+        if (!check_is_claim(c))
             continue;
         char *step = without_ephemeral(check_str(c, "step"));
         char *value = without_ephemeral(check_str(c, "expected"));
@@ -74,7 +72,7 @@ static void expected(FILE *f, json_t *rec)
         n++;
     }
     if (n == 0)
-        fputs("(only the states on the left)", f);
+        fputs("(no claim recorded)", f);
 }
 
 static void kernels(FILE *f, const struct docs *d, const char *test)

@@ -50,8 +50,8 @@ static bool parse(const char *test, char *state, size_t len, int *r, int *w)
     return true;
 }
 
-/* What the kernel did in one record: "EADDRINUSE", or "OK, listen OK"; NULL without a bind
- * check (missing, skipped). Caller frees. */
+/* What the kernel did in one record: its claim bind's answer, "EADDRINUSE", or "OK, listen OK";
+ * NULL without one (missing, skipped). Caller frees. */
 static char *outcome(json_t *rec)
 {
     const char *v = record_verdict(rec);
@@ -63,10 +63,12 @@ static char *outcome(json_t *rec)
     json_t *c;
     json_array_foreach(checks, i, c)
     {
-        if (strncmp(check_str(c, "step"), "bind ", 5) == 0) {
+        if (!check_is_claim(c))
+            continue;
+        if (ac_kind_from_name(check_str(c, "kind")) == AC_KIND_BIND) {
             bind = check_str(c, "observed");
             listen = NULL;
-        } else if (bind && strcmp(check_str(c, "step"), "listen") == 0) {
+        } else if (bind && ac_kind_from_name(check_str(c, "kind")) == AC_KIND_LISTEN) {
             listen = check_str(c, "observed");
         }
     }

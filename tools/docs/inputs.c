@@ -4,6 +4,7 @@
 
 #include "readall.h"
 #include "results.h"
+#include "typed.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -285,8 +286,8 @@ static json_t *cell_as_record(const char *test, const char *release, json_t *row
 {
     json_t *expected = json_object_get(cell, "expected");
     json_t *rec = json_pack(
-        "{s:i, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "schema", 1, "test", test, "kernel",
-        release, "iface_kind", json_object_get(cell, "iface_kind"), "expected",
+        "{s:i, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "schema", AC_RESULTS_SCHEMA, "test",
+        test, "kernel", release, "iface_kind", json_object_get(cell, "iface_kind"), "expected",
         expected ? expected : json_object_get(row, "expected"), "observed",
         json_object_get(cell, "observed"), "verdict", json_object_get(cell, "verdict"), "reason",
         json_object_get(cell, "reason"), "checks", json_object_get(cell, "checks"));
@@ -316,10 +317,11 @@ bool add_matrix(struct docs *d, const char *path, bool skip_host)
 {
     json_t *m = load_json(path);
     json_t *cols = json_object_get(m, "columns"), *rows = json_object_get(m, "rows");
-    if (json_integer_value(json_object_get(m, "schema")) != 1 || !json_is_array(cols) ||
-        !json_is_array(rows)) {
+    if (json_integer_value(json_object_get(m, "schema")) != AC_RESULTS_SCHEMA ||
+        !json_is_array(cols) || !json_is_array(rows)) {
         if (m)
-            fprintf(stderr, "afterclose-docs: %s: not a schema 1 matrix (columns, rows)\n", path);
+            fprintf(stderr, "afterclose-docs: %s: not a schema %d matrix (columns, rows)\n", path,
+                    AC_RESULTS_SCHEMA);
         json_decref(m);
         return false;
     }

@@ -44,6 +44,7 @@ static const char style[] =
     "table.grid td.missing{color:#9e9e9e}table.grid td a{color:inherit;text-decoration:none}\n"
     "[hidden]{display:none!important}\n";
 
+
 /* The filters: rows carry data-suite, data-differs and data-text (name and rule, lower case). */
 static const char script[] =
     "(function(){\n"
@@ -73,30 +74,13 @@ static const char script[] =
     "e.addEventListener('change',apply);});\n"
     "apply();})();\n";
 
-static bool errno_like(const char *v)
+/* The value a cell shows: the record's claim as the kernel answered it ("bind 0.0.0.0:9999 →
+ * EADDRINUSE"); "" without claim checks. Caller frees. */
+static char *claim_shown(json_t *rec)
 {
-    if (strcmp(v, "OK") == 0)
-        return true;
-    if (v[0] != 'E' || !v[1])
-        return false;
-    for (const char *p = v + 1; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            return false;
-    return true;
-}
-
-/* The value a cell shows: the expectation of the record's last call (an errno name or OK), else
- * of its last non-state check; "" without checks. */
-static const char *main_expected(json_t *rec)
-{
-    json_t *checks = json_object_get(rec, "checks");
-    for (size_t i = json_array_size(checks); i-- > 0;)
-        if (errno_like(check_str(json_array_get(checks, i), "expected")))
-            return check_str(json_array_get(checks, i), "expected");
-    for (size_t i = json_array_size(checks); i-- > 0;)
-        if (!check_is_state(json_array_get(checks, i)))
-            return check_str(json_array_get(checks, i), "expected");
-    return json_array_size(checks) ? check_str(json_array_get(checks, 0), "expected") : "";
+    char buf[1024];
+    ac_claim_text(rec, "observed", buf, sizeof buf);
+    return without_ephemeral(buf);
 }
 
 /* Every expectation of a record, "step=expected;..." (caller frees). */
@@ -209,7 +193,9 @@ static void cell(FILE *f, const struct docs *d, const struct source *s, const ch
     fprintf(f, "<td class=\"%s%s\">", v, diff ? " differs" : "");
     json_t *bad = first_failed(rec);
     if (strcmp(v, "pass") == 0) {
-        html_text(f, main_expected(rec));
+        char *claim = claim_shown(rec);
+        html_text(f, claim);
+        free(claim);
         if (diff)
             differing_steps(f, d, rec, test);
     } else if (bad) {
@@ -235,57 +221,20 @@ static size_t passes(const struct docs *d, const struct source *s)
     return n;
 }
 
-/* How the kernels differ on a test, the classes of the matrix's "differ" filter:
- * - "claim":  a check that is not setup expected different values on two kernels where the test
- *             passed, or the test passed on one kernel and failed (crashed...) on another;
- * - "timing": only numeric values differ (a timer's measured seconds);
- * - "setup":  only setup or observation checks differ (TCP states, what sock_diag shows, such
- *             as bound-only sockets on 6.12 and later);
- * - "ran":    the test skipped (or has no record) on some kernels and passed on the others;
- * - "":       no difference.
- * Setup is recognised as elsewhere in the docs (check_is_state, and sock_diag observations),
- * until the records say each check's role as data. */
-static bool is_number(const char *s)
-{
-    return *s && strspn(s, "0123456789.") == strlen(s);
-}
-
+/* How the kernels differ on a test, the classes of the matrix's "differ" filter: the results
+ * library's classes (results/typed.h: "claim", "setup", "timing") of the worst pair of sources
+ * that have a record, "" when they agree. */
 static const char *differ_class(const struct docs *d, const char *test)
 {
-    bool pass = false, broken = false, absent = false;
-    for (size_t k = 0; k < d->nsrc; k++) {
-        const char *v = record_verdict(source_record(&d->src[k], test));
-        pass |= !strcmp(v, "pass");
-        broken |= strcmp(v, "pass") && strcmp(v, "skip") && strcmp(v, "missing");
-        absent |= !strcmp(v, "skip") || !strcmp(v, "missing");
-    }
-    if (pass && broken)
-        return "claim";
-    bool claim = false, timing = false, setup = false;
-    for (size_t k = 0; k < d->nsrc; k++) {
-        json_t *rec = source_record(&d->src[k], test);
-        if (!rec || strcmp(record_verdict(rec), "pass") != 0)
-            continue;
-        size_t i;
-        json_t *c;
-        json_array_foreach(json_object_get(rec, "checks"), i, c)
-        {
-            const char *step = check_str(c, "step"), *mine = check_str(c, "expected");
-            size_t nth = nth_of(rec, i, step);
-            for (size_t o = 0; o < d->nsrc; o++) {
-                const char *other = expected_of(d, o, test, step, nth);
-                if (!other || !strcmp(other, mine) || !strcmp(other, "(not checked)"))
-                    continue;
-                if (check_is_state(c) || strstr(step, "sock_diag"))
-                    setup = true;
-                else if (is_number(mine) && is_number(other))
-                    timing = true;
-                else
-                    claim = true;
-            }
+    enum ac_diff worst = AC_DIFF_NONE;
+    for (size_t k = 0; k < d->nsrc; k++)
+        for (size_t o = k + 1; o < d->nsrc; o++) {
+            json_t *a = source_record(&d->src[k], test), *b = source_record(&d->src[o], test);
+            enum ac_diff x = a && b ? ac_records_diff(a, b) : AC_DIFF_NONE;
+            if (x > worst)
+                worst = x;
         }
-    }
-    return claim ? "claim" : timing ? "timing" : setup ? "setup" : pass && absent ? "ran" : "";
+    return worst == AC_DIFF_NONE ? "" : ac_diff_name(worst);
 }
 
 /* The lower-case text the search box looks in. */
@@ -351,8 +300,7 @@ static void controls(FILE *f, const struct docs *d, json_t *order)
           f);
     static const char *const classes[][2] = {{"claim", "in a claim"},
                                              {"timing", "only in timing"},
-                                             {"setup", "only in setup / observation"},
-                                             {"ran", "only in where it ran (skips)"},
+                                             {"setup", "only in setup / observation (or skipped)"},
                                              {"any", "in anything"}};
     for (size_t c = 0; c < sizeof classes / sizeof *classes; c++) {
         size_t n = 0;

@@ -1,10 +1,9 @@
 /* docs/close-states.dot: the TCP close state machine (the documented transitions below), with
  * the states and transitions the suite observed drawn bold and counted. Observed means: a
- * passing record confirmed the state through sock_diag ("state of X" checks, "X ... gone" for
- * CLOSED), and a transition A -> B that the same socket (the check's subject: see subject_of)
- * was seen in A and then in B, or a check "<A> ... gone" saw a socket in A disappear. A socket
- * seen in A and later gone counts as A -> CLOSED only when that is A's only way out: it may have
- * passed through states nobody looked at. */
+ * passing record has a check of kind "state" whose typed value confirmed the state through
+ * sock_diag ("absent": CLOSED), and a transition A -> B that the same socket (the checks'
+ * subject) was seen in A and then, at its next state check, in B. A socket seen in A and then
+ * absent counts as A -> CLOSED when the diagram has that edge. */
 #define _GNU_SOURCE
 #include "docs.h"
 
@@ -42,15 +41,6 @@ static int state_index(const char *name)
     return -1;
 }
 
-/* A state named inside a check's step ("orphaned FIN_WAIT2 of the server"), or -1. */
-static int state_named_in(const char *step)
-{
-    for (size_t i = 0; i < NSTATES; i++)
-        if (strcmp(states[i], "CLOSED") != 0 && strstr(step, states[i]))
-            return (int)i;
-    return -1;
-}
-
 static void mark_edge(bool *seen, int from, int to)
 {
     for (size_t e = 0; e < NEDGES; e++)
@@ -58,46 +48,15 @@ static void mark_edge(bool *seen, int from, int to)
             seen[e] = true;
 }
 
-/* Whether the only way out of state i is to CLOSED (TIME_WAIT, LAST_ACK): only then does
- * "seen in i, later gone" say that this very transition happened. */
-static bool only_exit_is_closed(int i)
-{
-    size_t exits = 0, to_closed = 0;
-    for (size_t e = 0; e < NEDGES; e++)
-        if (state_index(edges[e].from) == i) {
-            exits++;
-            to_closed += strcmp(edges[e].to, "CLOSED") == 0;
-        }
-    return exits == 1 && to_closed == 1;
-}
-
-/* The subject of a check: the socket it is about, the words before what happened to it
- * ("server end after its close()", "server end, its FIN lost", "client end once its FIN is
- * acknowledged" -> "server end", "client end"). Caller frees. */
-static char *subject_of(const char *step)
-{
-    static const char *const cuts[] = {",", " after ", " while ", " once ", " until ", " with "};
-    if (strncmp(step, "state of ", 9) == 0)
-        step += 9;
-    size_t n = strlen(step);
-    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
-        const char *at = strstr(step, cuts[i]);
-        if (at && (size_t)(at - step) < n)
-            n = (size_t)(at - step);
-    }
-    return strndup(step, n);
-}
-
-/* The state a check expected: "FIN_WAIT1, retransmitted" -> FIN_WAIT1; "gone" -> CLOSED. */
+/* The state a check of kind "state" expected, from its typed value: "absent" is CLOSED; -1
+ * for a state the diagram does not draw (LISTEN, SYN_SENT ...). */
 static int expected_state(json_t *check)
 {
-    const char *e = check_str(check, "expected");
-    if (strcmp(e, "gone") == 0)
-        return state_index("CLOSED");
-    char *name = strndup(e, strcspn(e, ", "));
-    int i = state_index(name);
-    free(name);
-    return i;
+    const char *e =
+        json_string_value(json_object_get(json_object_get(check, "expected_value"), "state"));
+    if (!e)
+        return -1;
+    return state_index(strcmp(e, "absent") == 0 ? "CLOSED" : e);
 }
 
 /* What one passing record observed: node_seen[state], edge_seen[edge]. */
@@ -108,30 +67,19 @@ static void observe(json_t *rec, bool *node_seen, bool *edge_seen)
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (!check_is_state(c) || !json_is_true(json_object_get(c, "ok")))
+        if (strcmp(check_str(c, "kind"), "state") || !json_is_true(json_object_get(c, "ok")))
             continue;
-        const char *step = check_str(c, "step");
-        bool gone = strcmp(check_str(c, "expected"), "gone") == 0;
+        const char *subject = check_str(c, "subject");
         int to = expected_state(c);
-        if (to < 0)
+        if (to < 0) {
+            json_object_del(last, subject); /* a state not drawn: no edge through it */
             continue;
+        }
         node_seen[to] = true;
-        char *subject = subject_of(step);
-        int from = gone ? state_named_in(step) : -1;
-        const char *key;
-        json_t *v;
-        json_object_foreach(last, key, v)
-        {
-            int prev = (int)json_integer_value(v);
-            if (from < 0 && strcmp(subject, key) == 0 && (!gone || only_exit_is_closed(prev)))
-                from = prev;
-        }
-        if (from >= 0) {
-            node_seen[from] = true;
-            mark_edge(edge_seen, from, to);
-        }
+        json_t *prev = json_object_get(last, subject);
+        if (prev && (int)json_integer_value(prev) != to)
+            mark_edge(edge_seen, (int)json_integer_value(prev), to);
         json_object_set_new(last, subject, json_integer(to));
-        free(subject);
     }
     json_decref(last);
 }

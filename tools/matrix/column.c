@@ -20,6 +20,46 @@ const char *meta_get(const struct column *c, const char *key)
     return v ? v : "";
 }
 
+const char *rec_str(json_t *rec, const char *key)
+{
+    const char *v = json_string_value(json_object_get(rec, key));
+
+    return v ? v : "";
+}
+
+json_t *cell_record(const struct column *c, const char *test)
+{
+    return json_object_get(c->recs, test);
+}
+
+const char *cell_verdict(const struct column *c, const char *test)
+{
+    json_t *rec = cell_record(c, test);
+
+    return rec ? rec_str(rec, "verdict") : "missing";
+}
+
+void column_iface_kinds(const struct column *c, char *out, size_t len)
+{
+    json_t *seen = json_object(), *rec;
+    const char *test, *kind;
+    size_t used = 0;
+
+    out[0] = '\0';
+    json_object_foreach(c->recs, test, rec)
+    {
+        kind = rec_str(rec, "iface_kind");
+        if (!*kind || !strcmp(kind, "none") || json_object_get(seen, kind))
+            continue;
+        json_object_set_new(seen, kind, json_true());
+        int w = snprintf(out + used, len - used, "%s%s", used ? ", " : "", kind);
+        if (w < 0 || (size_t)w >= len - used)
+            break;
+        used += (size_t)w;
+    }
+    json_decref(seen);
+}
+
 bool column_delivered(const struct column *c)
 {
     return !strcmp(meta_get(c, "status"), "ok");

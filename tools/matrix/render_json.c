@@ -32,7 +32,11 @@ static json_t *column_json(const struct column *c)
 {
     json_t *o = json_pack("{s:s}", "id", c->id);
 
+    char ifaces[64];
+
     json_object_update(o, c->meta);
+    column_iface_kinds(c, ifaces, sizeof ifaces);
+    json_object_set_new(o, "iface_kinds", json_string(ifaces));
     json_object_set_new(o, "suite_exit", int_or_null(meta_get(c, "suite_exit")));
     json_object_set_new(o, "attempts", int_or_null(meta_get(c, "attempts")));
     json_object_set_new(o, "seconds", number_or_null(meta_get(c, "seconds")));
@@ -40,33 +44,30 @@ static json_t *column_json(const struct column *c)
     return o;
 }
 
-/* A cell: the record's strings, its key check (the first failed one, else the last) and
- * all its checks (tools/docs builds the expected-results pages and the state graph from
- * them). */
+/* A cell: the record's strings, its claim as observed, its key check (the first failed one,
+ * else the first claim) and all its checks (tools/docs builds the expected-results pages and the
+ * state graph from them). */
 static json_t *cell_json(const struct column *c, const char *test, const char *row_expected)
 {
-    json_t *rec = cell_record(c, test), *checks, *chk, *key = NULL, *cell;
+    json_t *rec = cell_record(c, test), *checks, *chk, *key, *cell;
+    char claim[512];
     size_t i;
 
     if (!rec)
         return json_pack("{s:s}", "verdict", "missing");
     checks = json_object_get(rec, "checks");
+    key = ac_first_failed(rec);
     json_array_foreach(checks, i, chk)
     {
-        if (json_is_false(json_object_get(chk, "ok"))) {
+        if (!key && !strcmp(rec_str(chk, "role"), "claim"))
             key = chk;
-            break;
-        }
     }
-    if (!key && json_array_size(checks))
-        key = json_array_get(checks, json_array_size(checks) - 1);
-    cell = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "verdict", rec_str(rec, "verdict"),
+    ac_claim_text(rec, "observed", claim, sizeof claim);
+    cell = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "verdict", rec_str(rec, "verdict"),
                      "observed", rec_str(rec, "observed"), "reason", rec_str(rec, "reason"),
-                     "iface_kind", rec_str(rec, "iface_kind"), "key_check",
-                     key ? json_pack("{s:s, s:s, s:s}", "step", rec_str(key, "step"), "expected",
-                                     rec_str(key, "expected"), "observed", rec_str(key, "observed"))
-                         : json_null(),
-                     "checks", json_is_array(checks) ? json_incref(checks) : json_array());
+                     "iface_kind", rec_str(rec, "iface_kind"), "claim", claim, "key_check",
+                     key ? json_incref(key) : json_null(), "checks",
+                     json_is_array(checks) ? json_incref(checks) : json_array());
     /* the suite's expectations may depend on the kernel: a cell names its own only when
      * it is not the row's */
     if (strcmp(rec_str(rec, "expected"), row_expected))
@@ -87,11 +88,18 @@ bool render_json(const struct table *t, const char *path)
         for (j = 0; j < t->ncols; j++)
             json_object_set_new(cells, t->cols[j].id,
                                 cell_json(&t->cols[j], t->rows[i].test, t->rows[i].expected));
-        row = json_pack("{s:s, s:s, s:b, s:o}", "test", t->rows[i].test, "expected",
-                        t->rows[i].expected, "differs", t->rows[i].differs, "cells", cells);
+        row = json_pack("{s:s, s:s, s:s, s:o}", "test", t->rows[i].test, "expected",
+                        t->rows[i].expected, "difference", ac_diff_name(t->rows[i].diff), "cells",
+                        cells);
         json_array_append_new(rows, row);
     }
-    json_object_set_new(root, "schema", json_integer(1));
+    json_object_set_new(root, "schema", json_integer(AC_RESULTS_SCHEMA));
+    json_object_set_new(root, "differences",
+                        json_pack("{s:I, s:I, s:I, s:I}", "claim",
+                                  (json_int_t)table_count(t, AC_DIFF_CLAIM), "setup",
+                                  (json_int_t)table_count(t, AC_DIFF_SETUP), "timing",
+                                  (json_int_t)table_count(t, AC_DIFF_TIMING), "same",
+                                  (json_int_t)table_count(t, AC_DIFF_NONE)));
     json_object_set_new(root, "columns", cols);
     json_object_set_new(root, "rows", rows);
     rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));

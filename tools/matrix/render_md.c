@@ -30,32 +30,15 @@ static void cell_text(FILE *f, const char *s, size_t max)
         fputs("…", f);
 }
 
-/* The check a reader wants to see: the first failed one, else the last one (the
- * scenario's verdict-bearing step, e.g. the bind), NULL if the record has no checks. */
-static json_t *key_check(json_t *rec, size_t *nfailed)
-{
-    json_t *checks = json_object_get(rec, "checks"), *c, *first_bad = NULL;
-    size_t i;
-
-    *nfailed = 0;
-    json_array_foreach(checks, i, c)
-    {
-        if (json_is_false(json_object_get(c, "ok")) && !(*nfailed)++)
-            first_bad = c;
-    }
-    if (first_bad)
-        return first_bad;
-    return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
-}
-
-/* "pass · EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected EADDRINUSE)",
- * "skip · reason", "missing (panic)" */
+/* "pass · bind 0.0.0.0:9999 → EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected
+ * EADDRINUSE)", "skip · reason", "missing (panic)"; in a row where kernels differ, the value of
+ * the check where they differ. */
 static void put_cell(FILE *f, const struct column *c, const struct row *r)
 {
     const char *test = r->test;
     json_t *rec = cell_record(c, test), *chk;
     const char *v = cell_verdict(c, test);
-    size_t nfailed;
+    char claim[512];
 
     fputs(" | ", f);
     if (!rec) {
@@ -69,18 +52,18 @@ static void put_cell(FILE *f, const struct column *c, const struct row *r)
         return;
     }
     fprintf(f, "**%s**", v);
-    if (r->focus >= 0) {
-        /* a row that differs in an observed value: show that value in every column */
+    chk = ac_first_failed(rec);
+    if (r->focus >= 0 && !chk) {
         chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);
         fputs(" · ", f);
         cell_text(f, rec_str(chk, "observed"), 60);
         return;
     }
-    chk = key_check(rec, &nfailed);
-    if (!strcmp(v, "pass") && chk) {
+    ac_claim_text(rec, "observed", claim, sizeof claim);
+    if (!strcmp(v, "pass") && *claim) {
         fputs(" · ", f);
-        cell_text(f, rec_str(chk, "observed"), 60);
-    } else if (!strcmp(v, "fail") && nfailed) {
+        cell_text(f, claim, 100);
+    } else if (!strcmp(v, "fail") && chk) {
         fputs(" · ", f);
         cell_text(f, rec_str(chk, "step"), 60);
         fputs(": ", f);
@@ -88,59 +71,54 @@ static void put_cell(FILE *f, const struct column *c, const struct row *r)
         fputs(" (expected ", f);
         cell_text(f, rec_str(chk, "expected"), 40);
         fputc(')', f);
-        if (nfailed > 1)
-            fprintf(f, " +%zu more", nfailed - 1);
     } else if (*rec_str(rec, "reason")) {
         fputs(" · ", f);
         cell_text(f, rec_str(rec, "reason"), 80);
     }
 }
 
-/* The check the row is about: the one where kernels differ, else the last. */
-static json_t *row_check(json_t *rec, long focus)
+/* What the row is about: in a row where kernels differ, the step of the check where they
+ * differ; otherwise the scenario's claim as expected ("bind 0.0.0.0:9999 → EADDRINUSE"), from
+ * the first column that has it. Expectations may depend on the kernel version; then the cells'
+ * verdicts say whether each kernel met its own. */
+static void put_claim(FILE *f, const struct table *t, const struct row *r)
 {
-    json_t *checks = json_object_get(rec, "checks");
-
-    if (focus >= 0)
-        return json_array_get(checks, (size_t)focus);
-    return json_array_size(checks) ? json_array_get(checks, json_array_size(checks) - 1) : NULL;
-}
-
-/* The step and expectation of the row's check ("bind 0.0.0.0:9999 EADDRINUSE"): the
- * whole joined list would not fit a table cell. Expectations may depend on the kernel
- * version; then the cells' verdicts say whether each kernel met its own. */
-static void put_expected(FILE *f, const struct table *t, const struct row *r)
-{
-    const char *test = r->test, *all = r->expected;
-    json_t *first = NULL, *c;
+    char claim[512], other[512];
+    bool found = false, varies = false;
     size_t j;
+    json_t *rec;
 
     for (j = 0; j < t->ncols; j++) {
-        c = row_check(cell_record(&t->cols[j], test), r->focus);
-        if (!c)
+        rec = cell_record(&t->cols[j], r->test);
+        if (!rec)
             continue;
-        if (!first) {
-            first = c;
-        } else if (strcmp(rec_str(first, "expected"), rec_str(c, "expected"))) {
-            cell_text(f, rec_str(first, "step"), 60);
-            fputs(" *(expectation differs by kernel)*", f);
-            return;
+        if (r->focus >= 0) {
+            json_t *chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);
+            if (chk) {
+                cell_text(f, rec_str(chk, "step"), 80);
+                fprintf(f, " *(%s)*", rec_str(chk, "role"));
+                return;
+            }
         }
+        ac_claim_text(rec, "expected", found ? other : claim, sizeof claim);
+        if (found && strcmp(claim, other))
+            varies = true;
+        found = true;
     }
-    if (!first) {
-        cell_text(f, all, 80);
+    if (!found) {
+        cell_text(f, r->expected, 80);
         return;
     }
-    cell_text(f, rec_str(first, "step"), 60);
-    fputc(' ', f);
-    cell_text(f, rec_str(first, "expected"), 40);
+    cell_text(f, *claim ? claim : "(no claim recorded)", 100);
+    if (varies)
+        fputs(" *(expectation differs by kernel)*", f);
 }
 
-static void put_rows(FILE *f, const struct table *t, bool differs)
+static void put_rows(FILE *f, const struct table *t, enum ac_diff diff)
 {
     size_t i, j;
 
-    fputs("| scenario | check: expected |", f);
+    fputs("| scenario | claim: expected |", f);
     for (j = 0; j < t->ncols; j++)
         fprintf(f, " %s |", t->cols[j].id);
     fputs("\n| --- | --- |", f);
@@ -148,43 +126,61 @@ static void put_rows(FILE *f, const struct table *t, bool differs)
         fputs(" --- |", f);
     fputc('\n', f);
     for (i = 0; i < t->nrows; i++) {
-        if (t->rows[i].differs != differs)
+        if (t->rows[i].diff != diff)
             continue;
         fputs("| `", f);
         cell_text(f, t->rows[i].test, 200);
         fputs("` | ", f);
-        put_expected(f, t, &t->rows[i]);
+        put_claim(f, t, &t->rows[i]);
         for (j = 0; j < t->ncols; j++)
             put_cell(f, &t->cols[j], &t->rows[i]);
         fputs(" |\n", f);
     }
 }
 
+/* One section of rows: its heading with the count, then the rows or "None." */
+static void put_section(FILE *f, const struct table *t, enum ac_diff diff, const char *heading,
+                        const char *about)
+{
+    size_t n = table_count(t, diff);
+
+    fprintf(f, "\n## %s (%zu)\n\n%s\n\n", heading, n, about);
+    if (n)
+        put_rows(f, t, diff);
+    else
+        fputs("None.\n", f);
+}
+
 bool render_md(const struct table *t, const char *path)
 {
-    size_t i, ndiff = 0;
+    size_t i;
+    char ifaces[64];
     FILE *f = fopen(path, "w");
 
     if (!f) {
         errorf("%s: cannot write", path);
         return false;
     }
-    for (i = 0; i < t->nrows; i++)
-        ndiff += t->rows[i].differs;
-
-    fputs("# afterclose compatibility matrix\n\n"
-          "Written by `ci/matrix` (see docs/matrix.md); do not edit by hand. Rows are scenarios,\n"
-          "columns kernels. A cell is the verdict and the observed value of the scenario's last\n"
-          "check (errno names, `OK`), or of its first failed check; in rows where kernels\n"
-          "differ, of the first check whose observed value differs; skips and crashes give\n"
-          "the reason. The full records are in compat-matrix.json. `missing` means the\n"
-          "kernel's run produced no record for the scenario (in parentheses: why the whole\n"
-          "column failed).\n\n"
-          "## Kernels\n\n"
-          "| column | release | package | version | accel | status | suite exit | records | "
-          "seconds |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-          f);
+    fprintf(
+        f,
+        "# afterclose compatibility matrix\n\n"
+        "Written by `ci/matrix` (see docs/matrix.md); do not edit by hand. Rows are scenarios,\n"
+        "columns kernels. A cell is the verdict and the scenario's claim as that kernel\n"
+        "answered it (`bind 0.0.0.0:9999 → EADDRINUSE`: errno names, `OK`, states, numbers),\n"
+        "or its first failed check; in rows where kernels differ, the value of the check\n"
+        "where they differ. Skips and crashes give the reason. Which checks are a\n"
+        "scenario's claim is recorded with each check (docs/results-format.md), and so is\n"
+        "how rows are classed. The full records are in compat-matrix.json. `missing` means\n"
+        "the kernel's run produced no record for the scenario (in parentheses: why the\n"
+        "whole column failed).\n\n"
+        "**Kernels differ in %zu claims.** Besides, %zu scenarios differ only in setup or\n"
+        "observation, and %zu only in timing within the stated range.\n\n"
+        "## Kernels\n\n"
+        "| column | release | package | version | accel | interface | status | suite exit | "
+        "records | seconds |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+        table_count(t, AC_DIFF_CLAIM), table_count(t, AC_DIFF_SETUP),
+        table_count(t, AC_DIFF_TIMING));
     for (i = 0; i < t->ncols; i++) {
         const struct column *c = &t->cols[i];
 
@@ -196,6 +192,9 @@ bool render_md(const struct table *t, const char *path)
         cell_text(f, meta_get(c, "version"), 80);
         fputs(" | ", f);
         cell_text(f, meta_get(c, "accel"), 20);
+        fputs(" | ", f);
+        column_iface_kinds(c, ifaces, sizeof ifaces);
+        cell_text(f, ifaces, 40);
         fputs(column_delivered(c) ? " | " : " | **", f);
         cell_text(f, meta_get(c, "status"), 20);
         fputs(column_delivered(c) ? " | " : "** | ", f);
@@ -204,18 +203,18 @@ bool render_md(const struct table *t, const char *path)
         cell_text(f, meta_get(c, "seconds"), 20);
         fputs(" |\n", f);
     }
-    fprintf(f, "\n## Scenarios where kernels differ (%zu)\n\n", ndiff);
-    if (ndiff)
-        put_rows(f, t, true);
-    else
-        fputs("None: every kernel that delivered results behaved the same.\n", f);
-    fprintf(f,
-            "\n## Scenarios that behave the same on every kernel that delivered results (%zu)\n\n",
-            t->nrows - ndiff);
-    if (t->nrows - ndiff)
-        put_rows(f, t, false);
-    else
-        fputs("None.\n", f);
+    put_section(f, t, AC_DIFF_CLAIM, "Kernels differ in a claim",
+                "A kernel answered a claim differently, or the scenario failed, crashed or timed "
+                "out on some kernels only.");
+    put_section(f, t, AC_DIFF_SETUP, "Kernels differ only in setup or observation",
+                "Every claim was answered alike where it was observed; the kernels differ in a "
+                "setup check (e.g. whether sock_diag lists bound-only sockets, since 6.8), or the "
+                "scenario was skipped on some (a sysctl or link type the kernel does not have).");
+    put_section(f, t, AC_DIFF_TIMING, "Kernels differ only in timing within the stated range",
+                "A measured lifetime differs, each within the range the scenario states.");
+    put_section(f, t, AC_DIFF_NONE,
+                "Scenarios that behave the same on every kernel that delivered results",
+                "Same verdict, same checks, same observed values.");
     if (fclose(f)) {
         errorf("%s: write failed", path);
         return false;

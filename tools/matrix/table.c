@@ -1,50 +1,33 @@
-/* The merged table: one row per scenario seen in any column, cells looked up per column. */
+/* The merged table: one row per scenario seen in any column, with how its kernels differ. */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-const char *rec_str(json_t *rec, const char *key)
-{
-    const char *v = json_string_value(json_object_get(rec, key));
-
-    return v ? v : "";
-}
-
-json_t *cell_record(const struct column *c, const char *test)
-{
-    return json_object_get(c->recs, test);
-}
-
-const char *cell_verdict(const struct column *c, const char *test)
-{
-    json_t *rec = cell_record(c, test);
-
-    return rec ? rec_str(rec, "verdict") : "missing";
-}
-
-/* Two cells agree when verdict and observed value are the same. */
-static bool same_cell(const struct column *a, const struct column *b, const char *test)
+/* How two columns' cells of a test differ: a record only one of them has is a claim
+ * difference (the scenario did not run, or was lost, on one kernel). */
+static enum ac_diff cell_diff(const struct column *a, const struct column *b, const char *test)
 {
     json_t *ra = cell_record(a, test), *rb = cell_record(b, test);
 
     if (!ra || !rb)
-        return !ra && !rb;
-    return !strcmp(rec_str(ra, "verdict"), rec_str(rb, "verdict")) &&
-           !strcmp(rec_str(ra, "observed"), rec_str(rb, "observed"));
+        return !ra && !rb ? AC_DIFF_NONE : AC_DIFF_CLAIM;
+    return ac_records_diff(ra, rb);
 }
 
-/* The first check index at which two delivered columns observed different values: where
- * a reader of a differing row should look (an fd number, a state, an errno). */
-static long first_differing_check(const struct table *t, const char *test)
+/* The index of the check a reader of a differing row should look at: the first claim check
+ * whose outcome or observed value differs between delivered columns, else the first check
+ * that differs at all; -1 if none. */
+static long focus_check(const struct table *t, const char *test)
 {
+    long first_any = -1;
+    size_t i, k, n = (size_t)-1;
     json_t *a, *b;
-    size_t i, j, k, n = (size_t)-1;
 
-    for (j = 0; j < t->ncols; j++) {
-        a = json_object_get(cell_record(&t->cols[j], test), "checks");
-        if (json_array_size(a) < n)
+    for (k = 0; k < t->ncols; k++) {
+        a = json_object_get(cell_record(&t->cols[k], test), "checks");
+        if (column_delivered(&t->cols[k]) && a && json_array_size(a) < n)
             n = json_array_size(a);
     }
     for (i = 0; n != (size_t)-1 && i < n; i++) {
@@ -53,21 +36,29 @@ static long first_differing_check(const struct table *t, const char *test)
             if (!column_delivered(&t->cols[k]) || !cell_record(&t->cols[k], test))
                 continue;
             b = json_array_get(json_object_get(cell_record(&t->cols[k], test), "checks"), i);
-            if (!a)
+            if (!a) {
                 a = b;
-            else if (strcmp(rec_str(a, "observed"), rec_str(b, "observed")))
+                continue;
+            }
+            if (json_equal(json_object_get(a, "observed_value"),
+                           json_object_get(b, "observed_value")) &&
+                json_equal(json_object_get(a, "ok"), json_object_get(b, "ok")))
+                continue;
+            if (!strcmp(rec_str(a, "role"), "claim"))
                 return (long)i;
+            if (first_any < 0)
+                first_any = (long)i;
         }
     }
-    return -1;
+    return first_any;
 }
 
 static int row_cmp(const void *a, const void *b)
 {
     const struct row *x = a, *y = b;
 
-    if (x->differs != y->differs)
-        return x->differs ? -1 : 1;
+    if (x->diff != y->diff)
+        return x->diff > y->diff ? -1 : 1;
     return strcmp(x->test, y->test);
 }
 
@@ -102,17 +93,29 @@ bool table_build(struct table *t)
         for (j = 0; j < t->ncols; j++) {
             if (!column_delivered(&t->cols[j]))
                 continue;
-            if (first == t->ncols)
+            if (first == t->ncols) {
                 first = j;
-            else if (!same_cell(&t->cols[first], &t->cols[j], test))
-                r->differs = true;
+            } else {
+                enum ac_diff d = cell_diff(&t->cols[first], &t->cols[j], test);
+                if (d > r->diff)
+                    r->diff = d;
+            }
         }
     }
     json_decref(names);
     for (i = 0; i < t->nrows; i++)
-        t->rows[i].focus = t->rows[i].differs ? first_differing_check(t, t->rows[i].test) : -1;
+        t->rows[i].focus = t->rows[i].diff ? focus_check(t, t->rows[i].test) : -1;
     qsort(t->rows, t->nrows, sizeof(*t->rows), row_cmp);
     return true;
+}
+
+size_t table_count(const struct table *t, enum ac_diff diff)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < t->nrows; i++)
+        n += t->rows[i].diff == diff;
+    return n;
 }
 
 void table_free(struct table *t)

@@ -14,6 +14,7 @@
  * something did not hold, 2 bad usage, a corrupt or inconsistent results file
  * (a test twice, an unknown or a missing test, an interrupted run). */
 #include "results.h"
+#include "typed.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -60,26 +61,6 @@ static const char *verdict_words(const char *v)
     return !strcmp(v, "crash") ? "CRASHED" : "TIMED OUT";
 }
 
-/* The claim's own answer: the last check is the probe the test exists for
- * (earlier ones confirm the starting state); a trailing "listen" belongs to the
- * bind before it, so both are shown. */
-static void last_check(json_t *rec, char *step, size_t len, const char **expected,
-                       const char **observed)
-{
-    json_t *checks = json_object_get(rec, "checks");
-    size_t n = json_array_size(checks);
-    json_t *last = json_array_get(checks, n - 1);
-    json_t *before = n >= 2 ? json_array_get(checks, n - 2) : NULL;
-    *expected = last ? str(last, "expected") : "";
-    *observed = last ? str(last, "observed") : "";
-    if (!last)
-        snprintf(step, len, "(no checks recorded)");
-    else if (before && !strcmp(str(last, "step"), "listen"))
-        snprintf(step, len, "%s: %s, then listen", str(before, "step"), str(before, "observed"));
-    else
-        snprintf(step, len, "%s", str(last, "step"));
-}
-
 /* Distinct values of a field, comma-separated, in order of first appearance
  * (whole values: "6.1" is not already listed because "6.12.0" is). */
 static void distinct(json_t *all, const char *key, char *out, size_t len)
@@ -123,28 +104,30 @@ static json_t *sorted(json_t *all)
     return out;
 }
 
-/* One claim: the verdict, the test, what the kernel answered (and what was
- * expected). */
+/* One scenario: the verdict, the test, and its claim as the kernel answered it (for a failure,
+ * the first check that failed: a setup step that failed means the claim was never reached). */
 static void print_claim(json_t *rec)
 {
-    const char *v = str(rec, "verdict"), *exp, *obs;
-    char step[512], name[256], reason[1024];
-    char exp_shown[128], obs_shown[128];
-    last_check(rec, step, sizeof step, &exp, &obs);
-    ac_printable(step, step, sizeof step); /* values come from the file: one line each */
-    exp = ac_printable(exp, exp_shown, sizeof exp_shown);
-    obs = ac_printable(obs, obs_shown, sizeof obs_shown);
+    const char *v = str(rec, "verdict");
+    char claim[1024], name[256], reason[1024], step[512], exp[128], obs[128];
+    ac_claim_text(rec, "observed", claim, sizeof claim);
+    ac_printable(claim, claim, sizeof claim); /* values come from the file: one line each */
     ac_printable(str(rec, "test"), name, sizeof name);
     ac_printable(str(rec, "reason"), reason, sizeof reason);
 
     printf("  %s%-12s%s %s\n", verdict_colour(v), verdict_words(v), paint.off, name);
+    json_t *bad = ac_first_failed(rec);
     if (!strcmp(v, "pass"))
-        printf("               %s: %s\n", step, obs);
+        printf("               %s\n", *claim ? claim : "(no claim recorded)");
     else if (!strcmp(v, "skip"))
         printf("               %s\n", reason);
+    else if (bad)
+        printf("               %s: expected %s, observed %s\n               %s\n",
+               ac_printable(str(bad, "step"), step, sizeof step),
+               ac_printable(str(bad, "expected"), exp, sizeof exp),
+               ac_printable(str(bad, "observed"), obs, sizeof obs), reason);
     else
-        printf("               %s: expected %s, observed %s\n               %s\n", step, exp, obs,
-               reason);
+        printf("               %s\n", reason);
 }
 
 static int usage(const char *prog)
