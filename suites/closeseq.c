@@ -75,13 +75,14 @@ AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked,
     ac_hold_drop_acks(p.client_port, PORT);
     close_fd(&p.c.server);
     /* The FIN arrived (the client is in CLOSE_WAIT); only its ACK is missing. */
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "server end while the ACK of its FIN is dropped", &p.server,
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
+                                 "server end while the ACK of its FIN is dropped", &p.server,
                                  AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
     ac_hold_release();
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end once its FIN is acknowledged", &p.server, AC_FIN_WAIT2,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end once its FIN is acknowledged",
+                    &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
 }
 
 /* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
@@ -95,16 +96,18 @@ AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin,
     struct pair p;
     open_pair(&p);
     close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end while the client has not closed", &p.server, AC_FIN_WAIT2,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end while the client has not closed",
+                    &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     close_fd(&p.c.client);
-    struct ac_sockinfo tw = ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's FIN", &p.server,
-                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "timer of the TIME_WAIT socket", "timewait",
+    struct ac_sockinfo tw =
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the client's FIN",
+                        &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the TIME_WAIT socket", "timewait",
                   tw.timer == 3 ? "timewait" : "other");
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
 }
 
 /* An orphaned FIN_WAIT2 (the application closed, the peer has not) is no longer a full socket:
@@ -120,11 +123,13 @@ AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket,
     struct pair p;
     open_pair(&p);
     close_fd(&p.c.server);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "?"), "server end after close(), the client still open",
+    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "server end"),
+                                             "server end after close(), the client still open",
                                              &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "timer of the orphaned FIN_WAIT2", "timewait",
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the orphaned FIN_WAIT2", "timewait",
                   fw2.timer == 3 ? "timewait" : "other");
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
 }
 
 /* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
@@ -137,13 +142,16 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
     struct pair p;
     open_pair(&p);
     close_fd(&p.c.server);
-    struct ac_sockinfo cw = ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client,
-                                            AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_SETUP(FILE, "?"), "CLOSE_WAIT socket still has a file (inode != 0)", "yes", yes_no(cw.inode != 0));
+    struct ac_sockinfo cw =
+        ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN",
+                        &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(FILE, "client end"), "CLOSE_WAIT socket still has a file (inode != 0)",
+                  "yes", yes_no(cw.inode != 0));
     close_fd(&p.c.client);
     struct ac_match any = p.client;
     any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "client end after its close()", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after its close()", &any,
+                   AC_STATE_TIMEOUT_MS);
 }
 
 /* Step 3-4 on the passive side: close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which
@@ -157,22 +165,25 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
     struct pair p;
     open_pair(&p);
     close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_FIN_WAIT2,
                     AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     ac_hold_drop_acks(PORT, p.client_port);
     close_fd(&p.c.client);
     /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's FIN", &p.server, AC_TIME_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "client end while the ACK of its FIN is dropped", &p.client,
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
+                    AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "client end"),
+                                 "client end while the ACK of its FIN is dropped", &p.client,
                                  AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
     /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
      * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
     ac_hold_release();
     struct ac_match any = p.client;
     any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "client end once its FIN is acknowledged", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end once its FIN is acknowledged", &any,
+                   AC_STATE_TIMEOUT_MS);
 }
 
 /* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
@@ -186,8 +197,10 @@ static void simultaneous_close(struct pair *p)
     ac_hold_plug_loopback();
     close_fd(&p->c.server);
     close_fd(&p->c.client);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end, its FIN queued", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end, its FIN queued", &p->client, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its FIN queued", &p->server,
+                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end, its FIN queued", &p->client,
+                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
     /* Each queued FIN passes; whatever follows it, in either direction (the ACKs, and the
      * retransmitted FINs, which would acknowledge the peer's FIN by now), is dropped. */
     ac_hold_drop_after_first(PORT, p->client_port);
@@ -202,9 +215,11 @@ AC_TEST(closeseq, simultaneous_close_both_closing,
 {
     struct pair p;
     simultaneous_close(&p);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "server end, the client's FIN received in FIN_WAIT1", &p.server,
+    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
+                                 "server end, the client's FIN received in FIN_WAIT1", &p.server,
                                  AC_CLOSING, AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "client end, the server's FIN received in FIN_WAIT1", &p.client,
+    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "client end"),
+                                 "client end, the server's FIN received in FIN_WAIT1", &p.client,
                                  AC_CLOSING, AC_STATE_TIMEOUT_MS);
 }
 
@@ -216,13 +231,15 @@ AC_TEST(closeseq, simultaneous_close_both_time_wait,
 {
     struct pair p;
     simultaneous_close(&p);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end", &p.client, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_CLOSING,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end", &p.client, AC_CLOSING,
+                    AC_STATE_TIMEOUT_MS);
     ac_hold_release();
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end once its FIN is acknowledged", &p.server, AC_TIME_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end once its FIN is acknowledged", &p.client, AC_TIME_WAIT,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end once its FIN is acknowledged",
+                    &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end once its FIN is acknowledged",
+                    &p.client, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
 }
 
 /* Not quite simultaneous: the server's FIN is LOST (dropped), not delayed, and the client,
@@ -236,9 +253,10 @@ static void lost_fin_then_peer_closes(struct pair *p)
     open_pair(p);
     ac_hold_drop_all(PORT, p->client_port);
     close_fd(&p->c.server);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end, its FIN lost", &p->server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end, unaware of the server's FIN", &p->client, AC_ESTABLISHED,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its FIN lost", &p->server,
+                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end, unaware of the server's FIN",
+                    &p->client, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
     close_fd(&p->c.client);
 }
 
@@ -249,10 +267,11 @@ AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side,
 {
     struct pair p;
     lost_fin_then_peer_closes(&p);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "server end, the client's FIN received in FIN_WAIT1", &p.server,
+    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
+                                 "server end, the client's FIN received in FIN_WAIT1", &p.server,
                                  AC_CLOSING, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end, its FIN acknowledged by nobody yet", &p.client, AC_FIN_WAIT1,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end, its FIN acknowledged by nobody yet",
+                    &p.client, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
 }
 
 AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait,
@@ -263,14 +282,17 @@ AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait,
 {
     struct pair p;
     lost_fin_then_peer_closes(&p);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end", &p.server, AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_CLOSING,
+                    AC_STATE_TIMEOUT_MS);
     ac_hold_release();
-    struct ac_sockinfo s = ac_expect_state(AC_SETUP(STATE, "?"), "server end after the release", &p.server, AC_TIME_WAIT,
-                                           AC_STATE_TIMEOUT_MS);
-    struct ac_sockinfo c = ac_expect_state(AC_SETUP(STATE, "?"), "client end after the release", &p.client, AC_TIME_WAIT,
-                                           AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the server's TIME_WAIT", 0, s.inode);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the client's TIME_WAIT", 0, c.inode);
+    struct ac_sockinfo s =
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the release", &p.server,
+                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo c =
+        ac_expect_state(AC_CLAIM(STATE, "client end"), "client end after the release", &p.client,
+                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_CLAIM(FILE, "server end"), "inode of the server's TIME_WAIT", 0, s.inode);
+    ac_expect_int(AC_CLAIM(FILE, "client end"), "inode of the client's TIME_WAIT", 0, c.inode);
 }
 
 /* errno of a read()/send() that returned n (0 when it did not fail). */
@@ -290,17 +312,20 @@ AC_TEST(closeseq, read_returns_zero_in_close_wait,
     open_pair(&p);
     ac_setup_ok("server sends bye", send(p.c.server, "bye", 3, 0) == 3 ? 0 : EIO);
     close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
     char buf[16] = {0};
     ssize_t n = read(p.c.client, buf, sizeof buf - 1);
-    ac_expect_int(AC_SETUP(IO, "?"), "first read() in CLOSE_WAIT: the data sent before the FIN", 3, n);
-    ac_expect_str(AC_SETUP(IO, "?"), "data read", "bye", n > 0 ? buf : "");
-    ac_expect_int(AC_SETUP(IO, "?"), "second read() in CLOSE_WAIT (0 = end of file)", 0, read(p.c.client, buf, 1));
-    ac_expect_int(AC_SETUP(IO, "?"), "third read() in CLOSE_WAIT", 0, read(p.c.client, buf, 1));
+    ac_expect_int(AC_CLAIM(IO, "client end"),
+                  "first read() in CLOSE_WAIT: the data sent before the FIN", 3, n);
+    ac_expect_str(AC_CLAIM(IO, "client end"), "data read", "bye", n > 0 ? buf : "");
+    ac_expect_int(AC_CLAIM(IO, "client end"), "second read() in CLOSE_WAIT (0 = end of file)", 0,
+                  read(p.c.client, buf, 1));
+    ac_expect_int(AC_CLAIM(IO, "client end"), "third read() in CLOSE_WAIT", 0,
+                  read(p.c.client, buf, 1));
     /* Reading the end of file does not close anything: only close() leaves CLOSE_WAIT. */
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after reading end of file", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end after reading end of file",
+                    &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
 }
 
 /* The peer resets the connection (close() with SO_LINGER {1, 0}: RST, no FIN) while ours is
@@ -316,7 +341,8 @@ static void peer_resets(struct pair *p)
     close_fd(&p->c.client);
     struct ac_match any = p->server;
     any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_SETUP(STATE, "server end"), "server end after the client's RST", &any,
+                   AC_STATE_TIMEOUT_MS);
 }
 
 AC_TEST(closeseq, write_after_rst_econnreset_then_epipe,
@@ -326,11 +352,11 @@ AC_TEST(closeseq, write_after_rst_econnreset_then_epipe,
 {
     struct pair p;
     peer_resets(&p);
-    ac_expect_errno(AC_SETUP(IO, "?"), "first send() after the RST", ECONNRESET,
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "first send() after the RST", ECONNRESET,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
-    ac_expect_errno(AC_SETUP(IO, "?"), "second send() after the RST", EPIPE,
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "second send() after the RST", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
-    ac_expect_errno(AC_SETUP(IO, "?"), "third send() after the RST", EPIPE,
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "third send() after the RST", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
 }
 
@@ -344,8 +370,10 @@ AC_TEST(closeseq, read_after_rst_econnreset_then_zero,
     struct pair p;
     peer_resets(&p);
     char b;
-    ac_expect_errno(AC_SETUP(IO, "?"), "first read() after the RST", ECONNRESET, io_err(read(p.c.server, &b, 1)));
-    ac_expect_int(AC_SETUP(IO, "?"), "second read() after the RST", 0, read(p.c.server, &b, 1));
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "first read() after the RST", ECONNRESET,
+                    io_err(read(p.c.server, &b, 1)));
+    ac_expect_int(AC_CLAIM(IO, "server end"), "second read() after the RST", 0,
+                  read(p.c.server, &b, 1));
 }
 
 /* Only EPIPE raises SIGPIPE (sk_stream_error()); the ECONNRESET of the first send() does not.
@@ -361,13 +389,15 @@ AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not,
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     ac_setup_ok("block SIGPIPE", pthread_sigmask(SIG_BLOCK, &pipe_set, NULL));
-    ac_expect_errno(AC_SETUP(IO, "?"), "first send() after the RST", ECONNRESET, io_err(send(p.c.server, "x", 1, 0)));
+    ac_expect_errno(AC_SETUP(IO, "server end"), "first send() after the RST", ECONNRESET,
+                    io_err(send(p.c.server, "x", 1, 0)));
     sigpending(&pending);
-    ac_expect_str(AC_SETUP(IO, "?"), "SIGPIPE pending after the ECONNRESET send()", "no",
-                  yes_no(sigismember(&pending, SIGPIPE)));
-    ac_expect_errno(AC_SETUP(IO, "?"), "second send() after the RST", EPIPE, io_err(send(p.c.server, "x", 1, 0)));
+    ac_expect_str(AC_CLAIM(SIGNAL, "server end"), "SIGPIPE pending after the ECONNRESET send()",
+                  "no", yes_no(sigismember(&pending, SIGPIPE)));
+    ac_expect_errno(AC_SETUP(IO, "server end"), "second send() after the RST", EPIPE,
+                    io_err(send(p.c.server, "x", 1, 0)));
     sigpending(&pending);
-    ac_expect_str(AC_SETUP(IO, "?"), "SIGPIPE pending after the EPIPE send()", "yes",
+    ac_expect_str(AC_CLAIM(SIGNAL, "server end"), "SIGPIPE pending after the EPIPE send()", "yes",
                   yes_no(sigismember(&pending, SIGPIPE)));
 }
 
@@ -385,15 +415,17 @@ AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe,
     struct pair p;
     open_pair(&p);
     close_fd(&p.c.client);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(IO, "?"), "send() in CLOSE_WAIT", 1, send(p.c.server, "x", 1, MSG_NOSIGNAL));
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_CLAIM(IO, "server end"), "send() in CLOSE_WAIT", 1,
+                  send(p.c.server, "x", 1, MSG_NOSIGNAL));
     struct ac_match any = p.server;
     any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end after the client's RST", &any, AC_STATE_TIMEOUT_MS);
-    ac_expect_errno(AC_SETUP(IO, "?"), "first send() after the RST", EPIPE,
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after the client's RST", &any,
+                   AC_STATE_TIMEOUT_MS);
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "first send() after the RST", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
-    ac_expect_errno(AC_SETUP(IO, "?"), "second send() after the RST", EPIPE,
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "second send() after the RST", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
 }
 
@@ -408,16 +440,19 @@ AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives,
     struct pair p;
     open_pair(&p);
     ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after the server's FIN", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "?"), "server end after shutdown(SHUT_WR)", &p.server,
-                                             AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_SETUP(FILE, "?"), "FIN_WAIT2 socket still has a file (inode != 0)", "yes", yes_no(fw2.inode != 0));
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo fw2 =
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after shutdown(SHUT_WR)",
+                        &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(FILE, "server end"), "FIN_WAIT2 socket still has a file (inode != 0)",
+                  "yes", yes_no(fw2.inode != 0));
     ac_setup_ok("client sends late", send(p.c.client, "late", 4, 0) == 4 ? 0 : EIO);
     char buf[8] = {0};
     ssize_t n = recv(p.c.server, buf, 4, MSG_WAITALL);
-    ac_expect_str(AC_SETUP(IO, "?"), "data read in FIN_WAIT2", "late", n == 4 ? buf : "");
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after reading", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(IO, "server end"), "data read in FIN_WAIT2", "late", n == 4 ? buf : "");
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after reading", &p.server,
+                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
 }
 
 /* The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT although the application
@@ -431,14 +466,17 @@ AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open,
     struct pair p;
     open_pair(&p);
     ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after shutdown(SHUT_WR)", &p.server, AC_FIN_WAIT2,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)", &p.server,
+                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     close_fd(&p.c.client);
-    struct ac_sockinfo tw = ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's FIN", &p.server,
-                                            AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(FD, "?"), "inode of the TIME_WAIT socket, the server's fd still open", 0, tw.inode);
+    struct ac_sockinfo tw =
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the client's FIN",
+                        &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the TIME_WAIT socket, the server's fd still open", 0, tw.inode);
     char b;
-    ac_expect_int(AC_SETUP(IO, "?"), "read() on the server's fd", 0, read(p.c.server, &b, 1));
+    ac_expect_int(AC_CLAIM(IO, "server's fd"), "read() on the server's fd", 0,
+                  read(p.c.server, &b, 1));
 }
 
 /* close() with data still unread in the receive queue does not send a FIN at all: it sends an
@@ -457,10 +495,11 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin,
     close_fd(&p.c.server);
     struct ac_match any = p.server;
     any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end after close() with unread data", &any, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close() with unread data", &any,
+                   AC_STATE_TIMEOUT_MS);
     char b;
-    ac_expect_errno(AC_SETUP(IO, "?"), "client read() after the server's close()", ECONNRESET,
-                    io_err(read(p.c.client, &b, 1)));
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the server's close()",
+                    ECONNRESET, io_err(read(p.c.client, &b, 1)));
 }
 
 /* A FIN only says "I will send no more". When the peer merely shut down its sending side
@@ -475,13 +514,16 @@ AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer,
     struct pair p;
     open_pair(&p);
     ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p.c.client, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's FIN", &p.server, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(IO, "?"), "send() in CLOSE_WAIT", 5, send(p.c.server, "reply", 5, MSG_NOSIGNAL));
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_SETUP(IO, "server end"), "send() in CLOSE_WAIT", 5,
+                  send(p.c.server, "reply", 5, MSG_NOSIGNAL));
     char buf[8] = {0};
     ssize_t n = recv(p.c.client, buf, 5, MSG_WAITALL);
-    ac_expect_str(AC_SETUP(IO, "?"), "what the half-closed client reads", "reply", n == 5 ? buf : "");
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after sending", &p.server, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(IO, "client end"), "what the half-closed client reads", "reply",
+                  n == 5 ? buf : "");
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after sending", &p.server,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
 }
 
 /* After our own shutdown(SHUT_WR) a send() fails at once with EPIPE (SEND_SHUTDOWN in
@@ -495,10 +537,13 @@ AC_TEST(closeseq, send_after_own_shutdown_write_epipe,
     struct pair p;
     open_pair(&p);
     ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
-    ac_expect_errno(AC_SETUP(IO, "?"), "send() after shutdown(SHUT_WR)", EPIPE,
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "send() after shutdown(SHUT_WR)", EPIPE,
                     io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end", &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end", &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end", &p.client, AC_CLOSE_WAIT,
+                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_FIN_WAIT2,
+                    AC_STATE_TIMEOUT_MS);
     char b;
-    ac_expect_int(AC_SETUP(IO, "?"), "client read(): only the FIN arrived", 0, read(p.c.client, &b, 1));
+    ac_expect_int(AC_CLAIM(IO, "client end"), "client read(): only the FIN arrived", 0,
+                  read(p.c.client, &b, 1));
 }

@@ -167,19 +167,21 @@ AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit,
              conns, limit);
     snprintf(failure, sizeof failure, "%s at connection %d: %s", failed_step, failed_at + 1,
              ac_errname(err));
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), step, "none", failed_at < 0 ? "none" : failure);
+    ac_expect_str(AC_CLAIM(ACCEPT, "listener"), step, "none", failed_at < 0 ? "none" : failure);
     snprintf(step, sizeof step, "connections accepted under RLIMIT_NOFILE=%d", limit);
-    ac_expect_int(AC_SETUP(COUNT, "?"), step, conns, accepted);
+    ac_expect_int(AC_CLAIM(COUNT, "listener"), step, conns, accepted);
 
     struct ac_addr at;
     ac_addr_parse(&at, AC_SERVER_IP, PORT);
     struct ac_match tw = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &at};
     snprintf(step, sizeof step, "TIME_WAIT sockets on %s (more than the fd limit %d)", at.text,
              limit);
-    ac_expect_int(AC_SETUP(COUNT, "?"), step, conns, ac_hold_wait_count(&tw, conns, AC_STATE_TIMEOUT_MS));
+    ac_expect_int(AC_CLAIM(COUNT, "192.168.1.100:9999"), step, conns,
+                  ac_hold_wait_count(&tw, conns, AC_STATE_TIMEOUT_MS));
     int with_file, without_file;
     count_by_file(AC_TIME_WAIT, &with_file, &without_file);
-    ac_expect_int(AC_SETUP(FILE, "?"), "TIME_WAIT sockets that a file refers to (inode != 0)", 0, with_file);
+    ac_expect_int(AC_CLAIM(FILE, "192.168.1.100:9999"),
+                  "TIME_WAIT sockets that a file refers to (inode != 0)", 0, with_file);
 }
 
 /* --- CLOSE_WAIT holds one descriptor each ----------------------------------------------- */
@@ -252,18 +254,22 @@ AC_TEST(fds, close_wait_holds_one_fd_each_emfile_at_limit,
             break;
         }
     }
-    ac_expect_str(AC_SETUP(ACCEPT, "?"), "fds of the accept()s while free numbers remain below RLIMIT_NOFILE",
+    ac_expect_str(AC_CLAIM(FD, "accepted sockets"),
+                  "fds of the accept()s while free numbers remain below RLIMIT_NOFILE",
                   "the free numbers, lowest first", observed);
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "the accept() once every number below RLIMIT_NOFILE is taken", EMFILE,
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"),
+                    "the accept() once every number below RLIMIT_NOFILE is taken", EMFILE,
                     r.fds[r.expected_ok] < 0 ? -r.fds[r.expected_ok] : 0);
 
     int with_file, without_file;
     count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accepted CLOSE_WAIT sockets a file refers to, beyond one per accept()", 0,
+    ac_expect_int(AC_CLAIM(FILE, "accepted sockets"),
+                  "accepted CLOSE_WAIT sockets a file refers to, beyond one per accept()", 0,
                   with_file - r.expected_ok);
     /* accept() reserves the descriptor before taking a connection off the queue
      * (__sys_accept4_file()), so EMFILE leaves the connection queued. */
-    ac_expect_int(AC_SETUP(CONNECT, "?"), "CLOSE_WAIT connections still queued after EMFILE (no file)", CLOSE_WAIT_EXTRA,
+    ac_expect_int(AC_CLAIM(COUNT, "queued connections"),
+                  "CLOSE_WAIT connections still queued after EMFILE (no file)", CLOSE_WAIT_EXTRA,
                   without_file);
 }
 
@@ -288,13 +294,17 @@ AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
     char got[64] = "the closed socket's number";
     if (again != victim)
         snprintf(got, sizeof got, "%d (closed: %d)", again, victim);
-    ac_expect_str(AC_SETUP(ACCEPT, "?"), "fd of the accept() after closing one CLOSE_WAIT socket",
+    ac_expect_str(AC_CLAIM(FD, "next accepted socket"),
+                  "fd of the accept() after closing one CLOSE_WAIT socket",
                   "the closed socket's number", got);
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "the accept() after that one", EMFILE, after < 0 ? -after : 0);
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "the accept() after that one", EMFILE,
+                    after < 0 ? -after : 0);
     int with_file, without_file;
     count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accepted CLOSE_WAIT sockets", r.expected_ok, with_file);
-    ac_expect_int(AC_SETUP(CONNECT, "?"), "CLOSE_WAIT connections still queued", CLOSE_WAIT_EXTRA - 1, without_file);
+    ac_expect_int(AC_SETUP(COUNT, "accepted sockets"), "accepted CLOSE_WAIT sockets", r.expected_ok,
+                  with_file);
+    ac_expect_int(AC_SETUP(COUNT, "queued connections"), "CLOSE_WAIT connections still queued",
+                  CLOSE_WAIT_EXTRA - 1, without_file);
 }
 
 /* --- Descriptor numbers come back lowest first ------------------------------------------ */
@@ -360,7 +370,7 @@ static void lowest_free(const int *closes, int nclose, const int *next, int nnex
     char *observed = bar + 1;
     observed += strspn(observed, " ");
     observed[strcspn(observed, "\n")] = '\0';
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), step, expected, observed);
+    ac_expect_str(AC_CLAIM(FD, "next sockets"), step, expected, observed);
 }
 
 #define FDS(...) ((const int[]){__VA_ARGS__})

@@ -120,9 +120,10 @@ static void old_connection(struct old_conn *o, bool timestamps)
                 syn.has_ts == timestamps && cfin.has_ts == timestamps ? 0 : EPROTO);
 
     struct ac_match tw = {.local = &o->server, .remote = &o->client};
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after the close", &tw, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the close", &tw, AC_TIME_WAIT,
+                    AC_STATE_TIMEOUT_MS);
     struct ac_match client = {.states = AC_ALL_STATES, .local = &o->client};
-    ac_expect_gone(AC_SETUP(STATE, "?"), "client end", &client, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_SETUP(STATE, "client end"), "client end", &client, AC_STATE_TIMEOUT_MS);
 }
 
 /* The kernel's RSTs on behalf of the gone client (answers to the TIME_WAIT's ACKs or SYN-ACKs)
@@ -163,11 +164,11 @@ static void expect_tw_ack(struct old_conn *o, const char *to_what)
     struct ac_seg a = expect_seg(o, PORT, CLIENT_PORT, 0, 0, to_what);
     flags_text(a.flags, got, sizeof got);
     snprintf(step, sizeof step, "the TIME_WAIT's answer to %s (flags)", to_what);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), step, "ACK", got);
+    ac_expect_str(AC_CLAIM(PACKET, "server end"), step, "ACK", got);
     snprintf(step, sizeof step, "its ACK number minus the TIME_WAIT's rcv_nxt");
-    ac_expect_int(AC_SETUP(COUNT, "?"), step, 0, (int32_t)(a.ack - o->rcv_nxt));
+    ac_expect_int(AC_CLAIM(PACKET, "server end"), step, 0, (int32_t)(a.ack - o->rcv_nxt));
     snprintf(step, sizeof step, "its sequence number minus the TIME_WAIT's snd_nxt");
-    ac_expect_int(AC_SETUP(COUNT, "?"), step, 0, (int32_t)(a.seq - o->snd_nxt));
+    ac_expect_int(AC_CLAIM(PACKET, "server end"), step, 0, (int32_t)(a.seq - o->snd_nxt));
 }
 
 /* The ISN of a connection that replaced the TIME_WAIT. tcp_timewait_state_process() computes
@@ -180,7 +181,8 @@ static void expect_tw_ack(struct old_conn *o, const char *to_what)
 #define ISN_FRESH   "a fresh ISN, not tw_snd_nxt + 65537"
 static void expect_tw_isn(const char *step, uint32_t isn, uint32_t snd_nxt)
 {
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), step, ac_kernel_version() >= AC_KV(6, 10) ? ISN_FROM_TW : ISN_FRESH,
+    ac_expect_str(AC_CLAIM(PACKET, "listener"), step,
+                  ac_kernel_version() >= AC_KV(6, 10) ? ISN_FROM_TW : ISN_FRESH,
                   isn - snd_nxt == TW_ISN_GAP ? ISN_FROM_TW : ISN_FRESH);
 }
 
@@ -195,17 +197,21 @@ static void real_reconnect(bool timestamps)
     old_connection(&o, timestamps);
     int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("client bind 192.168.1.100:40000 again", ac_bind(c, &o.client));
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect from 192.168.1.100:40000 to the TIME_WAIT's 4-tuple", 0,
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"),
+                    "connect from 192.168.1.100:40000 to the TIME_WAIT's 4-tuple", 0,
                     ac_connect(c, &o.server));
     struct ac_seg sa = expect_seg(&o, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK,
                                   AC_TH_SYN | AC_TH_ACK, "the SYN-ACK of the new connection");
     expect_tw_isn("ISN of the new connection (SYN-ACK)", sa.seq, o.snd_nxt);
     int s = accept(o.listener, NULL, NULL);
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "accept() of the new connection", 0, s < 0 ? errno : 0);
+    ac_expect_errno(AC_SETUP(ACCEPT, "listener"), "accept() of the new connection", 0,
+                    s < 0 ? errno : 0);
     struct ac_match tuple = {.local = &o.server, .remote = &o.client};
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end of the new connection on the same 4-tuple", &tuple, AC_ESTABLISHED,
+    ac_expect_state(AC_CLAIM(STATE, "new server end"),
+                    "server end of the new connection on the same 4-tuple", &tuple, AC_ESTABLISHED,
                     AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 0, time_waits_on_tuple(&o));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets left on the 4-tuple", 0,
+                  time_waits_on_tuple(&o));
 }
 
 AC_TEST(segments, syn_same_tuple_to_server_time_wait_reopens_with_timestamps,
@@ -238,7 +244,8 @@ AC_TEST(segments, syn_lower_seq_without_timestamps_gets_ack_time_wait_stays,
     struct ac_seg syn = from_client(&o, AC_TH_SYN, o.rcv_nxt - BELOW, 0);
     ac_pkt_send(&syn, NULL);
     expect_tw_ack(&o, "a SYN below rcv_nxt without timestamps");
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 1, time_waits_on_tuple(&o));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets left on the 4-tuple", 1,
+                  time_waits_on_tuple(&o));
 }
 
 AC_TEST(segments, syn_lower_seq_newer_timestamp_reopens,
@@ -257,9 +264,11 @@ AC_TEST(segments, syn_lower_seq_newer_timestamp_reopens,
     struct ac_seg sa = expect_seg(&o, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK,
                                   AC_TH_SYN | AC_TH_ACK, "the SYN-ACK to the newer SYN");
     expect_tw_isn("ISN of the SYN-ACK to the newer SYN", sa.seq, o.snd_nxt);
-    ac_expect_int(AC_SETUP(PACKET, "?"), "the SYN-ACK's ACK number minus the SYN's sequence number", 1,
+    ac_expect_int(AC_CLAIM(PACKET, "listener"),
+                  "the SYN-ACK's ACK number minus the SYN's sequence number", 1,
                   (int32_t)(sa.ack - syn.seq));
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 0, time_waits_on_tuple(&o));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets left on the 4-tuple", 0,
+                  time_waits_on_tuple(&o));
 }
 
 AC_TEST(segments, syn_lower_seq_older_timestamp_rejected_by_paws_gets_ack,
@@ -275,11 +284,13 @@ AC_TEST(segments, syn_lower_seq_older_timestamp_rejected_by_paws_gets_ack,
     syn.tsval = o.client_first - 1000;
     ac_pkt_send(&syn, NULL);
     expect_tw_ack(&o, "a SYN with an older timestamp");
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 1, time_waits_on_tuple(&o));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets left on the 4-tuple", 1,
+                  time_waits_on_tuple(&o));
     /* Counted as PAWSEstab until 6.16 gave TIME_WAIT its own counter, PAWSTimewait (commit
      * c449d5f3a3d7, "tcp: add LINUX_MIB_PAWS_TW_REJECTED counter"). */
     bool own = ac_kernel_version() >= AC_KV(6, 16);
-    ac_expect_int(AC_SETUP(COUNT, "?"), "PAWS rejections counted (TcpExt PAWSTimewait since 6.16, PAWSEstab before)", 1,
+    ac_expect_int(AC_CLAIM(COUNT, "server end"),
+                  "PAWS rejections counted (TcpExt PAWSTimewait since 6.16, PAWSEstab before)", 1,
                   ac_tcpext_counter(own ? "PAWSTimewait" : "PAWSEstab"));
 }
 
@@ -301,7 +312,8 @@ AC_TEST(segments, rst_in_window_kills_time_wait_rfc1337_0,
     old_connection(&o, false);
     rst_at(&o, o.rcv_nxt);
     struct ac_match tw = {.states = AC_ALL_STATES, .local = &o.server, .remote = &o.client};
-    ac_expect_gone(AC_SETUP(STATE, "?"), "the TIME_WAIT after an in-window RST (tcp_rfc1337=0)", &tw,
+    ac_expect_gone(AC_CLAIM(STATE, "server end"),
+                   "the TIME_WAIT after an in-window RST (tcp_rfc1337=0)", &tw,
                    AC_STATE_TIMEOUT_MS);
 }
 
@@ -313,7 +325,8 @@ AC_TEST(segments, rst_in_window_ignored_rfc1337_1,
     struct old_conn o;
     old_connection(&o, false);
     rst_at(&o, o.rcv_nxt);
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple after the RST (tcp_rfc1337=1)", 1,
+    ac_expect_int(AC_CLAIM(COUNT, "server end"),
+                  "TIME_WAIT sockets left on the 4-tuple after the RST (tcp_rfc1337=1)", 1,
                   time_waits_on_tuple(&o));
 }
 
@@ -324,7 +337,8 @@ AC_TEST(segments, rst_out_of_window_ignored_rfc1337_0,
     struct old_conn o;
     old_connection(&o, false);
     rst_at(&o, o.rcv_nxt + 1000);
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple after an out-of-window RST", 1,
+    ac_expect_int(AC_CLAIM(COUNT, "server end"),
+                  "TIME_WAIT sockets left on the 4-tuple after an out-of-window RST", 1,
                   time_waits_on_tuple(&o));
 }
 
@@ -354,7 +368,8 @@ AC_TEST(segments, retransmitted_fin_is_reacked_and_restarts_timer,
     if (!restarted)
         snprintf(seen, sizeof seen, "%u ms left before, %u ms after", before.expires_ms,
                  after.expires_ms);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "TIME_WAIT timer after the retransmitted FIN", "restarted at 60 s", seen);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer after the retransmitted FIN",
+                  "restarted at 60 s", seen);
 }
 
 AC_TEST(segments, data_in_time_wait_gets_ack_not_rst,
@@ -368,7 +383,8 @@ AC_TEST(segments, data_in_time_wait_gets_ack_not_rst,
     data.len = 5;
     ac_pkt_send(&data, "late!");
     expect_tw_ack(&o, "data at rcv_nxt");
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 1, time_waits_on_tuple(&o));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets left on the 4-tuple", 1,
+                  time_waits_on_tuple(&o));
 }
 
 AC_TEST(segments, data_for_no_socket_gets_rst,
@@ -391,8 +407,10 @@ AC_TEST(segments, data_for_no_socket_gets_rst,
     char flags[32] = "nothing";
     if (got)
         flags_text(r.flags, flags, sizeof flags);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "the answer to data for no socket (flags)", "RST", flags);
-    ac_expect_int(AC_SETUP(PACKET, "?"), "its sequence number minus the data's ACK number", 0,
+    ac_expect_str(AC_CLAIM(PACKET, "192.168.1.100:9998"),
+                  "the answer to data for no socket (flags)", "RST", flags);
+    ac_expect_int(AC_CLAIM(PACKET, "192.168.1.100:9998"),
+                  "its sequence number minus the data's ACK number", 0,
                   got ? (int32_t)(r.seq - data.ack) : -1);
     close(cap);
 }
@@ -423,19 +441,23 @@ AC_TEST(segments, data_to_closed_fin_wait2_gets_rst,
     char b;
     ac_setup_ok("client reads EOF", recv(c, &b, 1, 0) == 0 ? 0 : EIO);
     struct ac_match orphan = {.local = &server, .remote = &client_end};
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after close() while the client stays", &orphan, AC_FIN_WAIT2,
+    ac_expect_state(AC_SETUP(STATE, "server end"),
+                    "server end after close() while the client stays", &orphan, AC_FIN_WAIT2,
                     AC_STATE_TIMEOUT_MS);
     ac_setup_ok("client sends data", send(c, "late!", 5, 0) == 5 ? 0 : EIO);
     struct ac_seg r;
     bool got = ac_pkt_wait(cap, PORT, ac_addr_port(&client_end), AC_TH_RST, AC_TH_RST, WAIT_MS, &r);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "the answer to the data (an RST from the server's port)", "RST",
+    ac_expect_str(AC_CLAIM(PACKET, "server end"),
+                  "the answer to the data (an RST from the server's port)", "RST",
                   got ? "RST" : "no RST");
     orphan.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "the server's orphan after the RST", &orphan, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "the server's orphan after the RST", &orphan,
+                   AC_STATE_TIMEOUT_MS);
     int err = 0;
     socklen_t len = sizeof err;
     ac_setup_ok("getsockopt SO_ERROR", getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
-    ac_expect_errno(AC_SETUP(IO, "?"), "the client's pending error (it was in CLOSE_WAIT)", EPIPE, err);
+    ac_expect_errno(AC_CLAIM(SOCKOPT, "client end"),
+                    "the client's pending error (it was in CLOSE_WAIT)", EPIPE, err);
     close(c);
     close(l);
     close(cap);
