@@ -151,8 +151,8 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
     close(report[1]);
     close(order[0]);
     FILE *from = fdopen(report[0], "r");
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "listener fd", 3, hear(from, "listener"));
-    ac_expect_int(AC_SETUP(FD, "?"), "epoll fd", 4, hear(from, "epoll"));
+    ac_expect_int(AC_SETUP(FD, "listener"), "listener fd", 3, hear(from, "listener"));
+    ac_expect_int(AC_SETUP(FD, "epoll instance"), "epoll fd", 4, hear(from, "epoll"));
 
     struct ac_addr server;
     ac_addr_parse(&server, AC_SERVER_IP, PORT);
@@ -166,19 +166,27 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
                 ac_diag_wait_count(&cw, CLIENTS, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
 
     ac_setup_ok("start the accept loop", write(order[1], "a", 1) == 1 ? 0 : errno);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accept()s before the first failure (free numbers 5..15 under the limit 16)",
+    ac_expect_int(AC_CLAIM(COUNT, "listener"),
+                  "accept()s before the first failure (free numbers 5..15 under the limit 16)",
                   LIMIT - 5, hear(from, "accepts"));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "first accepted fd", 5, hear(from, "first"));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "last accepted fd", LIMIT - 1, hear(from, "last"));
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "the accept() after fd 15", EMFILE, hear(from, "error"));
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "epoll_wait(timeout 0) calls out of 5 after EMFILE that report the listener "
+    ac_expect_int(AC_CLAIM(FD, "first accepted socket"), "first accepted fd", 5,
+                  hear(from, "first"));
+    ac_expect_int(AC_CLAIM(FD, "last accepted socket"), "last accepted fd", LIMIT - 1,
+                  hear(from, "last"));
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "the accept() after fd 15", EMFILE,
+                    hear(from, "error"));
+    ac_expect_int(AC_CLAIM(COUNT, "listener"),
+                  "epoll_wait(timeout 0) calls out of 5 after EMFILE that report the listener "
                   "readable",
                   SPINS, hear(from, "ready"));
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "accept() again after those reports", EMFILE, hear(from, "again"));
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() again after those reports", EMFILE,
+                    hear(from, "again"));
     int with_file, queued;
     count_close_wait(&with_file, &queued);
-    ac_expect_int(AC_SETUP(CONNECT, "?"), "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "CLOSE_WAIT connections still queued (what keeps the listener readable)",
+    ac_expect_int(AC_CLAIM(COUNT, "accepted connections"),
+                  "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
+    ac_expect_int(AC_CLAIM(COUNT, "queued connections"),
+                  "CLOSE_WAIT connections still queued (what keeps the listener readable)",
                   CLIENTS - (LIMIT - 5), queued);
 
     ac_setup_ok("let the seed server exit", write(order[1], "x", 1) == 1 ? 0 : errno);

@@ -110,15 +110,15 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
     close(order[0]);
     FILE *from = fdopen(report[0], "r");
 
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "listener fd", 3, hear(from, "listener"));
-    ac_expect_int(AC_SETUP(FD, "?"), "epoll fd", 4, hear(from, "epoll"));
+    ac_expect_int(AC_SETUP(FD, "listener"), "listener fd", 3, hear(from, "listener"));
+    ac_expect_int(AC_SETUP(FD, "epoll instance"), "epoll fd", 4, hear(from, "epoll"));
 
     struct ac_addr server;
     ac_addr_parse(&server, AC_SERVER_IP, PORT);
     int client = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("client connect", ac_connect(client, &server));
     ac_setup_ok("send hello", write(client, "hello server", 12) == 12 ? 0 : errno);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accepted fd", 5, hear(from, "accepted"));
+    ac_expect_int(AC_SETUP(FD, "server end"), "accepted fd", 5, hear(from, "accepted"));
     hear(from, "closed");
     char b;
     ac_setup_ok("client reads EOF", read(client, &b, 1) == 0 ? 0 : EIO);
@@ -128,19 +128,24 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
 
     struct ac_match conn = {.local = &server, .remote = &client_end};
     struct ac_sockinfo tw =
-        ac_expect_state(AC_SETUP(STATE, "?"), "server end after close(5)", &conn, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after close(5)", &conn,
+                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
 
     ac_setup_ok("order next accept", write(order[1], "n", 1) == 1 ? 0 : errno);
     int again = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("second client connect", ac_connect(again, &server));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "next accepted fd", 5, hear(from, "accepted_again"));
+    ac_expect_int(AC_CLAIM(FD, "next accepted socket"), "next accepted fd", 5,
+                  hear(from, "accepted_again"));
     /* Still there after the accept() that reused 5 (and it was there before it): the number came
      * back while the TIME_WAIT existed. It cannot have left and come back: a TIME_WAIT is never
      * recreated, and the second client has a port of its own. */
-    tw = ac_expect_state(AC_SETUP(STATE, "?"), "server end's TIME_WAIT once the next accept() returned 5", &conn,
+    tw = ac_expect_state(AC_CLAIM(STATE, "server end"),
+                         "server end's TIME_WAIT once the next accept() returned 5", &conn,
                          AC_TIME_WAIT, 0);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of that TIME_WAIT (0: no file refers to it)", 0, tw.inode);
+    ac_expect_int(AC_CLAIM(FILE, "server end"), "inode of that TIME_WAIT (0: no file refers to it)",
+                  0, tw.inode);
 
     int status = 0;
     waitpid(pid, &status, 0);
