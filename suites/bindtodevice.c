@@ -42,11 +42,12 @@ static void probe_on_device(const char *dev, const char *ip, int expected)
 {
     int err;
     int fd = socket_on_device(dev, ip, &err);
-    char step[96];
+    char step[96], at[64];
     snprintf(step, sizeof step, "bind %s:%d SO_BINDTODEVICE %s", ip, PORT, dev ? dev : "(none)");
-    ac_expect_errno(AC_SETUP(IO, "?"), step, expected, err);
+    snprintf(at, sizeof at, "%s:%d", ip, PORT); /* the subject ac_probe_bind() would give */
+    ac_expect_errno(AC_CLAIM(BIND, at), step, expected, err);
     if (!err)
-        ac_expect_errno(AC_SETUP(LISTEN, "?"), "listen", 0, ac_listen(fd, 16));
+        ac_expect_errno(AC_CLAIM(LISTEN, at), "listen", 0, ac_listen(fd, 16));
     close(fd);
 }
 
@@ -116,8 +117,8 @@ BINDTODEVICE_LISTEN_CASES(X)
         ac_setup_ok("client reads EOF", recv(c, &b, 1, 0) == 0 ? 0 : EIO);                         \
         close(c);                                                                                  \
         struct ac_match tw = {.local = &to, .remote = &client_end};                                \
-        ac_expect_state(AC_SETUP(STATE, "?"), "server end on 127.0.0.1:9999 (device lo)", &tw, AC_TIME_WAIT,             \
-                        AC_STATE_TIMEOUT_MS);                                                      \
+        ac_expect_state(AC_SETUP(STATE, "server end"), "server end on 127.0.0.1:9999 (device lo)", \
+                        &tw, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);                                   \
         probe_on_device(new_dev, AC_LOOPBACK_IP, expected);                                        \
     }
 BINDTODEVICE_TW_CASES(X)

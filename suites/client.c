@@ -74,8 +74,9 @@ static int dial(int client, const char *peer_ip)
 
 /* The connected client closes first; the server reads the EOF and closes too. The client's end
  * is then TIME_WAIT (confirmed), the server's end (LAST_ACK until the last ACK) gone. Returns
- * the client's local address. */
-static struct ac_addr client_closes_first(int listener, int client)
+ * the client's local address. `role`: where the TIME_WAIT ends up is one test's claim and every
+ * other test's starting state. */
+static struct ac_addr client_closes_first(int listener, int client, enum ac_role role)
 {
     int server = accept(listener, NULL, NULL);
     ac_setup_fd("accept", server < 0 ? -errno : server);
@@ -87,9 +88,11 @@ static struct ac_addr client_closes_first(int listener, int client)
     ac_setup_ok("server reads EOF", recv(server, &b, 1, 0) == 0 ? 0 : EIO);
     close(server);
     struct ac_match mine = {.local = &client_end, .remote = &server_end};
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after it closed first", &mine, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(((struct ac_about){AC_KIND_STATE, role, "client end"}),
+                    "client end after it closed first", &mine, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
     struct ac_match theirs = {.states = AC_ALL_STATES, .local = &server_end, .remote = &client_end};
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end of that connection", &theirs, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(((struct ac_about){AC_KIND_STATE, role, "server end"}),
+                   "server end of that connection", &theirs, AC_STATE_TIMEOUT_MS);
     return client_end;
 }
 
@@ -109,15 +112,17 @@ AC_TEST(client, active_close_leaves_time_wait_on_client,
     int listener = listen_on(AC_SERVER_IP);
     int client = client_socket(NULL, 0, 0);
     ac_setup_ok("connect", dial(client, AC_SERVER_IP));
-    struct ac_addr client_end = client_closes_first(listener, client);
+    struct ac_addr client_end = client_closes_first(listener, client, AC_ROLE_CLAIM);
     struct ac_match mine = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &client_end};
     struct ac_sockinfo tw;
     ac_setup_ok("read TIME_WAIT", ac_diag_wait(&mine, 0, &tw) ? 0 : ENOENT);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the client's TIME_WAIT (0: no file refers to it)", 0, tw.inode);
+    ac_expect_int(AC_CLAIM(FILE, "client end"),
+                  "inode of the client's TIME_WAIT (0: no file refers to it)", 0, tw.inode);
     struct ac_addr server_port;
     ac_addr_parse(&server_port, AC_SERVER_IP, PORT);
     struct ac_match server_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &server_port};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets on the server's port", 0, ac_diag_count(&server_tw));
+    ac_expect_int(AC_CLAIM(COUNT, "server end"), "TIME_WAIT sockets on the server's port", 0,
+                  ac_diag_count(&server_tw));
 }
 
 /* Makes the TIME_WAIT sockets matching m old enough for tcp_tw_reuse to take them: with
@@ -147,11 +152,13 @@ static void check_takeover(const char *ip, int connect_result)
     struct ac_match tuple = {.local = &me, .remote = &peer};
     struct ac_match tw = {.states = AC_STATE_BIT(AC_TIME_WAIT), .local = &me, .remote = &peer};
     if (connect_result == 0) {
-        ac_expect_state(AC_SETUP(STATE, "?"), "the new connection on the same 4-tuple", &tuple, AC_ESTABLISHED,
-                        AC_STATE_TIMEOUT_MS);
-        ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 0, ac_diag_count(&tw));
+        ac_expect_state(AC_CLAIM(STATE, "new client end"), "the new connection on the same 4-tuple",
+                        &tuple, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+        ac_expect_int(AC_CLAIM(COUNT, "client end"), "TIME_WAIT sockets left on the 4-tuple", 0,
+                      ac_diag_count(&tw));
     } else {
-        ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets left on the 4-tuple", 1, ac_diag_count(&tw));
+        ac_expect_int(AC_CLAIM(COUNT, "client end"), "TIME_WAIT sockets left on the 4-tuple", 1,
+                      ac_diag_count(&tw));
     }
 }
 
@@ -192,12 +199,12 @@ static void check_takeover(const char *ip, int connect_result)
         int listener = listen_on(ip);                                                              \
         int first = client_socket(ip, CLIENT_PORT, AC_REUSEADDR);                                  \
         ac_setup_ok("first connect", dial(first, ip));                                             \
-        client_closes_first(listener, first);                                                      \
+        client_closes_first(listener, first, AC_ROLE_SETUP);                                       \
         int again = client_socket(ip, CLIENT_PORT, AC_REUSEADDR);                                  \
         char step[128];                                                                            \
         snprintf(step, sizeof step, "connect %s:%d -> %s:%d during TIME_WAIT", ip, CLIENT_PORT,    \
                  ip, PORT);                                                                        \
-        ac_expect_errno(AC_SETUP(IO, "?"), step, expected, dial(again, ip));                                          \
+        ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), step, expected, dial(again, ip));     \
         check_takeover(ip, expected);                                                              \
     }
 SAME_PORT_CASES(X)
@@ -213,8 +220,8 @@ AC_TEST(client, bind_same_port_during_timewait_without_reuseaddr_fails,
     int listener = listen_on(AC_SERVER_IP);
     int first = client_socket(AC_SERVER_IP, CLIENT_PORT, AC_REUSEADDR);
     ac_setup_ok("first connect", dial(first, AC_SERVER_IP));
-    client_closes_first(listener, first);
-    ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, CLIENT_PORT, 0, EADDRINUSE);
+    client_closes_first(listener, first, AC_ROLE_SETUP);
+    ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, CLIENT_PORT, 0, EADDRINUSE);
 }
 
 /* A TIME_WAIT blocks only its own 4-tuple: the same local port to another peer port connects
@@ -232,9 +239,10 @@ AC_TEST(client, connect_same_port_to_other_peer_port_during_timewait_succeeds,
     ac_setup_ok("second listener listen", ac_listen(listener2, 16));
     int first = client_socket(AC_SERVER_IP, CLIENT_PORT, AC_REUSEADDR);
     ac_setup_ok("first connect", dial(first, AC_SERVER_IP));
-    client_closes_first(listener, first);
+    client_closes_first(listener, first, AC_ROLE_SETUP);
     int again = client_socket(AC_SERVER_IP, CLIENT_PORT, AC_REUSEADDR);
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect 192.168.1.100:40000 -> 192.168.1.100:10000 during TIME_WAIT", 0,
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"),
+                    "connect 192.168.1.100:40000 -> 192.168.1.100:10000 during TIME_WAIT", 0,
                     ac_connect(again, &other));
 }
 
@@ -279,12 +287,13 @@ static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int e
     for (int i = 0; i < RANGE_PORTS; i++) {
         int c = client_socket(NULL, 0, 0);
         ac_setup_ok("connect from the shrunk range", dial(c, ip));
-        client_closes_first(listener, c);
+        client_closes_first(listener, c, AC_ROLE_SETUP);
     }
     struct ac_addr peer;
     ac_addr_parse(&peer, ip, PORT);
     struct ac_match tws = {.states = AC_STATE_BIT(AC_TIME_WAIT), .remote = &peer};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "client TIME_WAITs filling the range", RANGE_PORTS, ac_diag_count(&tws));
+    ac_expect_int(AC_SETUP(COUNT, "client TIME_WAITs"), "client TIME_WAITs filling the range",
+                  RANGE_PORTS, ac_diag_count(&tws));
     if (aged)
         age_time_waits_for_reuse(&tws);
     ac_netns_sysctl("net/ipv4/tcp_tw_reuse", tw_reuse);
@@ -293,10 +302,10 @@ static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int e
     char step[128];
     snprintf(step, sizeof step, "connect to %s:%d with every port of %s-%s in TIME_WAIT", ip, PORT,
              RANGE_LOW, RANGE_HIGH);
-    ac_expect_errno(AC_SETUP(IO, "?"), step, expected, dial(next, ip));
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), step, expected, dial(next, ip));
     /* A success took one TIME_WAIT over (inet_twsk_deschedule_put): one fewer is left. */
-    ac_expect_int(AC_SETUP(COUNT, "?"), "client TIME_WAITs left", expected ? RANGE_PORTS : RANGE_PORTS - 1,
-                  ac_diag_count(&tws));
+    ac_expect_int(AC_CLAIM(COUNT, "client TIME_WAITs"), "client TIME_WAITs left",
+                  expected ? RANGE_PORTS : RANGE_PORTS - 1, ac_diag_count(&tws));
 }
 
 #define X(name, ip, tw_reuse, aged, expected, rule)                                                \
@@ -351,19 +360,23 @@ AC_TEST(client, port_range_exhausted_by_fin_wait2_connect_fails_with_tw_reuse_1,
         ac_setup_ok("client address", ac_local_addr(c, &client_end));
         close(c);
         struct ac_match mine = {.local = &client_end, .remote = &peer};
-        ac_expect_state(AC_SETUP(STATE, "?"), "client end after it closed, the server still open", &mine, AC_FIN_WAIT2,
+        ac_expect_state(AC_SETUP(STATE, "client end"),
+                        "client end after it closed, the server still open", &mine, AC_FIN_WAIT2,
                         AC_STATE_TIMEOUT_MS);
     }
     struct ac_match fw2 = {.states = AC_STATE_BIT(AC_FIN_WAIT2), .remote = &peer};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "orphaned client FIN_WAIT2s filling the range", RANGE_PORTS, ac_diag_count(&fw2));
+    ac_expect_int(AC_SETUP(COUNT, "client FIN_WAIT2s"),
+                  "orphaned client FIN_WAIT2s filling the range", RANGE_PORTS, ac_diag_count(&fw2));
     /* old enough for the reuse rule of the TIME_WAIT next door (1 s before 6.14) */
     ac_setup_ok("FIN_WAIT2 older than the reuse delay",
                 ac_tw_wait_older_than(&fw2, 1100, 4100) ? 0 : ETIMEDOUT);
     ac_netns_sysctl("net/ipv4/tcp_tw_reuse", "1");
     int next = client_socket(NULL, 0, 0);
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect to 192.168.1.100:9999 with every port of 40000-40003 in FIN_WAIT2",
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"),
+                    "connect to 192.168.1.100:9999 with every port of 40000-40003 in FIN_WAIT2",
                     EADDRNOTAVAIL, dial(next, AC_SERVER_IP));
-    ac_expect_int(AC_SETUP(COUNT, "?"), "orphaned client FIN_WAIT2s left", RANGE_PORTS, ac_diag_count(&fw2));
+    ac_expect_int(AC_CLAIM(COUNT, "client FIN_WAIT2s"), "orphaned client FIN_WAIT2s left",
+                  RANGE_PORTS, ac_diag_count(&fw2));
     for (int i = 0; i < RANGE_PORTS; i++)
         close(servers[i]);
 }

@@ -19,62 +19,28 @@
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../harness/diagwait.h"
+#include "../harness/seedserver.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define PORT      9999
-#define LIMIT     16  /* the seed's RLIMIT_NOFILE */
-#define CLIENTS   13  /* more than the 11 free numbers 5..15 */
-#define SPINS     5   /* epoll_wait(timeout 0) calls after the EMFILE */
-#define REPORT_FD 100 /* child -> test: "name value" lines */
-#define ORDER_FD  101 /* test -> child: one byte per step */
+#define PORT    9999
+#define LIMIT   16 /* the seed's RLIMIT_NOFILE */
+#define CLIENTS 13 /* more than the 11 free numbers 5..15 */
+#define SPINS   5  /* epoll_wait(timeout 0) calls after the EMFILE */
 
 TestSuite(emfile, .description = "accept() reserves a descriptor before it dequeues a connection: "
                                  "at RLIMIT_NOFILE it fails with EMFILE and leaves the "
                                  "connection queued, so a level-triggered epoll keeps reporting "
                                  "the listener and the accept loop spins.");
 
-static void say(const char *name, int value)
+/* The blog's server under RLIMIT_NOFILE=16, in the seed server's helper child (harness/
+ * seedserver.h): reports and _exit()s, never asserts. */
+static void seed_server(int listener, int ep)
 {
-    dprintf(REPORT_FD, "%s %d\n", name, value);
-}
-
-static bool wait_order(void)
-{
-    char go;
-    return read(ORDER_FD, &go, 1) == 1;
-}
-
-/* The blog's server under RLIMIT_NOFILE=16. A helper child: reports and _exit()s, never
- * asserts. */
-static void seed_server(int report, int order)
-{
-    if (dup2(report, REPORT_FD) < 0 || dup2(order, ORDER_FD) < 0)
-        _exit(3);
-    close_range(3, REPORT_FD - 1, 0);
-    close_range(ORDER_FD + 1, ~0U, 0);
-    for (int fd = 0; fd < 3; fd++)
-        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-            _exit(3);
-    struct ac_addr at;
-    ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    int listener = ac_tcp_socket(AF_INET, 0);
-    if (listener < 0 || ac_bind(listener, &at) || ac_listen(listener, 32))
-        _exit(4);
-    int ep = epoll_create1(0);
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = listener}; /* level-triggered */
-    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev) != 0)
-        _exit(5);
-    say("listener", listener);
-    say("epoll", ep);
-    if (!wait_order())
+    if (!ac_seed_wait_order())
         _exit(6);
 
     struct rlimit rl;
@@ -82,6 +48,7 @@ static void seed_server(int report, int order)
     rl.rlim_cur = LIMIT;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
         _exit(7);
+    struct epoll_event ev;
     int accepts = 0, first = -1, last = -1, err = 0;
     while (!err) {
         if (epoll_wait(ep, &ev, 1, 5000) != 1) {
@@ -102,25 +69,14 @@ static void seed_server(int report, int order)
         if (epoll_wait(ep, &ev, 1, 0) == 1 && ev.data.fd == listener && (ev.events & EPOLLIN))
             ready++;
     int again = accept(listener, NULL, NULL) < 0 ? errno : 0;
-    say("accepts", accepts);
-    say("first", first);
-    say("last", last);
-    say("error", err);
-    say("ready", ready);
-    say("again", again);
-    wait_order(); /* keep the accepted CLOSE_WAITs until the test has counted them */
+    ac_seed_say("accepts", accepts);
+    ac_seed_say("first", first);
+    ac_seed_say("last", last);
+    ac_seed_say("error", err);
+    ac_seed_say("ready", ready);
+    ac_seed_say("again", again);
+    ac_seed_wait_order(); /* keep the accepted CLOSE_WAITs until the test has counted them */
     _exit(0);
-}
-
-static int hear(FILE *from, const char *name)
-{
-    char got[32];
-    int value;
-    if (fscanf(from, "%31s %d", got, &value) != 2)
-        cr_assert_fail("the seed server stopped before reporting '%s'", name);
-    if (strcmp(got, name) != 0)
-        cr_assert_fail("the seed server reported '%s' where '%s' was due", got, name);
-    return value;
 }
 
 /* CLOSE_WAIT sockets on 192.168.1.100:9999 that a file refers to, and queued ones (no file). */
@@ -140,19 +96,8 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
                        "level-triggered epoll reports the listener readable on every call and "
                        "accept() fails again: a busy loop.")
 {
-    int report[2], order[2];
-    ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
-    ac_setup_ok("pipe", pipe2(order, O_CLOEXEC) ? errno : 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ac_setup_ok("fork", pid < 0 ? errno : 0);
-    if (pid == 0)
-        seed_server(report[1], order[0]);
-    close(report[1]);
-    close(order[0]);
-    FILE *from = fdopen(report[0], "r");
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "listener fd", 3, hear(from, "listener"));
-    ac_expect_int(AC_SETUP(FD, "?"), "epoll fd", 4, hear(from, "epoll"));
+    struct ac_seed seed;
+    ac_seed_start(&seed, PORT, 32, seed_server);
 
     struct ac_addr server;
     ac_addr_parse(&server, AC_SERVER_IP, PORT);
@@ -165,26 +110,30 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
     ac_setup_ok("13 queued connections in CLOSE_WAIT before any accept()",
                 ac_diag_wait_count(&cw, CLIENTS, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
 
-    ac_setup_ok("start the accept loop", write(order[1], "a", 1) == 1 ? 0 : errno);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accept()s before the first failure (free numbers 5..15 under the limit 16)",
-                  LIMIT - 5, hear(from, "accepts"));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "first accepted fd", 5, hear(from, "first"));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "last accepted fd", LIMIT - 1, hear(from, "last"));
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "the accept() after fd 15", EMFILE, hear(from, "error"));
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "epoll_wait(timeout 0) calls out of 5 after EMFILE that report the listener "
+    ac_seed_order(&seed, "start the accept loop", 'a');
+    ac_expect_int(AC_CLAIM(COUNT, "listener"),
+                  "accept()s before the first failure (free numbers 5..15 under the limit 16)",
+                  LIMIT - 5, ac_seed_hear(&seed, "accepts"));
+    ac_expect_int(AC_CLAIM(FD, "first accepted socket"), "first accepted fd", 5,
+                  ac_seed_hear(&seed, "first"));
+    ac_expect_int(AC_CLAIM(FD, "last accepted socket"), "last accepted fd", LIMIT - 1,
+                  ac_seed_hear(&seed, "last"));
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "the accept() after fd 15", EMFILE,
+                    ac_seed_hear(&seed, "error"));
+    ac_expect_int(AC_CLAIM(COUNT, "listener"),
+                  "epoll_wait(timeout 0) calls out of 5 after EMFILE that report the listener "
                   "readable",
-                  SPINS, hear(from, "ready"));
-    ac_expect_errno(AC_SETUP(ACCEPT, "?"), "accept() again after those reports", EMFILE, hear(from, "again"));
+                  SPINS, ac_seed_hear(&seed, "ready"));
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() again after those reports", EMFILE,
+                    ac_seed_hear(&seed, "again"));
     int with_file, queued;
     count_close_wait(&with_file, &queued);
-    ac_expect_int(AC_SETUP(CONNECT, "?"), "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "CLOSE_WAIT connections still queued (what keeps the listener readable)",
+    ac_expect_int(AC_CLAIM(COUNT, "accepted connections"),
+                  "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
+    ac_expect_int(AC_CLAIM(COUNT, "queued connections"),
+                  "CLOSE_WAIT connections still queued (what keeps the listener readable)",
                   CLIENTS - (LIMIT - 5), queued);
 
-    ac_setup_ok("let the seed server exit", write(order[1], "x", 1) == 1 ? 0 : errno);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ac_setup_ok("seed server exit", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD);
-    fclose(from);
-    close(order[1]);
+    ac_seed_order(&seed, "let the seed server exit", 'x');
+    ac_seed_finish(&seed);
 }

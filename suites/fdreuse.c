@@ -10,24 +10,13 @@
  * without relying on numbers. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
+#include "../harness/seedserver.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define PORT      9999
-#define REPORT_FD 100 /* child -> test: "name value" lines */
-#define ORDER_FD  101 /* test -> child: one byte means "accept the next connection" */
-
-static void say(const char *name, int value)
-{
-    dprintf(REPORT_FD, "%s %d\n", name, value);
-}
+#define PORT 9999
 
 /* epoll_wait for the listener, then accept; -1 on timeout or error. */
 static int accept_when_ready(int ep, int listener)
@@ -38,54 +27,22 @@ static int accept_when_ready(int ep, int listener)
     return accept(listener, NULL, NULL);
 }
 
-/* The blog's server. A helper child: it never asserts, it reports and _exit()s. */
-static void seed_server(int report, int order)
+/* The blog's server, in the seed server's helper child (harness/seedserver.h): it never
+ * asserts, it reports and _exit()s. Its one order means "accept the next connection". */
+static void seed_server(int listener, int ep)
 {
-    if (dup2(report, REPORT_FD) < 0 || dup2(order, ORDER_FD) < 0)
-        _exit(3);
-    close_range(3, REPORT_FD - 1, 0);
-    close_range(ORDER_FD + 1, ~0U, 0);
-    for (int fd = 0; fd < 3; fd++) /* the standard streams must exist for the layout to hold */
-        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-            _exit(3);
-
-    struct ac_addr at;
-    ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    int listener = ac_tcp_socket(AF_INET, 0);
-    if (listener < 0 || ac_bind(listener, &at) || ac_listen(listener, 16))
-        _exit(4);
-    int ep = epoll_create1(0);
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = listener};
-    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev) != 0)
-        _exit(5);
-    say("listener", listener);
-    say("epoll", ep);
-
     int first = accept_when_ready(ep, listener);
     char buf[32];
     if (first < 0 || read(first, buf, sizeof buf) <= 0)
         _exit(6);
-    say("accepted", first);
+    ac_seed_say("accepted", first);
     close(first); /* active close: this end will be the TIME_WAIT */
-    say("closed", first);
+    ac_seed_say("closed", first);
 
-    char go;
-    if (read(ORDER_FD, &go, 1) != 1)
+    if (!ac_seed_wait_order())
         _exit(7);
-    say("accepted_again", accept_when_ready(ep, listener));
+    ac_seed_say("accepted_again", accept_when_ready(ep, listener));
     _exit(0);
-}
-
-/* Reads "name value" from the child; fails the test if the child went away instead. */
-static int hear(FILE *from, const char *name)
-{
-    char got[32];
-    int value;
-    if (fscanf(from, "%31s %d", got, &value) != 2)
-        cr_assert_fail("the seed server stopped before reporting '%s'", name);
-    if (strcmp(got, name) != 0)
-        cr_assert_fail("the seed server reported '%s' where '%s' was due", got, name);
-    return value;
 }
 
 TestSuite(fdreuse, .description = "A TIME_WAIT socket is owned by the kernel, not by a file: it "
@@ -98,28 +55,16 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
                        "TIME_WAIT (inode 0: no file) still exists, before and after that "
                        "accept().")
 {
-    int report[2], order[2];
-    ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
-    ac_setup_ok("pipe", pipe2(order, O_CLOEXEC) ? errno : 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ac_setup_ok("fork", pid < 0 ? errno : 0);
-    if (pid == 0)
-        seed_server(report[1], order[0]);
-    close(report[1]);
-    close(order[0]);
-    FILE *from = fdopen(report[0], "r");
-
-    ac_expect_int(AC_SETUP(LISTEN, "?"), "listener fd", 3, hear(from, "listener"));
-    ac_expect_int(AC_SETUP(FD, "?"), "epoll fd", 4, hear(from, "epoll"));
+    struct ac_seed seed;
+    ac_seed_start(&seed, PORT, 16, seed_server);
 
     struct ac_addr server;
     ac_addr_parse(&server, AC_SERVER_IP, PORT);
     int client = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("client connect", ac_connect(client, &server));
     ac_setup_ok("send hello", write(client, "hello server", 12) == 12 ? 0 : errno);
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "accepted fd", 5, hear(from, "accepted"));
-    hear(from, "closed");
+    ac_expect_int(AC_SETUP(FD, "server end"), "accepted fd", 5, ac_seed_hear(&seed, "accepted"));
+    ac_seed_hear(&seed, "closed");
     char b;
     ac_setup_ok("client reads EOF", read(client, &b, 1) == 0 ? 0 : EIO);
     struct ac_addr client_end;
@@ -128,25 +73,25 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
 
     struct ac_match conn = {.local = &server, .remote = &client_end};
     struct ac_sockinfo tw =
-        ac_expect_state(AC_SETUP(STATE, "?"), "server end after close(5)", &conn, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after close(5)", &conn,
+                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
 
-    ac_setup_ok("order next accept", write(order[1], "n", 1) == 1 ? 0 : errno);
+    ac_seed_order(&seed, "order next accept", 'n');
     int again = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
     ac_setup_ok("second client connect", ac_connect(again, &server));
-    ac_expect_int(AC_SETUP(ACCEPT, "?"), "next accepted fd", 5, hear(from, "accepted_again"));
+    ac_expect_int(AC_CLAIM(FD, "next accepted socket"), "next accepted fd", 5,
+                  ac_seed_hear(&seed, "accepted_again"));
     /* Still there after the accept() that reused 5 (and it was there before it): the number came
      * back while the TIME_WAIT existed. It cannot have left and come back: a TIME_WAIT is never
      * recreated, and the second client has a port of its own. */
-    tw = ac_expect_state(AC_SETUP(STATE, "?"), "server end's TIME_WAIT once the next accept() returned 5", &conn,
+    tw = ac_expect_state(AC_CLAIM(STATE, "server end"),
+                         "server end's TIME_WAIT once the next accept() returned 5", &conn,
                          AC_TIME_WAIT, 0);
-    ac_expect_int(AC_SETUP(FILE, "?"), "inode of that TIME_WAIT (0: no file refers to it)", 0, tw.inode);
+    ac_expect_int(AC_CLAIM(FILE, "server end"), "inode of that TIME_WAIT (0: no file refers to it)",
+                  0, tw.inode);
 
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ac_setup_ok("seed server exit", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD);
-
-    fclose(from);
+    ac_seed_finish(&seed);
     close(again);
-    close(order[1]);
 }

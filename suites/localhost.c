@@ -94,7 +94,8 @@ AC_TEST(localhost, resolves_to_loopback_not_wildcard,
     struct addrinfo *res = resolve("localhost");
     char seen[128];
     classify(res, seen, sizeof seen);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "every address localhost resolves to is", "loopback", seen);
+    ac_expect_str(AC_CLAIM(ADDRESS, "localhost"), "every address localhost resolves to is",
+                  "loopback", seen);
     freeaddrinfo(res);
 }
 
@@ -108,7 +109,8 @@ AC_TEST(localhost, bind_each_resolved_addr_succeeds_during_timewait,
     struct addrinfo *res = resolve("localhost");
     char seen[160];
     bind_each(res, seen, sizeof seen);
-    ac_expect_str(AC_SETUP(BIND, "?"), "bind + listen on every address localhost resolves to (port 9999)", "OK", seen);
+    ac_expect_str(AC_CLAIM(BIND, "localhost"),
+                  "bind + listen on every address localhost resolves to (port 9999)", "OK", seen);
     freeaddrinfo(res);
 }
 
@@ -126,8 +128,9 @@ AC_TEST(localhost, bind_passive_wildcard_fails_during_timewait,
     struct ac_addr a = {.text = "none"};
     if (v4)
         ac_addr_from_sockaddr(&a, v4->ai_addr, v4->ai_addrlen);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "getaddrinfo(NULL, AI_PASSIVE) IPv4 address", "0.0.0.0:9999", a.text);
-    ac_probe_bind(AC_ROLE_SETUP, "0.0.0.0", PORT, 0, EADDRINUSE);
+    ac_expect_str(AC_CLAIM(ADDRESS, "AI_PASSIVE address"),
+                  "getaddrinfo(NULL, AI_PASSIVE) IPv4 address", "0.0.0.0:9999", a.text);
+    ac_probe_bind(AC_ROLE_CLAIM, "0.0.0.0", PORT, 0, EADDRINUSE);
     freeaddrinfo(res);
 }
 
@@ -243,7 +246,7 @@ static void seed_time_wait(bool via_loopback)
                                  .connect_ip = via_loopback ? AC_LOOPBACK_IP : AC_SERVER_IP,
                                  .port = PORT};
     ac_state_hold(&h, &spec);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "local address of the TIME_WAIT socket",
+    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
                   via_loopback ? "127.0.0.1:9999" : "192.168.1.100:9999", h.info.local.text);
 }
 
@@ -255,14 +258,18 @@ static void resolve_then_bind_each(bool via_loopback, const char *v4_expected,
     char v4[160], v6[160];
     bind_family(res, AF_INET, v4, sizeof v4);
     bind_family(res, AF_INET6, v6, sizeof v6);
-    ac_expect_str(AC_SETUP(BIND, "?"), "bind + listen on each IPv4 address localhost resolves to (port 9999)",
+    ac_expect_str(AC_CLAIM(BIND, "localhost (IPv4)"),
+                  "bind + listen on each IPv4 address localhost resolves to (port 9999)",
                   v4_expected, v4);
-    /* The machine's /etc/hosts may or may not list ::1: one check says "no IPv6 one fails". */
+    /* The machine's /etc/hosts may or may not list ::1: one check says "no IPv6 one fails",
+     * context for the IPv4 claim. */
     if (v6_expected)
-        ac_expect_str(AC_SETUP(BIND, "?"), "bind + listen on each IPv6 address localhost resolves to (port 9999)",
+        ac_expect_str(AC_CLAIM(BIND, "localhost (IPv6)"),
+                      "bind + listen on each IPv6 address localhost resolves to (port 9999)",
                       v6_expected, v6);
     else
-        ac_expect_str(AC_SETUP(BIND, "?"), "IPv6 addresses of localhost that fail to bind (port 9999)", "none",
+        ac_expect_str(AC_SETUP(BIND, "localhost (IPv6)"),
+                      "IPv6 addresses of localhost that fail to bind (port 9999)", "none",
                       strcmp(v6, "OK") == 0 || strcmp(v6, "none listed") == 0 ? "none" : v6);
     freeaddrinfo(res);
 }
@@ -284,7 +291,8 @@ AC_TEST(localhost, debian_hosts_resolves_to_ipv4_and_ipv6_loopback,
     struct addrinfo *res = resolve("localhost");
     char set[160];
     address_set(res, set, sizeof set);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "addresses localhost resolves to (stock Debian /etc/hosts and host.conf)",
+    ac_expect_str(AC_CLAIM(ADDRESS, "localhost"),
+                  "addresses localhost resolves to (stock Debian /etc/hosts and host.conf)",
                   "127.0.0.1, ::1", set);
     freeaddrinfo(res);
 }
@@ -299,7 +307,8 @@ AC_TEST(localhost, debian_hosts_without_multi_on_resolves_to_ipv4_only,
     struct addrinfo *res = resolve("localhost");
     char set[160];
     address_set(res, set, sizeof set);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "addresses localhost resolves to (stock Debian /etc/hosts, no host.conf)",
+    ac_expect_str(AC_CLAIM(ADDRESS, "localhost"),
+                  "addresses localhost resolves to (stock Debian /etc/hosts, no host.conf)",
                   "127.0.0.1", set);
     freeaddrinfo(res);
 }

@@ -66,7 +66,8 @@ static uint16_t client_time_wait(int listener, uint16_t port)
     ac_setup_ok("server reads EOF", recv(s, &b, 1, 0) == 0 ? 0 : EIO);
     close(s);
     struct ac_match tw = {.local = &me, .remote = &peer};
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end after it closed first", &tw, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after it closed first", &tw,
+                    AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
     return ac_addr_port(&me);
 }
 
@@ -82,7 +83,8 @@ static void time_waits(int n, bool bound)
     struct ac_addr peer;
     ac_addr_parse(&peer, AC_SERVER_IP, PORT);
     struct ac_match tws = {.states = AC_STATE_BIT(AC_TIME_WAIT), .remote = &peer};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "client TIME_WAITs in 40000-40003", n, ac_diag_count(&tws));
+    ac_expect_int(AC_SETUP(COUNT, "client TIME_WAITs"), "client TIME_WAITs in 40000-40003", n,
+                  ac_diag_count(&tws));
 }
 
 /* bind(ip:0), with IP_BIND_ADDRESS_NO_PORT if no_port; returns the fd, the bind result in *err
@@ -104,14 +106,15 @@ static int bind_port0(const char *ip, bool no_port, int *err, uint16_t *port)
     return fd;
 }
 
-static void expect_port(const char *step, const char *expected, uint16_t port)
+/* `subject`: the socket the port was chosen for. */
+static void expect_port(const char *subject, const char *step, const char *expected, uint16_t port)
 {
     char got[32];
     if (port >= LOW && port <= HIGH && expected[0] == 'a')
         snprintf(got, sizeof got, "a port of %d-%d", LOW, HIGH);
     else
         snprintf(got, sizeof got, "%u", port);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), step, expected, got);
+    ac_expect_str(AC_CLAIM(ADDRESS, subject), step, expected, got);
 }
 
 /* connect() an unbound (or address-only) socket to the other peer, 192.168.1.100:10000. */
@@ -134,8 +137,8 @@ AC_TEST(portchoice, bind_port0_skips_ports_held_by_time_wait,
     int err;
     uint16_t port;
     int fd = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "bind 192.168.1.100:0", 0, err);
-    expect_port("port bind(0) chose", "40003", port);
+    ac_expect_errno(AC_CLAIM(BIND, "192.168.1.100:0"), "bind 192.168.1.100:0", 0, err);
+    expect_port("192.168.1.100:0", "port bind(0) chose", "40003", port);
     close(fd);
 }
 
@@ -147,7 +150,8 @@ AC_TEST(portchoice, bind_port0_fails_when_every_port_holds_time_wait,
     int err;
     uint16_t port;
     int fd = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "bind 192.168.1.100:0 with 40000-40003 in TIME_WAIT", EADDRINUSE, err);
+    ac_expect_errno(AC_CLAIM(BIND, "192.168.1.100:0"),
+                    "bind 192.168.1.100:0 with 40000-40003 in TIME_WAIT", EADDRINUSE, err);
     close(fd);
 }
 
@@ -159,8 +163,9 @@ AC_TEST(portchoice, bind_port0_other_addr_ignores_those_time_waits,
     int err;
     uint16_t port;
     int fd = bind_port0(AC_LOOPBACK_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "bind 127.0.0.1:0 with 40000-40003 in TIME_WAIT on 192.168.1.100", 0, err);
-    expect_port("port bind(0) chose", "a port of 40000-40003", port);
+    ac_expect_errno(AC_CLAIM(BIND, "127.0.0.1:0"),
+                    "bind 127.0.0.1:0 with 40000-40003 in TIME_WAIT on 192.168.1.100", 0, err);
+    expect_port("127.0.0.1:0", "port bind(0) chose", "a port of 40000-40003", port);
     close(fd);
 }
 
@@ -173,8 +178,9 @@ AC_TEST(portchoice, connect_reuses_port_of_time_wait_to_other_peer,
     int l2 = listen_at(OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect to 192.168.1.100:10000", 0, connect_other_peer(fd, &port));
-    expect_port("port connect() chose", "a port of 40000-40003", port);
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
+                    connect_other_peer(fd, &port));
+    expect_port("new client end", "port connect() chose", "a port of 40000-40003", port);
     close(fd);
     close(l2);
 }
@@ -188,7 +194,8 @@ AC_TEST(portchoice, connect_skips_ports_bound_by_bind_time_waits,
     int l2 = listen_at(OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect to 192.168.1.100:10000", EADDRNOTAVAIL, connect_other_peer(fd, &port));
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000",
+                    EADDRNOTAVAIL, connect_other_peer(fd, &port));
     close(fd);
     close(l2);
 }
@@ -204,13 +211,16 @@ AC_TEST(portchoice, bind_address_no_port_defers_to_connect_and_succeeds,
     int err;
     uint16_t port;
     int plain = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "bind 192.168.1.100:0 (no IP_BIND_ADDRESS_NO_PORT)", EADDRINUSE, err);
+    ac_expect_errno(AC_SETUP(BIND, "192.168.1.100:0"),
+                    "bind 192.168.1.100:0 (no IP_BIND_ADDRESS_NO_PORT)", EADDRINUSE, err);
     close(plain);
     int fd = bind_port0(AC_SERVER_IP, true, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "bind 192.168.1.100:0 IP_BIND_ADDRESS_NO_PORT", 0, err);
-    expect_port("port after that bind (none yet)", "0", port);
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect to 192.168.1.100:10000", 0, connect_other_peer(fd, &port));
-    expect_port("port connect() chose", "a port of 40000-40003", port);
+    ac_expect_errno(AC_CLAIM(BIND, "new client end"),
+                    "bind 192.168.1.100:0 IP_BIND_ADDRESS_NO_PORT", 0, err);
+    expect_port("new client end", "port after that bind (none yet)", "0", port);
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
+                    connect_other_peer(fd, &port));
+    expect_port("new client end", "port connect() chose", "a port of 40000-40003", port);
     close(fd);
     close(l2);
 }
@@ -231,10 +241,11 @@ AC_TEST(portchoice, reserved_ports_never_chosen_by_bind_port0,
     int err;
     uint16_t port;
     int first = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "first bind 192.168.1.100:0", 0, err);
-    expect_port("port the first bind(0) chose", "40003", port);
+    ac_expect_errno(AC_CLAIM(BIND, "192.168.1.100:0"), "first bind 192.168.1.100:0", 0, err);
+    expect_port("192.168.1.100:0", "port the first bind(0) chose", "40003", port);
     int second = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "?"), "second bind 192.168.1.100:0 (first still open)", EADDRINUSE, err);
+    ac_expect_errno(AC_CLAIM(BIND, "192.168.1.100:0"),
+                    "second bind 192.168.1.100:0 (first still open)", EADDRINUSE, err);
     close(second);
     close(first);
 }
@@ -247,8 +258,9 @@ AC_TEST(portchoice, reserved_ports_never_chosen_by_connect,
     int l2 = listen_at(OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
-    ac_expect_errno(AC_SETUP(CONNECT, "?"), "connect to 192.168.1.100:10000", 0, connect_other_peer(fd, &port));
-    expect_port("port connect() chose", "40003", port);
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
+                    connect_other_peer(fd, &port));
+    expect_port("new client end", "port connect() chose", "40003", port);
     close(fd);
     close(l2);
 }
@@ -258,6 +270,6 @@ AC_TEST(portchoice, reserved_port_binds_when_asked_for,
                        "40001 by number succeeds.")
 {
     reserve_all_but_40003();
-    int fd = ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, 40001, 0, 0);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, 40001, 0, 0);
     close(fd);
 }

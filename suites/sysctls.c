@@ -57,6 +57,17 @@ static const char *read_sysctl(const char *name, char *buf, size_t len)
     return buf;
 }
 
+/* "net.ipv4.tcp_fin_timeout" for "net/ipv4/tcp_fin_timeout": checks name a sysctl the way
+ * sysctl(8) and the docs do. */
+static const char *dotted(const char *path, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", path);
+    for (char *p = buf; *p; p++)
+        if (*p == '/')
+            *p = '.';
+    return buf;
+}
+
 /* name (sysctl path under /proc/sys), test name, default, first kernel that has it, the
  * rule */
 #define SYSCTL_DEFAULTS(X)                                                                         \
@@ -85,11 +96,12 @@ static const char *read_sysctl(const char *name, char *buf, size_t len)
 #define X(path, name, value, since, rule)                                                          \
     AC_TEST(sysctls, name, .description = rule)                                                    \
     {                                                                                              \
-        char buf[128];                                                                             \
+        char buf[128], subject[64];                                                                \
         const char *v = read_sysctl(path, buf, sizeof buf);                                        \
         if (!v && ac_kernel_version() < since)                                                     \
             cr_skip_test("%s does not exist before %d.%d", path, since / 1000, since % 1000);      \
-        ac_expect_str(AC_SETUP(ADDRESS, "?"), "default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
+        ac_expect_str(AC_CLAIM(SYSCTL, dotted(path, subject, sizeof subject)),                     \
+                      "default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
     }
 SYSCTL_DEFAULTS(X)
 #undef X
@@ -102,7 +114,8 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
     char buf[64];
     const char *v = read_sysctl("net/ipv4/tcp_max_tw_buckets", buf, sizeof buf);
     long n = v ? atol(v) : 0;
-    ac_expect_str(AC_SETUP(SYSCTL, "?"), "default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
+    ac_expect_str(AC_CLAIM(SYSCTL, "net.ipv4.tcp_max_tw_buckets"),
+                  "default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
                   n > 0 && (n & (n - 1)) == 0 ? "a power of two"
                   : v                         ? v
                                               : "-");
@@ -128,7 +141,8 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);                             \
-        ac_expect_within(AC_SETUP(TIMER, "?"), "TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
+        ac_expect_within(AC_CLAIM(TIMER, "server end"),                                            \
+                         "TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
                          60000, tw.expires_ms);                                                    \
     }
 TIMER_CASES(X)

@@ -44,7 +44,8 @@ static struct ac_sockinfo server_orphaned_in_fin_wait2(struct ac_conn *c)
     close(c->server);
     c->server = -1;
     struct ac_match server = ac_conn_server_match(c);
-    return ac_expect_state(AC_SETUP(STATE, "?"), "server end after close() while the client stays", &server, AC_FIN_WAIT2,
+    return ac_expect_state(AC_SETUP(STATE, "server end"),
+                           "server end after close() while the client stays", &server, AC_FIN_WAIT2,
                            AC_STATE_TIMEOUT_MS);
 }
 
@@ -64,7 +65,8 @@ AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default,
 {
     struct ac_conn c;
     struct ac_sockinfo fw2 = server_orphaned_in_fin_wait2(&c);
-    ac_expect_within(AC_SETUP(TIMER, "?"), "FIN_WAIT2 timer left (sock_diag expires)", 55000, 60000, fw2.expires_ms);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)",
+                     55000, 60000, fw2.expires_ms);
 }
 
 /* tcp_fin_timeout=1: the orphaned FIN_WAIT2 is gone after about a second, and not before. The
@@ -80,13 +82,17 @@ AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 1
     close(c.server);
     c.server = -1;
     struct ac_match server = ac_conn_server_match(&c);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "?"), "server end after close() while the client stays",
+    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "server end"),
+                                             "server end after close() while the client stays",
                                              &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    ac_expect_within(AC_SETUP(TIMER, "?"), "FIN_WAIT2 timer left (sock_diag expires)", 500, 1000, fw2.expires_ms);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)", 500,
+                     1000, fw2.expires_ms);
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "orphaned FIN_WAIT2 of the server", &server, 3000);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "orphaned FIN_WAIT2 of the server", &server,
+                   3000);
     /* 1 s timer, jiffy rounding (<= 1 tick early) and timer-wheel slack (tens of ms late) */
-    ac_expect_within(AC_SETUP(TIMER, "?"), "FIN_WAIT2 lifetime after close()", 900, 3000, ac_now_ms() - start);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 lifetime after close()", 900, 3000,
+                     ac_now_ms() - start);
 }
 
 /* tcp_fin_timeout is a limit for orphans only: a FIN_WAIT2 whose fd is still open (shutdown()
@@ -103,9 +109,11 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c.server, SHUT_WR) ? errno : 0);
     struct ac_match server = ac_conn_server_match(&c);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "?"), "server end after shutdown(SHUT_WR)", &server,
-                                             AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "FIN_WAIT2 timer kind (sock_diag)", "none", timer_kind(fw2.timer));
+    struct ac_sockinfo fw2 =
+        ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)",
+                        &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer kind (sock_diag)", "none",
+                  timer_kind(fw2.timer));
 }
 
 /* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (suites/sysctls.c shows that
@@ -120,8 +128,10 @@ AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "TIME_WAIT timer kind (sock_diag)", "timewait", timer_kind(tw.timer));
-    ac_expect_within(AC_SETUP(TIMER, "?"), "TIME_WAIT timer left (sock_diag expires)", 55000, 60000, tw.expires_ms);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer kind (sock_diag)", "timewait",
+                  timer_kind(tw.timer));
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer left (sock_diag expires)",
+                     55000, 60000, tw.expires_ms);
 }
 
 /* The one test that really waits TIME_WAIT out: after 60 s (plus timer-wheel slack, up to a
@@ -139,9 +149,10 @@ AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
     ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, PORT, 0, EADDRINUSE);
     struct ac_match server = ac_conn_server_match(&c);
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server's TIME_WAIT", &server, 75000);
-    ac_expect_within(AC_SETUP(TIMER, "?"), "TIME_WAIT lifetime", 58000, 75000, ac_now_ms() - start);
-    ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, PORT, 0, 0);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server's TIME_WAIT", &server, 75000);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "TIME_WAIT lifetime", 58000, 75000,
+                     ac_now_ms() - start);
+    ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
 }
 
 /* tcp_max_tw_buckets=0: inet_twsk_alloc() refuses every TIME_WAIT socket, tcp_time_wait() then
@@ -162,12 +173,14 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
     close(c.listener);
     struct ac_match server = ac_conn_server_match(&c);
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end after the active close", &server, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after the active close", &server,
+                   AC_STATE_TIMEOUT_MS);
     struct ac_match client = {.states = AC_ALL_STATES, .local = &c.client_end};
-    ac_expect_gone(AC_SETUP(STATE, "?"), "client end", &client, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end", &client, AC_STATE_TIMEOUT_MS);
     struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets in the namespace", 0, ac_diag_count(&any_tw));
-    ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, PORT, 0, 0);
+    ac_expect_int(AC_CLAIM(COUNT, "TIME_WAIT sockets"), "TIME_WAIT sockets in the namespace", 0,
+                  ac_diag_count(&any_tw));
+    ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
 }
 
 /* tcp_max_tw_buckets=0 BEFORE the peer closes. The ACK of the server's FIN is held back (nft)
@@ -196,25 +209,31 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
     close(c.server);
     c.server = -1;
     struct ac_match server = ac_conn_server_match(&c);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "?"), "server end while the ACK of its FIN is held", &server,
+    ac_hold_expect_retransmitted(AC_SETUP(STATE, "server end"),
+                                 "server end while the ACK of its FIN is held", &server,
                                  AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
     ac_hold_release();
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end once its FIN is acknowledged (no FIN_WAIT2 left)", &server,
+    ac_expect_gone(AC_CLAIM(STATE, "server end"),
+                   "server end once its FIN is acknowledged (no FIN_WAIT2 left)", &server,
                    AC_STATE_TIMEOUT_MS);
     struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
-    ac_expect_state(AC_SETUP(STATE, "?"), "client end (the peer has not closed)", &client, AC_CLOSE_WAIT, 0);
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TcpExt TCPTimeWaitOverflow (TIME_WAIT sockets refused)", 1,
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end (the peer has not closed)", &client,
+                    AC_CLOSE_WAIT, 0);
+    ac_expect_int(AC_CLAIM(COUNT, "TcpExt TCPTimeWaitOverflow"),
+                  "TcpExt TCPTimeWaitOverflow (TIME_WAIT sockets refused)", 1,
                   ac_tcpext_counter("TCPTimeWaitOverflow"));
 
     ac_setup_ok("client shutdown(SHUT_WR): its FIN", shutdown(c.client, SHUT_WR) ? errno : 0);
     client.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "client end after its FIN", &client, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_SETUP(STATE, "client end"), "client end after its FIN", &client,
+                   AC_STATE_TIMEOUT_MS);
     int err = 0;
     socklen_t len = sizeof err;
     ac_setup_ok("getsockopt SO_ERROR",
                 getsockopt(c.client, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
-    ac_expect_errno(AC_SETUP(IO, "?"), "client's pending error after its FIN (the answer was an RST)", ECONNRESET,
+    ac_expect_errno(AC_CLAIM(IO, "client end"),
+                    "client's pending error after its FIN (the answer was an RST)", ECONNRESET,
                     err);
     close(c.client);
 }
@@ -236,13 +255,16 @@ AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
     close(c.listener);
     char b;
     ssize_t n = recv(c.client, &b, 1, 0);
-    ac_expect_errno(AC_SETUP(IO, "?"), "client recv after the server's close", ECONNRESET, n < 0 ? errno : 0);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client recv after the server's close", ECONNRESET,
+                    n < 0 ? errno : 0);
     struct ac_match server = ac_conn_server_match(&c);
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server end after close()", &server, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close()", &server,
+                   AC_STATE_TIMEOUT_MS);
     struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
-    ac_expect_int(AC_SETUP(COUNT, "?"), "TIME_WAIT sockets in the namespace", 0, ac_diag_count(&any_tw));
-    ac_probe_bind(AC_ROLE_SETUP, AC_SERVER_IP, PORT, 0, 0);
+    ac_expect_int(AC_CLAIM(COUNT, "TIME_WAIT sockets"), "TIME_WAIT sockets in the namespace", 0,
+                  ac_diag_count(&any_tw));
+    ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
     close(c.client);
 }
 
@@ -263,13 +285,14 @@ static struct ac_match server_in_last_ack_with_acks_dropped(struct ac_conn *c)
     char b;
     ac_setup_ok("server reads EOF", recv(c->server, &b, 1, 0) == 0 ? 0 : EIO);
     struct ac_match server = ac_conn_server_match(c);
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after the client's close", &server, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's close", &server,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
     ac_nft("add rule inet afterclose in tcp dport 9999 tcp flags & ack == ack drop\n");
     close(c->server);
     close(c->listener);
     c->server = c->listener = -1;
-    ac_expect_state(AC_SETUP(STATE, "?"), "server end after its close()", &server, AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after its close()", &server,
+                    AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
     return server;
 }
 
@@ -285,7 +308,8 @@ AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
     last_ack.states = AC_STATE_BIT(AC_LAST_ACK);
     bool rexmit = ac_diag_wait_until(&last_ack, retransmitting, NULL, 3000, NULL);
-    ac_expect_str(AC_SETUP(TIMER, "?"), "LAST_ACK timer and retransmissions (sock_diag)", "retransmit, retrans >= 1",
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "LAST_ACK timer and retransmissions (sock_diag)",
+                  "retransmit, retrans >= 1",
                   rexmit ? "retransmit, retrans >= 1" : "no retransmission within 3 s");
 }
 
@@ -306,8 +330,10 @@ AC_TEST(timers, last_ack_gives_up_after_orphan_retries, .timeout = 20,
     int64_t start = ac_now_ms();
     struct ac_match server = server_in_last_ack_with_acks_dropped(&c);
     server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "?"), "server's LAST_ACK with tcp_orphan_retries=1", &server, 6000);
-    ac_expect_within(AC_SETUP(TIMER, "?"), "LAST_ACK lifetime after close()", 400, 6000, ac_now_ms() - start);
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server's LAST_ACK with tcp_orphan_retries=1",
+                   &server, 6000);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "LAST_ACK lifetime after close()", 400, 6000,
+                     ac_now_ms() - start);
 }
 
 static bool retransmitted_3_times(const struct ac_sockinfo *s, void *arg)
@@ -328,6 +354,7 @@ AC_TEST(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retr
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
     last_ack.states = AC_STATE_BIT(AC_LAST_ACK);
     bool third = ac_diag_wait_until(&last_ack, retransmitted_3_times, NULL, 8000, NULL);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "LAST_ACK after its third retransmission (sock_diag retrans >= 3)", "LAST_ACK",
+    ac_expect_str(AC_CLAIM(STATE, "server end"),
+                  "LAST_ACK after its third retransmission (sock_diag retrans >= 3)", "LAST_ACK",
                   third ? "LAST_ACK" : "gone or fewer retransmissions");
 }
