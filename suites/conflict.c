@@ -142,7 +142,7 @@ static void conflict_cell(enum ac_state_kind kind, unsigned old_opts, unsigned n
     struct ac_held h;
     struct ac_state_spec spec = {.kind = kind, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};
     ac_state_hold(&h, &spec);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);
@@ -196,8 +196,9 @@ static void wildcard_tw_cell(const char *via, unsigned old_opts, unsigned new_op
     ac_state_hold(&h, &spec);
     struct ac_addr want;
     ac_addr_parse(&want, via, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "local address of the TIME_WAIT socket", want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);
+    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
+                  want.text, h.info.local.text);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);

@@ -97,8 +97,9 @@ static void dualstack_tw_cell(const char *listen_ip, const char *connect_ip, uns
     ac_state_hold(&h, &spec);
     struct ac_addr want;
     ac_addr_parse(&want, connect_ip, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "local address of the TIME_WAIT socket", want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);
+    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
+                  want.text, h.info.local.text);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);

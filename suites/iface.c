@@ -45,7 +45,8 @@ static void server_addr_on(enum ac_server_link where, const char *text)
     const char *want = where == AC_LINK_LO               ? "n/a"
                        : where == AC_LINK_VETH_PEER_DOWN ? "no carrier"
                                                          : "carrier";
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "carrier of the link holding 192.168.1.100", want, carrier);
+    ac_expect_str(AC_SETUP(ADDRESS, "link of 192.168.1.100"),
+                  "carrier of the link holding 192.168.1.100", want, carrier);
 }
 
 /* name part, address the restarted server binds, expected, the rule */
@@ -69,7 +70,7 @@ static void server_addr_on(enum ac_server_link where, const char *text)
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind(AC_ROLE_SETUP, ip, PORT, 0, expected);                                                      \
+        ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, 0, expected);                                       \
     }
 IFACE_LINKS(X)
 #undef X

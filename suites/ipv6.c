@@ -287,7 +287,7 @@ static void client_may_use_mapped(const char *connect_ip)
     {                                                                                              \
         add_v6_addr_if_used(old_ip, new_ip);                                                       \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
         close(old);                                                                                \
@@ -363,7 +363,7 @@ IPV6_BIND_CASES(X)
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, listen_ip, connect_ip, PORT, listen_opts);                                \
         ac_conn_server_closes_first(&c, true);                                                     \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
     }
@@ -377,14 +377,14 @@ AC_TEST(ipv6, v6only_socket_binding_mapped_loopback_fails_einval,
                        "[::ffff:127.0.0.1]: __inet6_bind() refuses it with EINVAL before any "
                        "conflict check.")
 {
-    ac_probe_bind(AC_ROLE_SETUP, MAP_LOOP, PORT, V6ONLY, EINVAL);
+    ac_probe_bind(AC_ROLE_CLAIM, MAP_LOOP, PORT, V6ONLY, EINVAL);
 }
 
 AC_TEST(ipv6, v6only_socket_binding_mapped_any_fails_einval,
         .description = "A v6-only socket cannot take the v4-mapped IPv4 wildcard [::ffff:0.0.0.0]: "
                        "__inet6_bind() refuses it with EINVAL before any conflict check.")
 {
-    ac_probe_bind(AC_ROLE_SETUP, MAP_ANY, PORT, V6ONLY, EINVAL);
+    ac_probe_bind(AC_ROLE_CLAIM, MAP_ANY, PORT, V6ONLY, EINVAL);
 }
 
 /* Binding a specific IPv6 address turns IPV6_V6ONLY on (__inet6_bind(): sk_ipv6only = 1 for
@@ -399,6 +399,7 @@ AC_TEST(ipv6, dualstack_socket_bound_to_v6_loopback_becomes_v6only,
     socklen_t len = sizeof v6only;
     ac_setup_ok("getsockopt IPV6_V6ONLY",
                 getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) ? errno : 0);
-    ac_expect_int(AC_SETUP(BIND, "?"), "IPV6_V6ONLY after bind [::1] on a dual-stack socket", 1, v6only);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "[::1]:9999"),
+                  "IPV6_V6ONLY after bind [::1] on a dual-stack socket", 1, v6only);
     close(fd);
 }

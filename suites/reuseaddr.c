@@ -48,7 +48,7 @@ TestSuite(reuseaddr, .description = "Linux lets a new socket share a port with a
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, old_opts);                              \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);                                               \
+        ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);                                \
     }
 REUSEADDR_CASES(X)
 #undef X

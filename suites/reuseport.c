@@ -134,7 +134,7 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
     AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
         close(old);                                                                                \
@@ -157,7 +157,7 @@ REUSEPORT_CASES(X)
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
         ac_conn_server_closes_first(&c, true);                                                     \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
     }
@@ -185,7 +185,7 @@ REUSEPORT_TIMEWAIT_CASES(X)
     AC_TEST(reuseport, name, .description = rule)                                                  \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
-        ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, new_ip, PORT, new_opts, expected);                      \
+        ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, new_ip, PORT, new_opts, expected);       \
         close(old);                                                                                \
     }
 REUSEPORT_OTHER_UID_CASES(X)
@@ -222,7 +222,7 @@ REUSEPORT_OTHER_UID_CASES(X)
         struct ac_state_spec spec = {                                                              \
             .kind = AC_HOLD_ESTABLISHED, .ip = V4_ADDR, .port = PORT, .opts = old_opts};           \
         ac_state_hold(&h, &spec);                                                                  \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         ac_state_expect_still(&h);                                                                 \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
@@ -244,7 +244,7 @@ REUSEPORT_ESTABLISHED_CASES(X)
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);                     \
+        ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);      \
     }
 REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)
 #undef X
@@ -256,7 +256,7 @@ AC_TEST(reuseport, two_listeners_then_third_without_fails,
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
-    ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, NONE, EADDRINUSE);
+    ac_probe_bind(AC_ROLE_CLAIM, V4_ADDR, PORT, NONE, EADDRINUSE);
     close(b);
     close(a);
 }
@@ -267,16 +267,18 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
-    int c = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
+    int c = ac_probe_bind(AC_ROLE_CLAIM, V4_ADDR, PORT, RP, 0);
     /* All three listen (asked from the kernel per socket: the harness's sock_diag table shows
      * sockets with equal addresses once). */
     const int fds[] = {a, b, c};
+    const char *const subjects[] = {"existing socket", "second socket", "third socket"};
     for (int i = 0; i < 3; i++) {
         int on = 0;
         socklen_t len = sizeof on;
         ac_setup_ok("getsockopt SO_ACCEPTCONN",
                     getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN, &on, &len) ? errno : 0);
-        ac_expect_int(AC_SETUP(LISTEN, "?"), "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
+        ac_expect_int(AC_CLAIM(SOCKOPT, subjects[i]),
+                      "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
     }
     close(c);
     close(b);
@@ -293,9 +295,12 @@ AC_TEST(reuseport, both_bound_then_both_listen_succeeds,
     struct ac_addr at;
     ac_addr_parse(&at, V4_ADDR, PORT);
     int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RP));
-    ac_expect_errno(AC_SETUP(BIND, "?"), "second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "first socket: listen", 0, ac_listen(a, 16));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "second socket: listen", 0, ac_listen(b, 16));
+    ac_expect_errno(AC_SETUP(BIND, "second socket"),
+                    "second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
+    ac_expect_errno(AC_CLAIM(LISTEN, "existing socket"), "first socket: listen", 0,
+                    ac_listen(a, 16));
+    ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", 0,
+                    ac_listen(b, 16));
     close(b);
     close(a);
 }
@@ -310,9 +315,12 @@ AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails,
     struct ac_addr at;
     ac_addr_parse(&at, V4_ADDR, PORT);
     int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RA));
-    ac_expect_errno(AC_SETUP(BIND, "?"), "second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "first socket: listen", 0, ac_listen(a, 16));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "second socket: listen", EADDRINUSE, ac_listen(b, 16));
+    ac_expect_errno(AC_SETUP(BIND, "second socket"),
+                    "second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
+    ac_expect_errno(AC_SETUP(LISTEN, "existing socket"), "first socket: listen", 0,
+                    ac_listen(a, 16));
+    ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", EADDRINUSE,
+                    ac_listen(b, 16));
     close(b);
     close(a);
 }

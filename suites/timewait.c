@@ -30,7 +30,7 @@ TestSuite(timewait, .description = "A TIME_WAIT socket keeps its local address a
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind(AC_ROLE_SETUP, ip, PORT, 0, expected);                                                      \
+        ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, 0, expected);                                       \
     }
 TIMEWAIT_REBIND_CASES(X)
 #undef X
