@@ -27,6 +27,7 @@
  * Other sockets present (harness/states.h): the client of a connection state, on an ephemeral
  * port (never 9999: the builder checks that no other socket has local port 9999). */
 #include "../harness/actest.h"
+#include "../harness/outcome.h"
 #include "../harness/probe.h"
 #include "../harness/states.h"
 
@@ -39,16 +40,12 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
                                    "overlap, unless both set SO_REUSEADDR and the existing one "
                                    "is not listening; the TCP state counts only through LISTEN.");
 
-/* Outcome tokens of the tables: the expected bind() errno, the word in the test name, the rule
- * the docs print. */
+/* Outcome tokens of the tables: the expected bind() errno, from which the test name takes its
+ * _fails or _succeeds (harness/outcome.h), and the rule the docs print. */
 #define ERRNO_INUSE  EADDRINUSE
 #define ERRNO_LISTEN EADDRINUSE
 #define ERRNO_SHARE  0
 #define ERRNO_APART  0
-#define WORD_INUSE   fails
-#define WORD_LISTEN  fails
-#define WORD_SHARE   succeeds
-#define WORD_APART   succeeds
 #define RULE_INUSE   "The addresses overlap and SO_REUSEADDR is not set on both sockets: EADDRINUSE."
 #define RULE_LISTEN                                                                                \
     "The addresses overlap and the existing socket listens: EADDRINUSE whatever SO_REUSEADDR "     \
@@ -128,11 +125,10 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
     CELL(state, both, AC_REUSEADDR, AC_REUSEADDR, other_addr, AC_LOOPBACK_IP, bo)                  \
     CELL(state, both, AC_REUSEADDR, AC_REUSEADDR, wildcard, "0.0.0.0", bw)
 
-/* Test names are pasted from the row, the column and the outcome word; AC_TEST pastes its name
- * argument unexpanded, so expand it one level up. */
-#define CAT7_(a, b, c, d, e, f, g)         a##b##c##d##e##f##g
-#define CAT7(a, b, c, d, e, f, g)          CAT7_(a, b, c, d, e, f, g)
-#define AC_TEST_EXPANDED(suite, name, ...) AC_TEST(suite, name, __VA_ARGS__)
+/* Test names are pasted from the row and the column, then the expected result's _fails or
+ * _succeeds. */
+#define CAT5_(a, b, c, d, e) a##b##c##d##e
+#define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
 /* Builds the state, probes bind() (and listen() after a success), checks that the existing
  * socket is still in its state, i.e. that the answer was given against that state. */
@@ -142,15 +138,15 @@ static void conflict_cell(enum ac_state_kind kind, unsigned old_opts, unsigned n
     struct ac_held h;
     struct ac_state_spec spec = {.kind = kind, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};
     ac_state_hold(&h, &spec);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);
 }
 
 #define CONFLICT_CELL(state, combo, old_opts, new_opts, addr, ip, outcome)                         \
-    AC_TEST_EXPANDED(conflict, CAT7(state, _reuse_, combo, _, addr, _, WORD_##outcome),            \
-                     .description = NOTE_##state " " RULE_##outcome)                               \
+    AC_TEST_OUTCOME(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,               \
+                    .description = NOTE_##state " " RULE_##outcome)                                \
     {                                                                                              \
         conflict_cell(KIND_##state, old_opts, new_opts, ip, ERRNO_##outcome);                      \
     }
@@ -196,18 +192,17 @@ static void wildcard_tw_cell(const char *via, unsigned old_opts, unsigned new_op
     ac_state_hold(&h, &spec);
     struct ac_addr want;
     ac_addr_parse(&want, via, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "local address of the TIME_WAIT socket", want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, ip, PORT, new_opts, expected);
+    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
+                  want.text, h.info.local.text);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);
 }
 
 #define WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, addr, ip, outcome)                \
-    AC_TEST_EXPANDED(                                                                              \
-        conflict,                                                                                  \
-        CAT7(wildcard_listener_tw_##via, _reuse_, combo, _bind_, addr, _, WORD_##outcome),         \
-        .description = NOTE_##via " " RULE_##outcome)                                              \
+    AC_TEST_OUTCOME(conflict, CAT5(wildcard_listener_tw_##via, _reuse_, combo, _bind_, addr),      \
+                    ERRNO_##outcome, .description = NOTE_##via " " RULE_##outcome)                 \
     {                                                                                              \
         wildcard_tw_cell(via_ip, old_opts, new_opts, ip, ERRNO_##outcome);                         \
     }

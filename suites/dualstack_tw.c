@@ -17,6 +17,7 @@
  * are ipv6/dualstack_any_vs_v4_any_listen_fails, ipv6/v6only_any_vs_v4_any_listen_succeeds and
  * ipv6/v6_loopback_vs_v4_any_listen_succeeds. */
 #include "../harness/actest.h"
+#include "../harness/outcome.h"
 #include "../harness/probe.h"
 #include "../harness/states.h"
 
@@ -32,9 +33,6 @@ TestSuite(dualstack_tw, .description = "A restarted IPv6 server meets its IPv4 p
 #define ERRNO_INUSE EADDRINUSE
 #define ERRNO_SHARE 0
 #define ERRNO_APART 0
-#define WORD_INUSE  fails
-#define WORD_SHARE  succeeds
-#define WORD_APART  succeeds
 
 #define TW_server_addr "the TIME_WAIT on 192.168.1.100:9999 (listener on 192.168.1.100)"
 #define TW_loopback    "the TIME_WAIT on 127.0.0.1:9999 (listener on 127.0.0.1)"
@@ -81,9 +79,9 @@ TestSuite(dualstack_tw, .description = "A restarted IPv6 server meets its IPv4 p
     X(v6_loopback,   wildcard_via_lo, APART, APART, APART, APART)
 // clang-format on
 
-#define CAT7_(a, b, c, d, e, f, g)         a##b##c##d##e##f##g
-#define CAT7(a, b, c, d, e, f, g)          CAT7_(a, b, c, d, e, f, g)
-#define AC_TEST_EXPANDED(suite, name, ...) AC_TEST(suite, name, __VA_ARGS__)
+/* The name ends in the expected result's _fails or _succeeds (harness/outcome.h). */
+#define CAT5_(a, b, c, d, e) a##b##c##d##e
+#define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
 static void dualstack_tw_cell(const char *listen_ip, const char *connect_ip, unsigned old_opts,
                               const char *new_ip, unsigned new_opts, int expected)
@@ -97,16 +95,17 @@ static void dualstack_tw_cell(const char *listen_ip, const char *connect_ip, uns
     ac_state_hold(&h, &spec);
     struct ac_addr want;
     ac_addr_parse(&want, connect_ip, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "local address of the TIME_WAIT socket", want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);
+    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
+                  want.text, h.info.local.text);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);
     ac_state_expect_still(&h);
     if (fd >= 0)
         close(fd);
 }
 
 #define DUALSTACK_TW_CELL(who, tw, combo, old_opts, new_opts, outcome)                             \
-    AC_TEST_EXPANDED(dualstack_tw, CAT7(who, _vs_tw_, tw, _reuse_, combo, _, WORD_##outcome),      \
-                     .description = RULE_##outcome(NEW_##who, TW_##tw))                            \
+    AC_TEST_OUTCOME(dualstack_tw, CAT5(who, _vs_tw_, tw, _reuse_, combo), ERRNO_##outcome,         \
+                    .description = RULE_##outcome(NEW_##who, TW_##tw))                             \
     {                                                                                              \
         dualstack_tw_cell(LISTEN_##tw, CONNECT_##tw, old_opts, IP_##who, OPTS_##who | (new_opts),  \
                           ERRNO_##outcome);                                                        \

@@ -13,6 +13,7 @@
  * which no socket here sets), never on the link that carries the address. */
 #include "../harness/actest.h"
 #include "../harness/conn.h"
+#include "../harness/outcome.h"
 #include "../harness/probe.h"
 
 #include <errno.h>
@@ -45,16 +46,18 @@ static void server_addr_on(enum ac_server_link where, const char *text)
     const char *want = where == AC_LINK_LO               ? "n/a"
                        : where == AC_LINK_VETH_PEER_DOWN ? "no carrier"
                                                          : "carrier";
-    ac_expect_str(AC_SETUP(ADDRESS, "?"), "carrier of the link holding 192.168.1.100", want, carrier);
+    ac_expect_str(AC_SETUP(ADDRESS, "link of 192.168.1.100"),
+                  "carrier of the link holding 192.168.1.100", want, carrier);
 }
 
-/* name part, address the restarted server binds, expected, the rule */
+/* the test's name after the link (harness/outcome.h adds _fails or _succeeds from the expected
+ * result), address the restarted server binds, expected, the rule */
 #define IFACE_PROBES(X, link)                                                                      \
-    X(link, rebind_same_addr_fails, AC_SERVER_IP, EADDRINUSE,                                      \
+    X(link, rebind_same_addr, AC_SERVER_IP, EADDRINUSE,                                            \
       "With 192.168.1.100 on " TEXT_##link ", its TIME_WAIT still owns 192.168.1.100:9999.")       \
-    X(link, bind_loopback_succeeds, AC_LOOPBACK_IP, 0,                                             \
+    X(link, bind_loopback, AC_LOOPBACK_IP, 0,                                                      \
       "With 192.168.1.100 on " TEXT_##link ", 127.0.0.1:9999 still does not overlap it.")          \
-    X(link, bind_wildcard_fails, "0.0.0.0", EADDRINUSE,                                            \
+    X(link, bind_wildcard, "0.0.0.0", EADDRINUSE,                                                  \
       "With 192.168.1.100 on " TEXT_##link ", the wildcard still covers it.")
 #define IFACE_LINKS(X)                                                                             \
     IFACE_PROBES(X, dummy)                                                                         \
@@ -63,13 +66,13 @@ static void server_addr_on(enum ac_server_link where, const char *text)
     IFACE_PROBES(X, lo)
 
 #define X(link, what, ip, expected, rule)                                                          \
-    AC_TEST(iface, link##_##what, .description = rule)                                             \
+    AC_TEST_OUTCOME(iface, link##_##what, expected, .description = rule)                           \
     {                                                                                              \
         server_addr_on(LINK_##link, TEXT_##link);                                                  \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind(AC_ROLE_SETUP, ip, PORT, 0, expected);                                                      \
+        ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, 0, expected);                                       \
     }
 IFACE_LINKS(X)
 #undef X

@@ -18,6 +18,7 @@
 #include "../harness/asuid.h"
 #include "../harness/conn.h"
 #include "../harness/existing.h"
+#include "../harness/outcome.h"
 #include "../harness/probe.h"
 #include "../harness/states.h"
 
@@ -96,45 +97,45 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
     "The new socket did not set SO_REUSEPORT: even a TIME_WAIT is shared only when both sockets "  \
     "have the option."
 
-/* name, existing socket's opts, listening?, its address, new socket's address, its opts,
- * expected bind() result (listen() must then succeed too), the rule; same user */
+/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
+ * expected bind() result (listen() must then succeed too), the rule; same user. The test is named
+ * <stem>_fails or <stem>_succeeds after the expected result (harness/outcome.h), so a name cannot
+ * contradict its row. */
 #define REUSEPORT_CASES(X)                                                                         \
     /* The option must be on both sockets, whatever the existing one's state. */                   \
-    X(bound_old_only_fails, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)               \
-    X(bound_new_only_fails, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)               \
-    X(bound_both_succeeds, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                      \
-    X(listen_old_only_fails, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)          \
-    X(listen_new_only_fails, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)          \
+    X(bound_old_only, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)                     \
+    X(bound_new_only, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)                     \
+    X(bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                               \
+    X(listen_old_only, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)                \
+    X(listen_new_only, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)                \
     /* Two listeners on one address: the point of SO_REUSEPORT. */                                 \
-    X(listen_both_succeeds, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                 \
+    X(listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                          \
     /* Overlapping, not equal, addresses follow the same rule. */                                  \
-    X(listen_both_wildcard_then_specific_succeeds, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0,          \
-      OVERLAP_BOTH)                                                                                \
-    X(listen_both_specific_then_wildcard_succeeds, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0,          \
-      OVERLAP_BOTH)                                                                                \
-    X(listen_old_only_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, NONE,          \
-      EADDRINUSE, OVERLAP_OLD_ONLY)                                                                \
-    X(listen_new_only_wildcard_then_specific_fails, NONE, LISTENING, V4_ANY, V4_ADDR, RP,          \
-      EADDRINUSE, OVERLAP_NEW_ONLY)                                                                \
-    X(listen_old_only_specific_then_wildcard_fails, RP, LISTENING, V4_ADDR, V4_ANY, NONE,          \
-      EADDRINUSE, OVERLAP_OLD_ONLY)                                                                \
-    X(listen_new_only_specific_then_wildcard_fails, NONE, LISTENING, V4_ADDR, V4_ANY, RP,          \
-      EADDRINUSE, OVERLAP_NEW_ONLY)                                                                \
-    X(bound_old_only_specific_then_wildcard_fails, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,   \
+    X(listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0, OVERLAP_BOTH)     \
+    X(listen_both_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0, OVERLAP_BOTH)     \
+    X(listen_old_only_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, NONE, EADDRINUSE,    \
       OVERLAP_OLD_ONLY)                                                                            \
-    X(bound_new_only_specific_then_wildcard_fails, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,   \
+    X(listen_new_only_wildcard_then_specific, NONE, LISTENING, V4_ANY, V4_ADDR, RP, EADDRINUSE,    \
+      OVERLAP_NEW_ONLY)                                                                            \
+    X(listen_old_only_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, NONE, EADDRINUSE,    \
+      OVERLAP_OLD_ONLY)                                                                            \
+    X(listen_new_only_specific_then_wildcard, NONE, LISTENING, V4_ADDR, V4_ANY, RP, EADDRINUSE,    \
+      OVERLAP_NEW_ONLY)                                                                            \
+    X(bound_old_only_specific_then_wildcard, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,         \
+      OVERLAP_OLD_ONLY)                                                                            \
+    X(bound_new_only_specific_then_wildcard, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,         \
       OVERLAP_NEW_ONLY)                                                                            \
     /* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */                          \
-    X(listen_both_dualstack_any_then_v4_any_succeeds, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, \
-      0, DUAL_BOTH)                                                                                \
-    X(listen_old_only_dualstack_any_then_v4_any_fails, RP | AC_V6DUAL, LISTENING, "::", V4_ANY,    \
-      NONE, EADDRINUSE, DUAL_OLD_ONLY)
+    X(listen_both_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, 0,       \
+      DUAL_BOTH)                                                                                   \
+    X(listen_old_only_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, NONE,    \
+      EADDRINUSE, DUAL_OLD_ONLY)
 
-#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
-    AC_TEST(reuseport, name, .description = rule)                                                  \
+#define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
         close(old);                                                                                \
@@ -142,50 +143,49 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
 REUSEPORT_CASES(X)
 #undef X
 
-/* name, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
+/* name stem, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
  * socket's address, its opts, expected, the rule; same user */
 #define REUSEPORT_TIMEWAIT_CASES(X)                                                                \
-    X(timewait_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE, TW_OLD_ONLY)                         \
-    X(timewait_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)                         \
+    X(timewait_old_only, RP, V4_ADDR, NONE, EADDRINUSE, TW_OLD_ONLY)                               \
+    X(timewait_new_only, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)                               \
     /* The TIME_WAIT kept the listener's SO_REUSEPORT. */                                          \
-    X(timewait_both_succeeds, RP, V4_ADDR, RP, 0, TW_BOTH)                                         \
-    X(timewait_both_wildcard_succeeds, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
+    X(timewait_both, RP, V4_ADDR, RP, 0, TW_BOTH)                                                  \
+    X(timewait_both_wildcard, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
 
-#define X(name, old_opts, new_ip, new_opts, expected, rule)                                        \
-    AC_TEST(reuseport, name, .description = rule)                                                  \
+#define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
         ac_conn_server_closes_first(&c, true);                                                     \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
     }
 REUSEPORT_TIMEWAIT_CASES(X)
 #undef X
 
-/* name, existing socket's opts, listening?, its address, new socket's address, its opts,
+/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
  * expected, the rule; the new socket belongs to another user */
 #define REUSEPORT_OTHER_UID_CASES(X)                                                               \
     /* Another user cannot join a bound socket or a listener, even with the option on both. */     \
-    X(other_uid_bound_both_fails, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)     \
-    X(other_uid_listen_both_fails, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE,                \
-      OTHER_UID_BOTH)                                                                              \
-    X(other_uid_listen_both_wildcard_then_specific_fails, RP, LISTENING, V4_ANY, V4_ADDR, RP,      \
+    X(other_uid_bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)           \
+    X(other_uid_listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)      \
+    X(other_uid_listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP,            \
       EADDRINUSE, OTHER_UID_OVERLAP)                                                               \
     /* Without an overlap there is nothing to share: the uid does not matter. */                   \
-    X(other_uid_listen_both_other_address_succeeds, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0,        \
+    X(other_uid_listen_both_other_address, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0,                 \
       OTHER_UID_NO_OVERLAP)                                                                        \
     /* SO_REUSEADDR on both settles it for a socket that is not listening, before any uid test:    \
      * the other user may bind, and even listen. */                                                \
-    X(other_uid_bound_reuseaddr_and_reuseport_both_succeeds, RA | RP, BOUND, V4_ADDR, V4_ADDR,     \
-      RA | RP, 0, OTHER_UID_REUSEADDR)
+    X(other_uid_bound_reuseaddr_and_reuseport_both, RA | RP, BOUND, V4_ADDR, V4_ADDR, RA | RP, 0,  \
+      OTHER_UID_REUSEADDR)
 
-#define X(name, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
-    AC_TEST(reuseport, name, .description = rule)                                                  \
+#define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
-        ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, new_ip, PORT, new_opts, expected);                      \
+        ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, new_ip, PORT, new_opts, expected);       \
         close(old);                                                                                \
     }
 REUSEPORT_OTHER_UID_CASES(X)
@@ -207,22 +207,22 @@ REUSEPORT_OTHER_UID_CASES(X)
     "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999; both have SO_REUSEPORT, "   \
     "same user: they share the port."
 
-/* name, the listener's opts (the accepted socket inherits them), new socket's address, its
+/* name stem, the listener's opts (the accepted socket inherits them), new socket's address, its
  * opts, expected, the rule; same user */
 #define REUSEPORT_ESTABLISHED_CASES(X)                                                             \
-    X(established_both_succeeds, RP, V4_ADDR, RP, 0, EST_BOTH)                                     \
-    X(established_old_only_fails, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)                     \
-    X(established_new_only_fails, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)                     \
-    X(established_both_wildcard_succeeds, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
+    X(established_both, RP, V4_ADDR, RP, 0, EST_BOTH)                                              \
+    X(established_old_only, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)                           \
+    X(established_new_only, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)                           \
+    X(established_both_wildcard, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
 
-#define X(name, old_opts, new_ip, new_opts, expected, rule)                                        \
-    AC_TEST(reuseport, name, .description = rule)                                                  \
+#define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
         struct ac_held h;                                                                          \
         struct ac_state_spec spec = {                                                              \
             .kind = AC_HOLD_ESTABLISHED, .ip = V4_ADDR, .port = PORT, .opts = old_opts};           \
         ac_state_hold(&h, &spec);                                                                  \
-        int fd = ac_probe_bind(AC_ROLE_SETUP, new_ip, PORT, new_opts, expected);                                  \
+        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
         ac_state_expect_still(&h);                                                                 \
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
@@ -230,21 +230,21 @@ REUSEPORT_OTHER_UID_CASES(X)
 REUSEPORT_ESTABLISHED_CASES(X)
 #undef X
 
-/* name, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of root's
- * server, the new socket belongs to another user */
+/* name stem, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of
+ * root's server, the new socket belongs to another user */
 #define REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)                                                      \
     /* A TIME_WAIT is shared with anyone who set the option (no uid test for TIME_WAIT). */        \
-    X(other_uid_timewait_both_succeeds, RP, RP, 0, OTHER_UID_TW_BOTH)                              \
-    X(other_uid_timewait_new_only_fails, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)              \
-    X(other_uid_timewait_old_only_fails, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
+    X(other_uid_timewait_both, RP, RP, 0, OTHER_UID_TW_BOTH)                                       \
+    X(other_uid_timewait_new_only, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)                    \
+    X(other_uid_timewait_old_only, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
 
-#define X(name, old_opts, new_opts, expected, rule)                                                \
-    AC_TEST(reuseport, name, .description = rule)                                                  \
+#define X(stem, old_opts, new_opts, expected, rule)                                                \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
         ac_conn_server_closes_first(&c, true);                                                     \
-        ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);                     \
+        ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);      \
     }
 REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)
 #undef X
@@ -256,7 +256,7 @@ AC_TEST(reuseport, two_listeners_then_third_without_fails,
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
-    ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, NONE, EADDRINUSE);
+    ac_probe_bind(AC_ROLE_CLAIM, V4_ADDR, PORT, NONE, EADDRINUSE);
     close(b);
     close(a);
 }
@@ -267,16 +267,18 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     int b = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
-    int c = ac_probe_bind(AC_ROLE_SETUP, V4_ADDR, PORT, RP, 0);
+    int c = ac_probe_bind(AC_ROLE_CLAIM, V4_ADDR, PORT, RP, 0);
     /* All three listen (asked from the kernel per socket: the harness's sock_diag table shows
      * sockets with equal addresses once). */
     const int fds[] = {a, b, c};
+    const char *const subjects[] = {"existing socket", "second socket", "third socket"};
     for (int i = 0; i < 3; i++) {
         int on = 0;
         socklen_t len = sizeof on;
         ac_setup_ok("getsockopt SO_ACCEPTCONN",
                     getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN, &on, &len) ? errno : 0);
-        ac_expect_int(AC_SETUP(LISTEN, "?"), "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
+        ac_expect_int(AC_CLAIM(SOCKOPT, subjects[i]),
+                      "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
     }
     close(c);
     close(b);
@@ -293,9 +295,12 @@ AC_TEST(reuseport, both_bound_then_both_listen_succeeds,
     struct ac_addr at;
     ac_addr_parse(&at, V4_ADDR, PORT);
     int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RP));
-    ac_expect_errno(AC_SETUP(BIND, "?"), "second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "first socket: listen", 0, ac_listen(a, 16));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "second socket: listen", 0, ac_listen(b, 16));
+    ac_expect_errno(AC_SETUP(BIND, "second socket"),
+                    "second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
+    ac_expect_errno(AC_CLAIM(LISTEN, "existing socket"), "first socket: listen", 0,
+                    ac_listen(a, 16));
+    ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", 0,
+                    ac_listen(b, 16));
     close(b);
     close(a);
 }
@@ -310,9 +315,12 @@ AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails,
     struct ac_addr at;
     ac_addr_parse(&at, V4_ADDR, PORT);
     int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RA));
-    ac_expect_errno(AC_SETUP(BIND, "?"), "second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "first socket: listen", 0, ac_listen(a, 16));
-    ac_expect_errno(AC_SETUP(LISTEN, "?"), "second socket: listen", EADDRINUSE, ac_listen(b, 16));
+    ac_expect_errno(AC_SETUP(BIND, "second socket"),
+                    "second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
+    ac_expect_errno(AC_SETUP(LISTEN, "existing socket"), "first socket: listen", 0,
+                    ac_listen(a, 16));
+    ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", EADDRINUSE,
+                    ac_listen(b, 16));
     close(b);
     close(a);
 }
