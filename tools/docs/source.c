@@ -1,7 +1,7 @@
 /* Linking a docs row to its test's source. Criterion records where Test() was expanded; for
  * tests generated from an X-macro table that is the expansion, not the row, so the row is
- * looked up by the test's name in the file when the file can be read (ci/gen-docs runs in the
- * checkout). The link is relative to the repository root, so it stays the same on every
+ * looked up by the test's name (or its stem, for rows whose suffix the table's macro derives)
+ * in the file when the file can be read (ci/gen-docs runs in the checkout). The link is relative to the repository root, so it stays the same on every
  * machine. */
 #define _GNU_SOURCE
 #include "docs.h"
@@ -44,7 +44,18 @@ char *test_source_link(json_t *t)
     char *path = strndup(src, (size_t)(colon - src));
     unsigned line = (unsigned)strtoul(colon + 1, NULL, 10);
     const char *slash = strchr(test, '/');
-    unsigned row = line_of(path, slash ? slash + 1 : test);
+    const char *name = slash ? slash + 1 : test;
+    unsigned row = line_of(path, name);
+    /* a table row gives the name's stem; the macro adds _fails or _succeeds from its errno */
+    static const char *const suffixes[] = {"_fails", "_succeeds"};
+    for (size_t i = 0; !row && i < sizeof suffixes / sizeof *suffixes; i++) {
+        size_t n = strlen(name), k = strlen(suffixes[i]);
+        if (n > k && strcmp(name + n - k, suffixes[i]) == 0) {
+            char *stem = strndup(name, n - k);
+            row = line_of(path, stem);
+            free(stem);
+        }
+    }
     /* repository-relative: from the last top-level folder of the project in the path */
     const char *rel = path;
     static const char *const tops[] = {"/suites/", "/harness/", "/fixtures/"};
