@@ -141,6 +141,9 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
 {
     struct pair p;
     open_pair(&p);
+    /* seen before the FIN, so that the state graph can show ESTABLISHED -> CLOSE_WAIT */
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end before the server's close()",
+                    &p.client, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
     close_fd(&p.c.server);
     struct ac_sockinfo cw =
         ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN",

@@ -116,6 +116,33 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
                   timer_kind(fw2.timer));
 }
 
+/* The other way into an orphaned FIN_WAIT2: shutdown(SHUT_WR) first, FIN acknowledged, then
+ * close(). __tcp_close() finds the socket already in FIN_WAIT2 and turns it into the timewait
+ * mini-socket itself, with tcp_fin_time(sk) as its timer (tcp_fin_timeout), not through
+ * tcp_rcv_state_process() as in the test above. Read from sock_diag right after close(). */
+AC_TEST(timers, fin_timeout_1s_limits_fin_wait2_closed_after_shutdown,
+        .description = "A socket that reached FIN_WAIT2 through shutdown(SHUT_WR) and is then "
+                       "closed becomes an orphan timed by tcp_fin_timeout too: with 1, its timer "
+                       "shows at most a second left.")
+{
+    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c.server, SHUT_WR) ? errno : 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)", &server,
+                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    close(c.server);
+    c.server = -1;
+    struct ac_sockinfo fw2 =
+        ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close() in FIN_WAIT2",
+                        &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the orphaned FIN_WAIT2 (sock_diag)",
+                  "timewait", timer_kind(fw2.timer));
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)", 0,
+                     1000, fw2.expires_ms);
+}
+
 /* TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60 s, a compile-time constant (suites/sysctls.c shows that
  * none of the TIME_WAIT-related sysctls changes it):
  * sock_diag shows the timewait timer (idiag_timer 3) with about 60000 ms left right after the
@@ -251,13 +278,16 @@ AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
     struct linger l = {.l_onoff = 1, .l_linger = 0};
     ac_setup_ok("SO_LINGER {1, 0} on the server end",
                 setsockopt(c.server, SOL_SOCKET, SO_LINGER, &l, sizeof l) ? errno : 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    /* seen before close(), so that the state graph can show the reset ESTABLISHED -> gone */
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end before close()", &server,
+                    AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
     close(c.server);
     close(c.listener);
     char b;
     ssize_t n = recv(c.client, &b, 1, 0);
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client recv after the server's close", ECONNRESET,
                     n < 0 ? errno : 0);
-    struct ac_match server = ac_conn_server_match(&c);
     server.states = AC_ALL_STATES;
     ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close()", &server,
                    AC_STATE_TIMEOUT_MS);
