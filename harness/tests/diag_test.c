@@ -1,5 +1,6 @@
 /* sock_diag reads and bounded waits, in a namespace of their own. */
 #include "../actest.h"
+#include "../diagwait.h"
 
 #include <unistd.h>
 
