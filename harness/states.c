@@ -202,7 +202,7 @@ static void expect_bound(const char *what, const struct ac_addr *at, struct ac_s
     snprintf(step, sizeof step, "state of %s (sock_diag, bound-only dump)", what);
     bool seen = find_bound(at, info);
     ac_expect_state_name(AC_SETUP(STATE, "existing socket"), step,
-                         ac_kernel_version() >= BOUND_DIAG_SINCE ? "CLOSE" : "absent",
+                         ac_since_text(BOUND_DIAG_SINCE, "CLOSE", "absent"),
                          seen ? ac_tcp_state_name(info->state) : "absent");
     if (!seen) {
         memset(info, 0, sizeof *info);
