@@ -14,7 +14,7 @@
  *   failures here, never missing. A scenario passes only if its worker said it ran to the end
  *   and recorded what it saw. */
 #define _GNU_SOURCE
-#include "../fixtures/netns.h"
+#include "netns.h"
 #include "record.h"
 #include "runner_help.h"
 #include "runguard.h"
