@@ -53,22 +53,35 @@ ac_lock_file() {
     ac_die "another run is writing $1; give this one another --results FILE"
 }
 
-# ac_build PRESET: locks the preset's binary directory (build, or build-PRESET), then configures
-# and builds quietly.
-ac_build() {
-  local dir=build
-  [ "$1" = default ] || dir=build-$1
+# The project's top folder (this file is in ci/): builds work from any current directory.
+AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# ac_configure PRESET: locks the preset's binary directory (build, or build-PRESET, in the
+# project's top folder), then configures it quietly.
+ac_configure() {
+  local dir=$AC_REPO/build
+  [ "$1" = default ] || dir=$AC_REPO/build-$1
   ac_lock_build "$dir"
-  cmake --preset "$1" >/dev/null
-  cmake --build --preset "$1" >/dev/null
+  (cd "$AC_REPO" && cmake --preset "$1" >/dev/null)
 }
 
-# ac_build_dir DIR: the same for a build directory of the user's choice (a read-only checkout
-# builds elsewhere): the default preset's settings, binary directory DIR.
+# ac_build PRESET [TARGET...]: ac_configure, then builds the TARGETs (all when none) quietly;
+# errors go to stderr.
+ac_build() {
+  local preset=$1
+  shift
+  ac_configure "$preset" &&
+    (cd "$AC_REPO" && cmake --build --preset "$preset" ${1+--target "$@"} >/dev/null)
+}
+
+# ac_build_dir DIR [TARGET...]: the same for a build directory of the user's choice (a read-only
+# checkout builds elsewhere): the default preset's settings, binary directory DIR.
 ac_build_dir() {
-  ac_lock_build "$1"
-  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERCLOSE_WERROR=ON >/dev/null
-  cmake --build "$1" >/dev/null
+  local dir=$1
+  shift
+  ac_lock_build "$dir"
+  cmake -S "$AC_REPO" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERCLOSE_WERROR=ON >/dev/null &&
+    cmake --build "$dir" --parallel "$(nproc)" ${1+--target "$@"} >/dev/null
 }
 
 # The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE and _SKIPPED, from their one
