@@ -22,7 +22,7 @@ Test(record, joins_checks_in_order)
                       "\"ok\":true}\n"
                       "{\"step\":\"listen\",\"expected\":\"OK\",\"observed\":\"OK\",\"ok\":true}\n";
     json_t *rec = ac_record_build("timewait/x", "6.1.0", "pass", "", obs);
-    cr_assert_eq(json_integer_value(json_object_get(rec, "schema")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(rec, "schema")), AC_RESULTS_SCHEMA);
     cr_assert_str_eq(str(rec, "test"), "timewait/x");
     cr_assert_str_eq(str(rec, "kernel"), "6.1.0");
     cr_assert_str_eq(str(rec, "iface_kind"), "veth");
