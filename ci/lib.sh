@@ -53,32 +53,66 @@ ac_lock_file() {
     ac_die "another run is writing $1; give this one another --results FILE"
 }
 
-# ac_build PRESET: locks the preset's binary directory (build, or build-PRESET), then configures
-# and builds quietly.
-ac_build() {
-  local dir=build
-  [ "$1" = default ] || dir=build-$1
+# The project's top folder (this file is in ci/): builds work from any current directory.
+AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# ac_configure PRESET: locks the preset's binary directory (build, or build-PRESET, in the
+# project's top folder), then configures it quietly.
+ac_configure() {
+  local dir=$AC_REPO/build
+  [ "$1" = default ] || dir=$AC_REPO/build-$1
   ac_lock_build "$dir"
-  cmake --preset "$1" >/dev/null
-  cmake --build --preset "$1" >/dev/null
+  (cd "$AC_REPO" && cmake --preset "$1" >/dev/null)
 }
 
-# ac_build_dir DIR: the same for a build directory of the user's choice (a read-only checkout
-# builds elsewhere): the default preset's settings, binary directory DIR.
+# ac_build PRESET [TARGET...]: ac_configure, then builds the TARGETs (all when none) quietly;
+# errors go to stderr.
+ac_build() {
+  local preset=$1
+  shift
+  ac_configure "$preset" &&
+    (cd "$AC_REPO" && cmake --build --preset "$preset" ${1+--target "$@"} >/dev/null)
+}
+
+# ac_build_dir DIR [TARGET...]: the same for a build directory of the user's choice (a read-only
+# checkout builds elsewhere): the default preset's settings, binary directory DIR.
 ac_build_dir() {
-  ac_lock_build "$1"
-  cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERCLOSE_WERROR=ON >/dev/null
-  cmake --build "$1" >/dev/null
+  local dir=$1
+  shift
+  ac_lock_build "$dir"
+  cmake -S "$AC_REPO" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAFTERCLOSE_WERROR=ON >/dev/null &&
+    cmake --build "$dir" --parallel "$(nproc)" ${1+--target "$@"} >/dev/null
+}
+
+# The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE and _SKIPPED, from their one
+# definition (harness/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
+while read -r _ name value _; do
+  printf -v "$name" %s "$value"
+done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../harness/exitstatus.h")
+[ -n "${AC_EXIT_SKIPPED:-}" ] || ac_die "cannot read the runner's exit statuses (harness/exitstatus.h)"
+
+# ac_exit_ran STATUS: the run went to the end and its verdict is in the records (every test
+# passed, one failed, or every test skipped).
+ac_exit_ran() {
+  [ "$1" = "$AC_EXIT_OK" ] || [ "$1" = "$AC_EXIT_FAILED" ] || [ "$1" = "$AC_EXIT_SKIPPED" ]
+}
+
+# ac_exit_interrupted STATUS: the runner died of SIGHUP, SIGINT or SIGTERM, which it passes on to
+# every test before it marks the results file interrupted.
+ac_exit_interrupted() {
+  [ "$1" -gt 128 ] 2>/dev/null || return 1
+  case $(kill -l "$(($1 - 128))" 2>/dev/null) in HUP|INT|TERM) return 0 ;; esac
+  return 1
 }
 
 # ac_exit_meaning STATUS: what a runner's exit status says, for messages.
 ac_exit_meaning() {
   case $1 in
-    0) echo "every test passed" ;;
-    1) echo "a test failed, crashed or timed out" ;;
-    2) echo "usage error, or records were lost" ;;
-    77) echo "every test was skipped" ;;
-    129|130|143) echo "interrupted by SIG$(kill -l "$(( $1 - 128 ))")" ;;
-    *) echo "unexpected exit status $1" ;;
+    "$AC_EXIT_OK") echo "every test passed" ;;
+    "$AC_EXIT_FAILED") echo "a test failed, crashed or timed out" ;;
+    "$AC_EXIT_UNUSABLE") echo "usage error, or records were lost" ;;
+    "$AC_EXIT_SKIPPED") echo "every test was skipped" ;;
+    *) if ac_exit_interrupted "$1"; then echo "interrupted by SIG$(kill -l "$(($1 - 128))")"
+       else echo "unexpected exit status $1"; fi ;;
   esac
 }

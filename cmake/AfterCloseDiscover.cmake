@@ -2,9 +2,10 @@
 # binary's own list (in the spirit of gtest_discover_tests), with labels and timeouts.
 #
 # Each test runs the binary with --filter=suite/test -j1. The runner (harness/runner.c) exits 2
-# when the filter matches nothing and 77 when the test skipped, so a misspelt or skipped test can
-# never show as passed.
+# when the filter matches nothing and 77 when the test skipped (harness/exitstatus.h), so a
+# misspelt or skipped test can never show as passed.
 
+include(${CMAKE_CURRENT_LIST_DIR}/AfterCloseExitStatus.cmake)
 set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
 set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
 
@@ -18,6 +19,7 @@ function(afterclose_discover_tests target)
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -D BINARY=$<TARGET_FILE:${target}> -D OUT=${out}
             -D "LABELS=${ARG_LABELS}" -D RESULTS=${AC_CTEST_RESULTS_DIR}/ctest-${target}.jsonl
+            -D SKIPPED=${AC_EXIT_SKIPPED}
             -P ${AC_DISCOVER_SCRIPT}
     BYPRODUCTS ${out}
     VERBATIM)

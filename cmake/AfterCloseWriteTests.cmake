@@ -1,6 +1,10 @@
 # Run at build time: turns `BINARY --afterclose-list` ("suite/test<TAB>labels<TAB>timeout" lines)
 # into add_test() calls in OUT. RESULTS: where the tests' records go unless the caller sets
-# AFTERCLOSE_RESULTS (the "records" fixture empties it first and summarises it last).
+# AFTERCLOSE_RESULTS (the "records" fixture empties it first and summarises it last). SKIPPED: the
+# runner's exit status when its test skipped (AC_EXIT_SKIPPED).
+if(NOT SKIPPED MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "SKIPPED (the runner's exit status for a skipped test) is not set")
+endif()
 execute_process(COMMAND ${BINARY} --afterclose-list
   OUTPUT_VARIABLE listing RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -32,7 +36,8 @@ foreach(line IN LISTS lines)
   string(APPEND content
     "add_test([==[${name}]==] [==[${BINARY}]==] [==[--filter=${name}]==] -j1 --short-filename)\n"
     "set_tests_properties([==[${name}]==] PROPERTIES LABELS [==[${labels}]==]"
-    " SKIP_RETURN_CODE 77 TIMEOUT ${ctest_timeout} FIXTURES_REQUIRED [==[host_isolation;records]==]"
+    " SKIP_RETURN_CODE ${SKIPPED} TIMEOUT ${ctest_timeout}"
+    " FIXTURES_REQUIRED [==[host_isolation;records]==]"
     " ENVIRONMENT [==[AFTERCLOSE_RESULTS_DEFAULT=${RESULTS}]==])\n")
 
   math(EXPR count "${count} + 1")

@@ -4,10 +4,10 @@
 #ifndef AC_ACTEST_H
 #define AC_ACTEST_H
 
-#include "../fixtures/netns.h"
 #include "check.h"
 #include "diag.h"
 #include "errname.h"
+#include "netns.h"
 #include "record.h"
 #include "sock.h"
 

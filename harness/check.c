@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 
+#include "diagwait.h"
 #include "errname.h"
 #include "record.h"
 

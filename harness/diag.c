@@ -178,73 +178,55 @@ bool ac_diag_match(const struct ac_match *m, const struct ac_sockinfo *s)
            addr_matches(m->remote, &s->remote);
 }
 
+/* The harness's one copy of the table: every wait, count and failure message reads into it. */
 static struct ac_sockinfo table[MAX_SOCKETS];
 
-/* Returns the index of the first match, -1 for none, or -errno-1000 on a read error. */
-static int find_match(const struct ac_match *m, int *count)
+int ac_diag_read(const struct ac_sockinfo **rows)
 {
     int n = ac_diag_snapshot(table, MAX_SOCKETS);
-    if (n < 0)
-        return n - 1000;
-    int first = -1;
-    *count = 0;
-    for (int i = 0; i < n && i < MAX_SOCKETS; i++) {
-        if (ac_diag_match(m, &table[i])) {
-            if (first < 0)
-                first = i;
-            (*count)++;
-        }
-    }
-    return first;
+    *rows = table;
+    return n < MAX_SOCKETS ? n : MAX_SOCKETS;
+}
+
+int ac_diag_matches(const struct ac_match *m, const struct ac_sockinfo *rows, int n)
+{
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        count += ac_diag_match(m, &rows[i]);
+    return count;
 }
 
 int ac_diag_count(const struct ac_match *m)
 {
-    int count = 0;
-    int r = find_match(m, &count);
-    return r < -1 ? r + 1000 : count;
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
+    return n < 0 ? n : ac_diag_matches(m, rows, n);
 }
 
 /* Between two reads of the table we yield the CPU for a short, growing interval: the states we
  * wait for change on packet arrival or timer expiry, and a busy loop would steal the CPU from the
  * softirq that delivers them. This is the poll interval, not a wait for the state itself. */
-void ac_diag_backoff(int *interval_ms)
+static void backoff(int *interval_ms)
 {
     poll(NULL, 0, *interval_ms);
     if (*interval_ms < 10)
         (*interval_ms)++;
 }
 
-bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out)
+int ac_diag_poll(ac_table_pred done, void *arg, int timeout_ms)
 {
     int64_t deadline = ac_now_ms() + timeout_ms;
     int interval = 0;
     for (;;) {
-        int count = 0;
-        int i = find_match(m, &count);
-        if (i >= 0) {
-            if (out)
-                *out = table[i];
-            return true;
-        }
-        if (i < -1 || ac_now_ms() >= deadline)
-            return false;
-        ac_diag_backoff(&interval);
-    }
-}
-
-bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms)
-{
-    int64_t deadline = ac_now_ms() + timeout_ms;
-    int interval = 0;
-    for (;;) {
-        int count = 0;
-        int i = find_match(m, &count);
-        if (i == -1)
-            return true;
-        if (i < -1 || ac_now_ms() >= deadline)
-            return false;
-        ac_diag_backoff(&interval);
+        const struct ac_sockinfo *rows;
+        int n = ac_diag_read(&rows);
+        if (n < 0)
+            return n;
+        if (done(rows, n, arg))
+            return 1;
+        if (ac_now_ms() >= deadline)
+            return 0;
+        backoff(&interval);
     }
 }
 
@@ -258,15 +240,16 @@ void ac_diag_format_table(char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    int n = ac_diag_snapshot(table, MAX_SOCKETS);
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
     if (n < 0) {
         snprintf(buf, len, "  (sock_diag read failed: %s)\n", strerror(-n));
         return;
     }
     if (n == 0)
         snprintf(buf, len, "  (no TCP sockets in this namespace)\n");
-    for (int i = 0; i < n && i < MAX_SOCKETS && used < len; i++) {
-        const struct ac_sockinfo *s = &table[i];
+    for (int i = 0; i < n && used < len; i++) {
+        const struct ac_sockinfo *s = &rows[i];
         int w = snprintf(buf + used, len - used, "  %-11s %s -> %s timer=%s/%ums inode=%u\n",
                          ac_tcp_state_name(s->state), s->local.text, s->remote.text,
                          timer_name(s->timer), s->expires_ms, s->inode);

@@ -1,5 +1,6 @@
-/* The namespace's TCP socket table, read through sock_diag (libnl-idiag-3), and bounded waits
- * for a state: we poll the kernel's own view instead of sleeping and hoping. */
+/* The namespace's TCP socket table, read through sock_diag (libnl-idiag-3), and the one loop
+ * that polls it: waits read the kernel's own view until it says yes, instead of sleeping and
+ * hoping (the waits themselves: diagwait.h). */
 #ifndef AC_DIAG_H
 #define AC_DIAG_H
 
@@ -53,21 +54,26 @@ struct ac_match {
 /* True if s is one of the sockets m is about (the rule every wait and count uses). */
 bool ac_diag_match(const struct ac_match *m, const struct ac_sockinfo *s);
 
-/* Yields the CPU between two reads of the table, for a short interval growing to 10 ms. */
-void ac_diag_backoff(int *interval_ms);
-
 /* Reads every TCP socket (IPv4 and IPv6) of the calling thread's network namespace.
  * Returns the number found (possibly more than max; only max are stored) or -errno. */
 int ac_diag_snapshot(struct ac_sockinfo *out, size_t max);
 
+/* Reads the table into the harness's one buffer and points *rows at it; the rows hold until the
+ * next read by any harness function. Returns the number of rows (at most 4096) or -errno. */
+int ac_diag_read(const struct ac_sockinfo **rows);
+
+/* How many of the n rows match m. */
+int ac_diag_matches(const struct ac_match *m, const struct ac_sockinfo *rows, int n);
 /* Number of sockets matching m, or -errno. */
 int ac_diag_count(const struct ac_match *m);
 
-/* Polls until a socket matches (found, copied to *out if non-NULL) or timeout_ms passes.
- * Returns true if found. */
-bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out);
-/* Polls until no socket matches. Returns true if none is left. */
-bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms);
+/* What a wait waits for, asked of each read of the table; arg is the waiter's own. */
+typedef bool (*ac_table_pred)(const struct ac_sockinfo *rows, int n, void *arg);
+
+/* The harness's one polling loop (every wait in diagwait.h and hold.h is built on it): reads the
+ * table until done() says yes or timeout_ms has passed, at least once, yielding the CPU between
+ * reads. Returns 1 when done, 0 at the deadline, -errno if the table cannot be read. */
+int ac_diag_poll(ac_table_pred done, void *arg, int timeout_ms);
 
 /* The socket table as text, one line a socket ("TIME_WAIT 192.168.1.100:9999 ->
  * 192.168.1.100:41234 timer=timewait/59980ms inode=0"), for failure messages. */

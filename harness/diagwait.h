@@ -1,6 +1,7 @@
-/* Bounded waits on what sock_diag says about a socket beyond its state: its timer, its
- * retransmission count, the age of a TIME_WAIT. Same polling as ac_diag_wait (no sleeps: the
- * kernel's own table is read until it says yes or the deadline passes). */
+/* Bounded waits on what sock_diag says: a socket in a state, or gone, and beyond its state its
+ * timer, its retransmission count, the age of a TIME_WAIT. All of them are ac_diag_poll() with a
+ * condition (no sleeps: the kernel's own table is read until it says yes or the deadline
+ * passes). */
 #ifndef AC_DIAGWAIT_H
 #define AC_DIAGWAIT_H
 
@@ -10,6 +11,12 @@
 
 /* TCP_TIMEWAIT_LEN (include/net/tcp.h): a TIME_WAIT's timer starts at 60 s on every kernel. */
 #define AC_TIMEWAIT_LEN_MS 60000
+
+/* Polls until a socket matches (found, copied to *out if non-NULL) or timeout_ms passes.
+ * Returns true if found. */
+bool ac_diag_wait(const struct ac_match *m, int timeout_ms, struct ac_sockinfo *out);
+/* Polls until no socket matches. Returns true if none is left. */
+bool ac_diag_wait_gone(const struct ac_match *m, int timeout_ms);
 
 /* A condition on one socket; arg is passed through. */
 typedef bool (*ac_sock_pred)(const struct ac_sockinfo *s, void *arg);

@@ -15,7 +15,6 @@
 #include <netlink/route/qdisc/tbf.h>
 #include <netlink/route/tc.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,53 +139,62 @@ void ac_hold_unplug_loopback(void)
 
 /* --- waits ------------------------------------------------------------------------------ */
 
-#define TABLE_MAX 1024
-static struct ac_sockinfo table[TABLE_MAX];
+/* What ac_hold_expect_retransmitted saw last of the first socket in the state. */
+struct resent {
+    struct ac_match want;
+    bool in_state, resent;
+    struct ac_sockinfo found;
+};
+
+static bool in_state_and_resent(const struct ac_sockinfo *rows, int n, void *arg)
+{
+    struct resent *r = arg;
+    r->in_state = false;
+    for (int i = 0; i < n; i++) {
+        if (ac_diag_match(&r->want, &rows[i])) {
+            r->in_state = true;
+            r->found = rows[i];
+            r->resent = r->found.retrans > 0;
+            break;
+        }
+    }
+    return r->in_state && r->resent;
+}
 
 struct ac_sockinfo ac_hold_expect_retransmitted(struct ac_about about, const char *what,
                                                 const struct ac_match *m, int state, int timeout_ms)
 {
-    struct ac_match want = *m;
-    want.states = AC_STATE_BIT(state);
-    struct ac_sockinfo found = {0};
-    bool in_state = false, resent = false;
-    int64_t deadline = ac_now_ms() + timeout_ms;
-    int interval = 0;
-    for (;;) {
-        int n = ac_diag_snapshot(table, TABLE_MAX);
-        in_state = false;
-        for (int i = 0; i < n && i < TABLE_MAX; i++) {
-            if (ac_diag_match(&want, &table[i])) {
-                in_state = true;
-                found = table[i];
-                resent = found.retrans > 0;
-                break;
-            }
-        }
-        if ((in_state && resent) || n < 0 || ac_now_ms() >= deadline)
-            break;
-        ac_diag_backoff(&interval);
-    }
+    struct resent r = {.want = *m};
+    r.want.states = AC_STATE_BIT(state);
+    if (ac_diag_poll(in_state_and_resent, &r, timeout_ms) < 0)
+        r.in_state = false;
     char step[256], expected[64], observed[64];
     snprintf(step, sizeof step, "state of %s after its retransmission timer fired", what);
     snprintf(expected, sizeof expected, "%s, retransmitted", ac_tcp_state_name(state));
-    if (!in_state)
+    if (!r.in_state)
         snprintf(observed, sizeof observed, "not %s", ac_tcp_state_name(state));
     else
         snprintf(observed, sizeof observed, "%s, %s", ac_tcp_state_name(state),
-                 resent ? "retransmitted" : "never retransmitted");
+                 r.resent ? "retransmitted" : "never retransmitted");
     ac_expect_str(about, step, expected, observed);
-    return found;
+    return r.found;
+}
+
+struct exactly {
+    const struct ac_match *m;
+    int n, seen;
+};
+
+static bool exactly_n(const struct ac_sockinfo *rows, int n, void *arg)
+{
+    struct exactly *w = arg;
+    w->seen = ac_diag_matches(w->m, rows, n);
+    return w->seen == w->n;
 }
 
 int ac_hold_wait_count(const struct ac_match *m, int n, int timeout_ms)
 {
-    int64_t deadline = ac_now_ms() + timeout_ms;
-    int interval = 0;
-    for (;;) {
-        int count = ac_diag_count(m);
-        if (count == n || count < 0 || ac_now_ms() >= deadline)
-            return count;
-        ac_diag_backoff(&interval);
-    }
+    struct exactly w = {.m = m, .n = n};
+    int r = ac_diag_poll(exactly_n, &w, timeout_ms);
+    return r < 0 ? r : w.seen;
 }

@@ -21,3 +21,8 @@ int ac_since(int version, int since, int before)
 {
     return ac_kernel_version() >= version ? since : before;
 }
+
+const char *ac_since_text(int version, const char *since, const char *before)
+{
+    return ac_kernel_version() >= version ? since : before;
+}

@@ -5,16 +5,17 @@
  *   tests skip and say why.
  * - Criterion exits 0 on an unknown option, a filter that matches nothing, and a mistyped report
  *   option: here those exit 2 with one line saying what was wrong.
- * - Exit status: 0 every test that ran passed, 1 a test failed/crashed/timed out, 77 every test
- *   that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error or records lost; killed by
- *   SIGINT/SIGTERM/SIGHUP it dies of that signal (runguard.h).
+ * - Exit status (exitstatus.h): 0 every test that ran passed, 1 a test failed/crashed/timed out,
+ *   77 every test that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error or records
+ *   lost; killed by SIGINT/SIGTERM/SIGHUP it dies of that signal (runguard.h).
  * - Every selected test ends with exactly one verdict and one record (docs/results-format.md,
  *   when AFTERCLOSE_RESULTS is set): Criterion reports a test that crashes through another hook
  *   than a finished one, and one that dies in its setup or teardown through none; both are
  *   failures here, never missing. A scenario passes only if its worker said it ran to the end
  *   and recorded what it saw. */
 #define _GNU_SOURCE
-#include "../fixtures/netns.h"
+#include "exitstatus.h"
+#include "netns.h"
 #include "record.h"
 #include "runner_help.h"
 #include "runguard.h"
@@ -201,7 +202,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
         fflush(stdout);
         if (json_object_size(run.selected) == 0)
             fprintf(stderr, "afterclose: no test selected: does the --filter match any test?\n");
-        exit(json_object_size(run.selected) ? 0 : 2);
+        exit(json_object_size(run.selected) ? AC_EXIT_OK : AC_EXIT_UNUSABLE);
     }
     ac_guard_set_progress(0, (int)json_object_size(run.selected));
 }
@@ -340,7 +341,7 @@ static void describe_as_json(struct criterion_test_set *set)
 static int usage_error(const char *prog, const char *what)
 {
     fprintf(stderr, "%s: %s (see %s --help)\n", prog, what, prog);
-    return 2;
+    return AC_EXIT_UNUSABLE;
 }
 
 /* What the environment asks for must be possible before any test runs: a results file that
@@ -353,7 +354,7 @@ static int check_env(const char *prog)
         if (fd < 0) {
             fprintf(stderr, "%s: cannot write the results file %s (" AC_RESULTS_ENV "): %s\n", prog,
                     results, strerror(errno));
-            return 2;
+            return AC_EXIT_UNUSABLE;
         }
         close(fd);
     }
@@ -387,7 +388,8 @@ static const char *jobs_value(int argc, char **argv, int i)
     return NULL;
 }
 
-/* Catches what Criterion would accept silently. Returns 0, or 2 after printing the error. */
+/* Catches what Criterion would accept silently. Returns 0, or AC_EXIT_UNUSABLE after printing
+ * the error. */
 static int check_args(int argc, char **argv, int *info_only)
 {
     for (int i = 1; i < argc; i++) {
@@ -407,7 +409,7 @@ static int check_args(int argc, char **argv, int *info_only)
         if (report && strcmp(report, "-") != 0 && !writable(report)) {
             fprintf(stderr, "%s: cannot write the report %s: %s\n", argv[0], report,
                     strerror(errno));
-            return 2;
+            return AC_EXIT_UNUSABLE;
         }
         const char *jobs = jobs_value(argc, argv, i);
         if (jobs && (!*jobs || strspn(jobs, "0123456789") != strlen(jobs)))
@@ -458,7 +460,7 @@ static void at_exit(void)
     remove_rundir();
     if (bad_filter) {
         fprintf(stderr, "afterclose: the --filter pattern is not valid (see above)\n");
-        _exit(2);
+        _exit(AC_EXIT_UNUSABLE);
     }
 }
 
@@ -520,12 +522,12 @@ int main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
         list_for_ctest(tests);
         criterion_finalize(tests);
-        return 0;
+        return AC_EXIT_OK;
     }
     if (argc == 2 && !strcmp(argv[1], "--afterclose-describe")) {
         describe_as_json(tests);
         criterion_finalize(tests);
-        return 0;
+        return AC_EXIT_OK;
     }
     run.list_selected = take_flag(&argc, argv, "--afterclose-selected");
     select_literal_filter(tests, &argc, argv);
@@ -538,7 +540,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             ac_runner_help(stdout, argv[0]); /* afterclose's own, not Criterion's stock text */
             criterion_finalize(tests);
-            return 0;
+            return AC_EXIT_OK;
         }
     }
     if (!bad && !info_only && !run.list_selected)
@@ -558,7 +560,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
                 strerror(errno));
         criterion_finalize(tests);
-        return 2;
+        return AC_EXIT_UNUSABLE;
     }
     atexit(at_exit);
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
@@ -566,13 +568,13 @@ int main(int argc, char **argv)
     int status;
     if (!criterion_handle_args(argc, argv, true)) {
         run.started = true; /* --help, --version: Criterion printed what was asked */
-        status = info_only ? 0 : usage_error(argv[0], "bad option");
+        status = info_only ? AC_EXIT_OK : usage_error(argv[0], "bad option");
     } else {
         int err = run.list_selected ? 0 : ac_guard_start(getenv(AC_RESULTS_ENV), run.rundir);
         if (err) {
             fprintf(stderr, "%s: cannot start the run's guard: %s\n", argv[0], strerror(err));
             criterion_finalize(tests);
-            return 2;
+            return AC_EXIT_UNUSABLE;
         }
         /* No global --timeout default here: Criterion's global timeout replaces the tests' own
          * .timeout (a 60 s TIME_WAIT test would be cut short). A hung test is ended by the
@@ -587,13 +589,13 @@ int main(int argc, char **argv)
         if (json_object_size(run.selected) == 0)
             status = usage_error(argv[0], "no test selected: does the --filter match any test?");
         else if (run.failed > 0)
-            status = 1;
+            status = AC_EXIT_FAILED;
         else if (run.unrecorded > 0)
-            status = 2; /* a CI job must not take it as passed */
+            status = AC_EXIT_UNUSABLE; /* a CI job must not take it as passed */
         else if (run.skipped == run.ran)
-            status = 77;
+            status = AC_EXIT_SKIPPED;
         else
-            status = 0;
+            status = AC_EXIT_OK;
     }
     criterion_finalize(tests);
     remove_rundir();

@@ -4,6 +4,8 @@
  * or that open a network port (--debug) are not listed. */
 #include "runner_help.h"
 
+#include "exitstatus.h"
+
 void ac_runner_help(FILE *f, const char *prog)
 {
     fprintf(f,
@@ -53,12 +55,12 @@ void ac_runner_help(FILE *f, const char *prog)
             "where that is refused every scenario skips and says why.\n"
             "\n"
             "Exit status:\n"
-            "  0   every test that ran passed (some may have skipped)\n"
-            "  1   a test failed, crashed or timed out\n"
-            "  2   usage error (unknown option, a filter matching nothing, an unwritable\n"
+            "  %-3d every test that ran passed (some may have skipped)\n"
+            "  %-3d a test failed, crashed or timed out\n"
+            "  %-3d usage error (unknown option, a filter matching nothing, an unwritable\n"
             "      results file or report), or a record could not be written\n"
-            "  77  every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
+            "  %-3d every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
             "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
             "      and the results file is marked interrupted (readers refuse it)\n",
-            prog);
+            prog, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE, AC_EXIT_SKIPPED);
 }

@@ -2,29 +2,24 @@
 #include "states.h"
 
 #include "check.h"
+#include "diagwait.h"
 #include "kernel.h"
 #include "nft.h"
 #include "sock.h"
 
 #include <errno.h>
-#include <netlink/addr.h>
-#include <netlink/cache.h>
-#include <netlink/idiag/idiagnl.h>
-#include <netlink/idiag/msg.h>
 #include <netinet/tcp.h>
-#include <netlink/netlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* include/net/tcp_states.h TCP_BOUND_INACTIVE: a pseudo-state, only a filter bit for sock_diag,
- * that asks for bound-only sockets (reported as CLOSE). Since 6.8: commit 91051f003948 ("tcp:
- * Dump bound-only sockets in inet_diag.", net-next after the 6.7 merge window, so first in
- * 6.8; iproute2 6.8 added `ss --bound-inactive` for it); not in the 6.1 tree, present on 6.12.
- * Older kernels never dump such sockets. */
-#define BOUND_INACTIVE_BIT (1u << 13)
-#define BOUND_DIAG_SINCE   AC_KV(6, 8)
+/* Since when sock_diag dumps bound-only sockets (reported as CLOSE) when asked with the filter
+ * bit TCP_BOUND_INACTIVE (AC_DIAG_BOUND_INACTIVE, which the harness's table always sets): commit
+ * 91051f003948 ("tcp: Dump bound-only sockets in inet_diag.", net-next after the 6.7 merge
+ * window, so first in 6.8; iproute2 6.8 added `ss --bound-inactive` for it); not in the 6.1
+ * tree, present on 6.12. Older kernels never dump such sockets. */
+#define BOUND_DIAG_SINCE AC_KV(6, 8)
 
 static const struct {
     const char *name;
@@ -181,45 +176,21 @@ static void drive_connection(struct ac_held *h, const struct ac_state_spec *spec
                               kinds[spec->kind].tcp_state, AC_STATE_TIMEOUT_MS);
 }
 
-/* A bound-only socket as sock_diag shows it (6.8+), or false. */
+/* A bound-only socket as sock_diag shows it (6.8+: the harness's table asks for them), or
+ * false. */
 static bool find_bound(const struct ac_addr *local, struct ac_sockinfo *out)
 {
-    static struct nl_sock *sk;
-    if (!sk) {
-        sk = nl_socket_alloc();
-        if (!sk || idiagnl_connect(sk) < 0)
-            ac_setup_ok("sock_diag socket for bound-only sockets", EPROTONOSUPPORT);
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
+    ac_setup_ok("sock_diag dump of bound-only sockets", n < 0 ? -n : 0);
+    struct ac_match bound = {.states = AC_STATE_BIT(AC_CLOSE), .local = local};
+    for (int i = 0; i < n; i++) {
+        if (ac_diag_match(&bound, &rows[i])) {
+            *out = rows[i];
+            return true;
+        }
     }
-    struct nl_cache *cache = NULL;
-    int family = ac_addr_family(local);
-    if (idiagnl_msg_alloc_cache(sk, family, BOUND_INACTIVE_BIT | AC_STATE_BIT(AC_CLOSE), &cache) <
-        0)
-        ac_setup_ok("sock_diag dump of bound-only sockets", EIO);
-    bool found = false;
-    for (struct nl_object *o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
-        struct idiagnl_msg *m = (struct idiagnl_msg *)o;
-        struct nl_addr *src = idiagnl_msg_get_src(m);
-        if (idiagnl_msg_get_family(m) != family || !src ||
-            ntohs(idiagnl_msg_get_sport(m)) != ac_addr_port(local))
-            continue;
-        /* IPv4 addresses come in a 16-byte field: compare the address's own length only. */
-        const void *raw = nl_addr_get_binary_addr(src);
-        const void *want =
-            family == AF_INET ? (const void *)&((const struct sockaddr_in *)&local->ss)->sin_addr
-                              : (const void *)&((const struct sockaddr_in6 *)&local->ss)->sin6_addr;
-        if (memcmp(raw, want, family == AF_INET ? 4 : 16) != 0)
-            continue;
-        memset(out, 0, sizeof *out);
-        out->family = family;
-        out->state = idiagnl_msg_get_state(m);
-        out->local = *local;
-        /* No peer: the remote is the wildcard, port 0, as in the harness's own table. */
-        ac_addr_parse(&out->remote, family == AF_INET ? "0.0.0.0" : "::", 0);
-        out->inode = idiagnl_msg_get_inode(m);
-        found = true;
-    }
-    nl_cache_free(cache);
-    return found;
+    return false;
 }
 
 /* Bound only: sock_diag lists such sockets only when asked with the BOUND_INACTIVE bit, since
@@ -231,7 +202,7 @@ static void expect_bound(const char *what, const struct ac_addr *at, struct ac_s
     snprintf(step, sizeof step, "state of %s (sock_diag, bound-only dump)", what);
     bool seen = find_bound(at, info);
     ac_expect_state_name(AC_SETUP(STATE, "existing socket"), step,
-                         ac_kernel_version() >= BOUND_DIAG_SINCE ? "CLOSE" : "absent",
+                         ac_since_text(BOUND_DIAG_SINCE, "CLOSE", "absent"),
                          seen ? ac_tcp_state_name(info->state) : "absent");
     if (!seen) {
         memset(info, 0, sizeof *info);
@@ -270,12 +241,12 @@ static bool same_socket(const struct ac_sockinfo *a, const struct ac_sockinfo *b
  * port, so it does not count. */
 static int others_on_port(const struct ac_held *h, uint16_t port)
 {
-    static struct ac_sockinfo table[256];
-    int n = ac_diag_snapshot(table, 256);
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
     ac_setup_ok("sock_diag snapshot", n < 0 ? -n : 0);
     int others = 0;
-    for (int i = 0; i < n && i < 256; i++)
-        if (ac_addr_port(&table[i].local) == port && !same_socket(&table[i], &h->info))
+    for (int i = 0; i < n; i++)
+        if (ac_addr_port(&rows[i].local) == port && !same_socket(&rows[i], &h->info))
             others++;
     return others;
 }

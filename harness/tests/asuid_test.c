@@ -13,7 +13,8 @@ AC_TEST(asuid, child_binds_without_root_privileges)
     if (r.failed_step && r.setup_err == EINVAL)
         cr_skip_test("uid %u is not mapped here", (unsigned)AC_OTHER_UID);
     cr_assert_null(r.failed_step, "%s: %d", r.failed_step, r.setup_err);
-    cr_assert_eq(r.bind_err, EACCES);
+    ac_expect_errno(AC_CLAIM(BIND, "127.0.0.1:80"), "bind 127.0.0.1:80 as the other uid", EACCES,
+                    r.bind_err);
     cr_assert_eq(r.listen_err, 0, "listen is not attempted after a failed bind");
 }
 
@@ -24,6 +25,7 @@ AC_TEST(asuid, child_binds_and_listens_on_a_free_port)
     if (r.failed_step && r.setup_err == EINVAL)
         cr_skip_test("uid %u is not mapped here", (unsigned)AC_OTHER_UID);
     cr_assert_null(r.failed_step);
-    cr_assert_eq(r.bind_err, 0);
-    cr_assert_eq(r.listen_err, 0);
+    ac_expect_errno(AC_CLAIM(BIND, "192.168.1.100:9999"), "bind as the other uid", 0, r.bind_err);
+    ac_expect_errno(AC_CLAIM(LISTEN, "192.168.1.100:9999"), "listen as the other uid", 0,
+                    r.listen_err);
 }

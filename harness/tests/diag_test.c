@@ -1,5 +1,6 @@
 /* sock_diag reads and bounded waits, in a namespace of their own. */
 #include "../actest.h"
+#include "../diagwait.h"
 
 #include <unistd.h>
 
@@ -11,9 +12,10 @@ AC_TEST(diag, sees_listener_with_its_address)
     ac_setup_ok("bind", ac_bind(fd, &at));
     ac_setup_ok("listen", ac_listen(fd, 1));
     struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &at};
-    struct ac_sockinfo s;
-    cr_assert(ac_diag_wait(&m, 1000, &s));
-    cr_assert_str_eq(s.local.text, "192.168.1.100:9999");
+    struct ac_sockinfo s =
+        ac_expect_state(AC_CLAIM(STATE, "listener"), "listener", &m, AC_LISTEN, 1000);
+    ac_expect_str(AC_CLAIM(ADDRESS, "listener"), "listener's local address in the table",
+                  "192.168.1.100:9999", s.local.text);
     cr_assert_neq(s.inode, 0, "a listener has a file, so an inode");
     char table[4096];
     ac_diag_format_table(table, sizeof table);
@@ -29,7 +31,8 @@ AC_TEST(diag, wait_honours_its_deadline)
     int64_t start = ac_now_ms();
     bool found = ac_diag_wait(&m, 200, NULL);
     int64_t took = ac_now_ms() - start;
-    cr_assert_not(found);
+    ac_expect_state_name(AC_CLAIM(STATE, "192.168.1.100:1"), "TIME_WAIT after a 200 ms wait",
+                         "absent", found ? "TIME_WAIT" : "absent");
     cr_assert_geq(took, 200, "returned after %lld ms, before its deadline", (long long)took);
     /* Not a speed target: a wait that overshoots by seconds has lost track of its deadline. */
     cr_assert_lt(took, 2200, "returned after %lld ms, 2 s past its deadline", (long long)took);
@@ -38,7 +41,7 @@ AC_TEST(diag, wait_honours_its_deadline)
 AC_TEST(diag, wait_gone_returns_at_once_when_nothing_matches)
 {
     struct ac_match m = {.states = AC_ALL_STATES};
-    cr_assert(ac_diag_wait_gone(&m, 0));
+    ac_expect_gone(AC_CLAIM(STATE, "any TCP socket"), "no TCP socket in a new namespace", &m, 0);
 }
 
 AC_TEST(diag, port_zero_matches_any_port)
@@ -50,9 +53,8 @@ AC_TEST(diag, port_zero_matches_any_port)
     ac_setup_ok("bind", ac_bind(fd, &at));
     ac_setup_ok("listen", ac_listen(fd, 1));
     struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &any_port};
-    char table[4096];
-    ac_diag_format_table(table, sizeof table);
-    cr_assert_eq(ac_diag_count(&m), 1, "table:\n%s", table);
+    ac_expect_int(AC_CLAIM(COUNT, "127.0.0.1:0"), "listeners matching 127.0.0.1, any port", 1,
+                  ac_diag_count(&m));
     close(fd);
 }
 
@@ -69,7 +71,8 @@ AC_TEST(diag, sees_every_listener_sharing_a_port)
         ac_setup_ok("listen", ac_listen(fds[i], 1));
     }
     struct ac_match m = {.states = AC_STATE_BIT(AC_LISTEN), .local = &at};
-    cr_assert_eq(ac_diag_count(&m), 3);
+    ac_expect_int(AC_CLAIM(COUNT, "192.168.1.100:9999"), "SO_REUSEPORT listeners in the table", 3,
+                  ac_diag_count(&m));
     for (int i = 0; i < 3; i++)
         close(fds[i]);
 }

@@ -20,3 +20,11 @@ Test(kernel, orders_minor_numerically)
 {
     cr_assert_gt(AC_KV(6, 12), AC_KV(6, 9));
 }
+
+Test(kernel, since_picks_by_the_running_kernel)
+{
+    int now = ac_kernel_version();
+    cr_assert_eq(ac_since(now, 1, 2), 1, "the running kernel is at least itself");
+    cr_assert_str_eq(ac_since_text(now, "CLOSE", "absent"), "CLOSE");
+    cr_assert_str_eq(ac_since_text(now + 1, "CLOSE", "absent"), "absent");
+}

@@ -21,7 +21,8 @@ AC_TEST(netns, records_a_known_interface_kind)
 {
     const char *kind = ac_netns_iface_kind();
     cr_assert(strcmp(kind, "dummy") == 0 || strcmp(kind, "veth") == 0, "kind %s", kind);
-    cr_assert_neq(if_nametoindex(AC_IFACE), 0);
+    ac_expect_int(AC_CLAIM(COUNT, AC_IFACE), "links named " AC_IFACE, 1,
+                  if_nametoindex(AC_IFACE) != 0);
 }
 
 AC_TEST(netns, is_not_the_namespace_we_started_in)
@@ -33,5 +34,5 @@ AC_TEST(netns, is_not_the_namespace_we_started_in)
         n++;
     if_freenameindex(ifs);
     size_t want = strcmp(ac_netns_iface_kind(), "veth") == 0 ? 3 : 2;
-    cr_assert_eq(n, want, "%zu links, expected %zu", n, want);
+    ac_expect_int(AC_CLAIM(COUNT, "links"), "links in the test's namespace", (long)want, (long)n);
 }
