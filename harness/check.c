@@ -75,6 +75,12 @@ void ac_expect_str_at(AC_WHERE, struct ac_about about, const char *step, const c
                 ac_value_text(observed));
 }
 
+void ac_expect_values_at(AC_WHERE, struct ac_about about, const char *step, const char *expected,
+                         const char *observed, json_t *expected_value, json_t *observed_value)
+{
+    expect_text(file, line, about, step, expected, observed, expected_value, observed_value);
+}
+
 void ac_expect_state_name_at(AC_WHERE, struct ac_about about, const char *step,
                              const char *expected, const char *observed)
 {

@@ -37,6 +37,12 @@ void ac_expect_str_at(AC_WHERE, struct ac_about about, const char *step, const c
     ac_expect_int_at(AC_HERE, about, step, expected, observed)
 void ac_expect_int_at(AC_WHERE, struct ac_about about, const char *step, long expected,
                       long observed);
+/* A check whose prose values the caller wrote ("FIN_WAIT1, retransmitted") and whose typed
+ * values it built (results/typed.h; their references are taken): ok when the prose agrees. */
+#define ac_expect_values(about, step, expected, observed, expected_value, observed_value)          \
+    ac_expect_values_at(AC_HERE, about, step, expected, observed, expected_value, observed_value)
+void ac_expect_values_at(AC_WHERE, struct ac_about about, const char *step, const char *expected,
+                         const char *observed, json_t *expected_value, json_t *observed_value);
 /* A TCP state given by name ("CLOSE", or "absent" for a socket sock_diag does not list). */
 #define ac_expect_state_name(about, step, expected, observed)                                      \
     ac_expect_state_name_at(AC_HERE, about, step, expected, observed)

@@ -176,7 +176,10 @@ struct ac_sockinfo ac_hold_expect_retransmitted(struct ac_about about, const cha
     else
         snprintf(observed, sizeof observed, "%s, %s", ac_tcp_state_name(state),
                  r.resent ? "retransmitted" : "never retransmitted");
-    ac_expect_str(about, step, expected, observed);
+    /* typed as the state itself when it held and was resent: the state graph reads it */
+    const char *name = ac_tcp_state_name(state);
+    ac_expect_values(about, step, expected, observed, ac_value_state(name),
+                     r.in_state && r.resent ? ac_value_state(name) : ac_value_text(observed));
     return r.found;
 }
 

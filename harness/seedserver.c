@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "seedserver.h"
 
-#include "../fixtures/netns.h"
+#include "netns.h"
 #include "check.h"
 #include "record.h"
 #include "sock.h"

@@ -58,7 +58,7 @@ char *test_source_link(json_t *t)
     }
     /* repository-relative: from the last top-level folder of the project in the path */
     const char *rel = path;
-    static const char *const tops[] = {"/suites/", "/harness/", "/fixtures/"};
+    static const char *const tops[] = {"/suites/", "/harness/"};
     for (size_t i = 0; i < sizeof tops / sizeof *tops; i++) {
         const char *p = strstr(path, tops[i]);
         if (p)
