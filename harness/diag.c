@@ -203,6 +203,17 @@ int ac_diag_count(const struct ac_match *m)
     return n < 0 ? n : ac_diag_matches(m, rows, n);
 }
 
+int ac_diag_count_files(const struct ac_match *m, int *with_file, int *without_file)
+{
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
+    *with_file = *without_file = 0;
+    for (int i = 0; i < n; i++)
+        if (ac_diag_match(m, &rows[i]))
+            (*(rows[i].inode ? with_file : without_file))++;
+    return n < 0 ? n : 0;
+}
+
 /* Between two reads of the table we yield the CPU for a short, growing interval: the states we
  * wait for change on packet arrival or timer expiry, and a busy loop would steal the CPU from the
  * softirq that delivers them. This is the poll interval, not a wait for the state itself. */

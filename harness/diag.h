@@ -66,6 +66,10 @@ int ac_diag_read(const struct ac_sockinfo **rows);
 int ac_diag_matches(const struct ac_match *m, const struct ac_sockinfo *rows, int n);
 /* Number of sockets matching m, or -errno. */
 int ac_diag_count(const struct ac_match *m);
+/* The sockets matching m, split by whether a file refers to them (inode != 0): a socket an fd
+ * holds, or one the kernel keeps alone (TIME_WAIT, an orphan, a connection not yet accepted).
+ * Returns 0 or -errno. */
+int ac_diag_count_files(const struct ac_match *m, int *with_file, int *without_file);
 
 /* What a wait waits for, asked of each read of the table; arg is the waiter's own. */
 typedef bool (*ac_table_pred)(const struct ac_sockinfo *rows, int n, void *arg);

@@ -82,12 +82,10 @@ static void seed_server(int listener, int ep)
 /* CLOSE_WAIT sockets on 192.168.1.100:9999 that a file refers to, and queued ones (no file). */
 static void count_close_wait(int *with_file, int *queued)
 {
-    static struct ac_sockinfo t[256];
-    int n = ac_setup_fd("read the socket table", ac_diag_snapshot(t, 256));
-    *with_file = *queued = 0;
-    for (int i = 0; i < n && i < 256; i++)
-        if (t[i].state == AC_CLOSE_WAIT && ac_addr_port(&t[i].local) == PORT)
-            (*(t[i].inode ? with_file : queued))++;
+    struct ac_addr at;
+    ac_addr_parse(&at, AC_SERVER_IP, PORT);
+    struct ac_match m = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &at};
+    ac_setup_ok("read the socket table", -ac_diag_count_files(&m, with_file, queued));
 }
 
 AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listener, .timeout = 20,

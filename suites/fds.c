@@ -95,19 +95,10 @@ static int listener_on(const char *ip)
  * to them (inode != 0). */
 static void count_by_file(int state, int *with_file, int *without_file)
 {
-    static struct ac_sockinfo t[1024];
     struct ac_addr at;
     ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    int n = ac_setup_fd("read the socket table", ac_diag_snapshot(t, 1024));
-    *with_file = *without_file = 0;
-    for (int i = 0; i < n && i < 1024; i++) {
-        if (t[i].state != state || ac_addr_port(&t[i].local) != PORT)
-            continue;
-        if (t[i].inode)
-            (*with_file)++;
-        else
-            (*without_file)++;
-    }
+    struct ac_match m = {.states = AC_STATE_BIT(state), .local = &at};
+    ac_setup_ok("read the socket table", -ac_diag_count_files(&m, with_file, without_file));
 }
 
 /* --- TIME_WAIT holds no descriptor ------------------------------------------------------ */
