@@ -1,8 +1,15 @@
 # shellcheck shell=bash
-# Shared by the ci/ commands (sourced, not run): errors, packages, and the build, which is
+# Shared by the ci/ commands (sourced, not run): help, errors, packages, and the build, which is
 # locked so that two commands in one checkout cannot break each other's build or results.
 
 ac_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+# ac_help: prints the running command's help, which is its leading comment block (line 2 up to
+# the first line that is not a comment) without the "# ": the help cannot fall behind the header,
+# and a line added to it is never cut off. Read from ci/, not "$0", since the commands cd first.
+ac_help() {
+  sed -n '2,${/^#/!q;s/^# \{0,1\}//p;}' "$AC_REPO/ci/$(basename "$0")"
+}
 
 # ac_need COMMAND PACKAGE: as root installs the Debian package when the command is missing;
 # otherwise names the apt-get line for root and fails.
