@@ -11,18 +11,39 @@ ac_help() {
   sed -n '2,${/^#/!q;s/^# \{0,1\}//p;}' "$AC_REPO/ci/$(basename "$0")"
 }
 
-# ac_need COMMAND PACKAGE: as root installs the Debian package when the command is missing;
-# otherwise names the apt-get line for root and fails.
+# ac_missing_packages PACKAGE...: prints those of the Debian PACKAGEs that are not installed (a
+# held package, "hold ok installed", is installed too), on one line; nothing when all are.
+ac_missing_packages() {
+  local p absent=()
+  for p in "$@"; do
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || absent+=("$p")
+  done
+  [ ${#absent[@]} -eq 0 ] || echo "${absent[*]}"
+}
+
+# ac_install WHAT PACKAGE...: as root installs the Debian PACKAGEs quietly (apt-get update only
+# when the lists are too old or empty for them: a fresh machine's are); otherwise says that WHAT
+# is missing, names the apt-get line for root, and fails. Exit 2 either way when it cannot: a
+# command that cannot run must not look like one whose check failed (exit 1).
+ac_install() {
+  local what=$1
+  shift
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$(basename "$0"): missing $what; as root run:  apt-get update && apt-get install -y $*" >&2
+    exit 2
+  fi
+  echo "$(basename "$0"): installing $*" >&2
+  local -x DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; } ||
+    ac_die "apt-get install $* failed"
+}
+
+# ac_need COMMAND PACKAGE...: when COMMAND is missing, ac_install its PACKAGE (and whatever else
+# the command needs to be useful).
 ac_need() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "$(basename "$0"): $1 is missing; as root run:  apt-get install -y $2" >&2
-    exit 1
-  fi
-  echo "$(basename "$0"): installing $2" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null \
-    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-         apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
+  ac_install "$@"
 }
 
 # ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
