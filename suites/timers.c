@@ -95,6 +95,19 @@ AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 1
                      ac_now_ms() - start);
 }
 
+/* tcp_fin_timeout=1, then the server end half-closed (shutdown(SHUT_WR), its FIN acknowledged):
+ * FIN_WAIT2 with the fd still open. Returns the socket as sock_diag shows it. */
+static struct ac_sockinfo server_half_closed_fin_timeout_1s(struct ac_conn *c,
+                                                            struct ac_match *server)
+{
+    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c->server, SHUT_WR) ? errno : 0);
+    *server = ac_conn_server_match(c);
+    return ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)",
+                           server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+}
+
 /* tcp_fin_timeout is a limit for orphans only: a FIN_WAIT2 whose fd is still open (shutdown()
  * instead of close()) has no timer at all (the keepalive timer that tcp_rcv_state_process()
  * arms in FIN_WAIT1 -> FIN_WAIT2 is for SOCK_DEAD sockets) and waits for the peer's FIN
@@ -104,14 +117,9 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
                        "file descriptor keeps the socket, whose FIN_WAIT2 has no timer and waits "
                        "for the peer's FIN indefinitely.")
 {
-    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
-    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
-    ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c.server, SHUT_WR) ? errno : 0);
-    struct ac_match server = ac_conn_server_match(&c);
-    struct ac_sockinfo fw2 =
-        ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)",
-                        &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    struct ac_match server;
+    struct ac_sockinfo fw2 = server_half_closed_fin_timeout_1s(&c, &server);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer kind (sock_diag)", "none",
                   timer_kind(fw2.timer));
 }
@@ -125,13 +133,9 @@ AC_TEST(timers, fin_timeout_1s_limits_fin_wait2_closed_after_shutdown,
                        "closed becomes an orphan timed by tcp_fin_timeout too: with 1, its timer "
                        "shows at most a second left.")
 {
-    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
-    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
-    ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c.server, SHUT_WR) ? errno : 0);
-    struct ac_match server = ac_conn_server_match(&c);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)", &server,
-                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    struct ac_match server;
+    server_half_closed_fin_timeout_1s(&c, &server);
     close(c.server);
     c.server = -1;
     struct ac_sockinfo fw2 =
