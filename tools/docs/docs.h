@@ -29,6 +29,7 @@ struct docs {
     json_t *tests;  /* the describe array: {test, suite, description, suite_description, ...} */
     json_t *topics; /* suite -> section title (docs/doc-topics.json), may be empty */
     json_t *claims; /* the claims file (docs/blog-claims.json) */
+    json_t *caught; /* test -> names of the faults it caught (docs/mutation-catches.json) */
     struct source *src;
     size_t nsrc;
 };
@@ -37,6 +38,8 @@ struct docs {
 bool load_describe(struct docs *d, const char *path);
 bool load_topics(struct docs *d, const char *path);
 bool load_claims(struct docs *d, const char *path);
+/* docs/mutation-catches.json (ci/mutation): {"tests": {test: [fault, ...]}}; path NULL: none. */
+bool load_catches(struct docs *d, const char *path);
 /* A results JSONL file; label NULL means "the kernel field of its records". */
 bool add_results(struct docs *d, const char *label, const char *path, bool run_specific);
 /* docs/compat-matrix.json (ci/matrix): one source per column that delivered results; columns of

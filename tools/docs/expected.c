@@ -89,6 +89,23 @@ static void kernels(FILE *f, const struct docs *d, const char *test)
     }
 }
 
+/* The faults of the mutation campaign this test caught, linked to their rows in mutation.md
+ * (names checked when loaded: plain). */
+static void caught(FILE *f, const struct docs *d, const char *test)
+{
+    size_t i;
+    json_t *fault;
+    const char *sep = "";
+    json_array_foreach(json_object_get(d->caught, test), i, fault)
+    {
+        const char *name = json_string_value(fault);
+        fprintf(f, "%s[%s](mutation.md#f-%s)", sep, name, name);
+        sep = "<br>";
+    }
+    if (!*sep)
+        fputs("—", f);
+}
+
 static void row(FILE *f, const struct docs *d, json_t *t)
 {
     const char *test = json_string_value(json_object_get(t, "test"));
@@ -107,6 +124,8 @@ static void row(FILE *f, const struct docs *d, json_t *t)
         fprintf(f, " | <a id=\"t-%s\"></a>`%s` | ", test, test);
     free(src);
     kernels(f, d, test);
+    fputs(" | ", f);
+    caught(f, d, test);
     fputs(" |\n", f);
 }
 
@@ -167,8 +186,8 @@ static void section(FILE *f, const struct docs *d, const char *suite)
         write_conflict_grid_md(f, d);
         fputs("\n### The tests\n", f);
     }
-    fputs("\n| situation | expected result | rule | ctest name | passed on |\n"
-          "| --- | --- | --- | --- | --- |\n",
+    fputs("\n| situation | expected result | rule | ctest name | passed on | faults it caught |\n"
+          "| --- | --- | --- | --- | --- | --- |\n",
           f);
     json_array_foreach(d->tests, i, t)
     {
@@ -193,7 +212,10 @@ bool write_expected(const struct docs *d, const char *path)
           "Each row is one test: *situation* is what the test sets up (the TCP states it "
           "confirmed through sock_diag first), *expected result* is each call it checks with the "
           "errno by name (`OK`: success), *rule* the one-sentence reason, *ctest name* the test "
-          "that proves it (`ctest -R '^name$'`), *passed on* the kernels where it passed.\n",
+          "that proves it (`ctest -R '^name$'`), *passed on* the kernels where it passed, "
+          "*faults it caught* the kernel faults of the mutation campaign (mutation.md: past "
+          "regressions re-created and mutants of the code behind the rule) under which it "
+          "failed.\n",
           f);
     fprintf(f, "\n%zu tests in %zu topics; every test has a row.\n\n## Kernels\n\n",
             json_array_size(d->tests), json_array_size(order));

@@ -130,6 +130,43 @@ bool load_topics(struct docs *d, const char *path)
     return true;
 }
 
+bool load_catches(struct docs *d, const char *path)
+{
+    d->caught = json_object();
+    if (!path)
+        return true;
+    json_t *j = load_json(path);
+    json_t *tests = json_object_get(j, "tests");
+    if (!json_is_object(tests)) {
+        if (j)
+            fprintf(stderr, "afterclose-docs: %s: no \"tests\" object\n", path);
+        json_decref(j);
+        return false;
+    }
+    const char *test;
+    json_t *faults;
+    char shown[160];
+    json_object_foreach(tests, test, faults)
+    {
+        size_t i;
+        json_t *f;
+        bool ok = plain_name(test) && json_is_array(faults);
+        json_array_foreach(faults, i, f) ok = ok && plain_name(json_string_value(f));
+        if (!ok) {
+            /* fault names go into anchors and links unescaped, like test names */
+            fprintf(stderr,
+                    "afterclose-docs: %s: test %s: wants an array of fault names (letters, "
+                    "digits, _ . - +)\n",
+                    path, ac_printable(test, shown, sizeof shown));
+            json_decref(j);
+            return false;
+        }
+    }
+    json_object_update(d->caught, tests);
+    json_decref(j);
+    return true;
+}
+
 static const char *const meanings[] = {"holds", "false", "conditional"};
 
 static bool valid_claim(json_t *c, size_t i, const char *path)
@@ -401,4 +438,5 @@ void docs_free(struct docs *d)
     json_decref(d->tests);
     json_decref(d->topics);
     json_decref(d->claims);
+    json_decref(d->caught);
 }

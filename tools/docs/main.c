@@ -1,6 +1,6 @@
 /* afterclose-docs: writes the generated docs into a directory (see docs.h).
  *   afterclose-docs --describe FILE --claims FILE [--topics FILE] [--host FILE]
- *                   [--matrix FILE] [--results [LABEL=]FILE]... --out DIR
+ *                   [--matrix FILE] [--mutation FILE] [--results [LABEL=]FILE]... --out DIR
  * Exit status: 0 docs written; 1 docs written but a claim is UNVERIFIED (listed on stderr);
  * 2 bad usage or input (a test without a description, a corrupt results file): nothing
  * trustworthy was written. */
@@ -15,7 +15,7 @@
 #define MAX_RESULTS 64
 
 struct args {
-    const char *describe, *claims, *topics, *host, *matrix, *out;
+    const char *describe, *claims, *topics, *host, *matrix, *mutation, *out;
     const char *results[MAX_RESULTS];
     int nresults;
 };
@@ -24,7 +24,8 @@ static int usage(const char *what)
 {
     fprintf(stderr,
             "afterclose-docs: %s\nusage: afterclose-docs --describe FILE --claims FILE "
-            "[--topics FILE] [--host FILE] [--matrix FILE] [--results [LABEL=]FILE]... "
+            "[--topics FILE] [--host FILE] [--matrix FILE] [--mutation FILE] [--results "
+            "[LABEL=]FILE]... "
             "--out DIR\n",
             what);
     return 2;
@@ -47,6 +48,8 @@ static int parse(struct args *a, int argc, char **argv)
             a->host = val;
         else if (!strcmp(opt, "--matrix"))
             a->matrix = val;
+        else if (!strcmp(opt, "--mutation"))
+            a->mutation = val;
         else if (!strcmp(opt, "--out"))
             a->out = val;
         else if (!strcmp(opt, "--results") && a->nresults < MAX_RESULTS)
@@ -63,7 +66,8 @@ static int parse(struct args *a, int argc, char **argv)
 
 static bool load(struct docs *d, const struct args *a)
 {
-    if (!load_describe(d, a->describe) || !load_claims(d, a->claims) || !load_topics(d, a->topics))
+    if (!load_describe(d, a->describe) || !load_claims(d, a->claims) ||
+        !load_topics(d, a->topics) || !load_catches(d, a->mutation))
         return false;
     if (a->host && !add_results(d, "host", a->host, true))
         return false;

@@ -44,7 +44,6 @@ static const char style[] =
     "table.grid td.missing{color:#9e9e9e}table.grid td a{color:inherit;text-decoration:none}\n"
     "[hidden]{display:none!important}\n";
 
-
 /* The filters: rows carry data-suite, data-differs and data-text (name and rule, lower case). */
 static const char script[] =
     "(function(){\n"

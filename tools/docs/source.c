@@ -1,8 +1,8 @@
 /* Linking a docs row to its test's source. Criterion records where Test() was expanded; for
  * tests generated from an X-macro table that is the expansion, not the row, so the row is
  * looked up by the test's name (or its stem, for rows whose suffix the table's macro derives)
- * in the file when the file can be read (ci/gen-docs runs in the checkout). The link is relative to the repository root, so it stays the same on every
- * machine. */
+ * in the file when the file can be read (ci/gen-docs runs in the checkout). The link is relative to
+ * the repository root, so it stays the same on every machine. */
 #define _GNU_SOURCE
 #include "docs.h"
 
