@@ -285,6 +285,25 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
     close(a);
 }
 
+/* The same sharing, on the kernel's full check. While every socket of the port has SO_REUSEPORT
+ * and one owner, bind() takes a fast path (sk_reuseport_match() on the bucket) and never compares
+ * the new socket with each listener. Another user's socket, bound to another address of the port
+ * for a moment, sets the bucket's fast path to that user (FASTREUSEPORT_STRICT, in
+ * inet_csk_update_fastreuse()), so the second listener of the first user is compared with the
+ * first one by inet_bind_conflict(): two SO_REUSEPORT sockets of one user, a LISTEN among them,
+ * do not conflict there either. */
+AC_TEST(reuseport, listen_both_checked_in_full_after_other_uid_succeeds,
+        .description = "Two SO_REUSEPORT listeners of one user share the port also when bind() "
+                       "compares them one by one (another user's socket, bound to another "
+                       "address of the port before, took the bucket off its fast path).")
+{
+    int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
+    ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, V4_LOOP, PORT, RP, 0);
+    int b = ac_probe_bind(AC_ROLE_CLAIM, V4_ADDR, PORT, RP, 0);
+    close(b);
+    close(a);
+}
+
 /* Both bound first, then both listen: listen() checks the port again (inet_csk_get_port() from
  * inet_csk_listen_start()) and SO_REUSEPORT passes that check too. */
 AC_TEST(reuseport, both_bound_then_both_listen_succeeds,
