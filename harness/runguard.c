@@ -176,7 +176,7 @@ static void watchdog_tick(void)
 
 static void interrupt(int sig)
 {
-    g.interrupted = 1;
+    __atomic_store_n(&g.interrupted, 1, __ATOMIC_SEQ_CST);
     ac_guard_lock(); /* no record is written after this point */
     kill_all_workers();
     json_t *running = json_array();
@@ -231,6 +231,16 @@ static void *guard_thread(void *unused)
     return NULL;
 }
 
+/* Stopping the workers ends Criterion's run in the main thread, which would then exit with the
+ * run's own status (1: tests crashed; 2: records missing) before this thread has marked the
+ * results and died of the signal: the caller would see 2, not 128 + signal. While an interrupt
+ * is handled, exit() waits here for that death. */
+static void no_exit_while_interrupted(void)
+{
+    while (__atomic_load_n(&g.interrupted, __ATOMIC_SEQ_CST))
+        pause();
+}
+
 static void on_signal(int sig)
 {
     unsigned char b = (unsigned char)sig;
@@ -259,6 +269,7 @@ int ac_guard_start(const char *results, const char *rundir)
     int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         sigaction(sigs[i], &sa, NULL);
+    atexit(no_exit_while_interrupted);
     pthread_t t;
     int err = pthread_create(&t, NULL, guard_thread, NULL);
     if (!err)
