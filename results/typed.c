@@ -139,13 +139,18 @@ bool ac_value_valid(json_t *v, char *why, size_t len)
     return true;
 }
 
+bool ac_check_is_claim(json_t *check)
+{
+    return ac_role_from_name(json_string_value(json_object_get(check, "role"))) == AC_ROLE_CLAIM;
+}
+
 size_t ac_claim_count(json_t *checks)
 {
     size_t i, n = 0;
     json_t *c;
     json_array_foreach(checks, i, c)
     {
-        n += ac_role_from_name(json_string_value(json_object_get(c, "role"))) == AC_ROLE_CLAIM;
+        n += ac_check_is_claim(c);
     }
     return n;
 }
@@ -157,7 +162,7 @@ void ac_claim_text(json_t *rec, const char *field, char *out, size_t len)
     out[0] = '\0';
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (ac_role_from_name(json_string_value(json_object_get(c, "role"))) != AC_ROLE_CLAIM)
+        if (!ac_check_is_claim(c))
             continue;
         const char *step = json_string_value(json_object_get(c, "step"));
         const char *value = json_string_value(json_object_get(c, field));
@@ -189,7 +194,7 @@ static bool is_duration(json_t *check)
 /* How one pair of checks differs, NONE when they agree. */
 static enum ac_diff check_diff(json_t *x, json_t *y)
 {
-    bool claim = strcmp(json_string_value(json_object_get(x, "role")), "claim") == 0;
+    bool claim = ac_check_is_claim(x);
     if (json_is_true(json_object_get(x, "ok")) != json_is_true(json_object_get(y, "ok")))
         return claim ? AC_DIFF_CLAIM : AC_DIFF_SETUP;
     if (!json_equal(json_object_get(x, "expected_value"), json_object_get(y, "expected_value")) ||
@@ -231,9 +236,8 @@ enum ac_diff ac_records_diff(json_t *a, json_t *b)
      * make): a claim difference when a claim is among the extra checks */
     json_t *longer = json_array_size(ca) > n ? ca : cb;
     for (size_t i = n; i < json_array_size(longer); i++) {
-        enum ac_role r = ac_role_from_name(
-            json_string_value(json_object_get(json_array_get(longer, i), "role")));
-        enum ac_diff d = r == AC_ROLE_CLAIM ? AC_DIFF_CLAIM : AC_DIFF_SETUP;
+        enum ac_diff d =
+            ac_check_is_claim(json_array_get(longer, i)) ? AC_DIFF_CLAIM : AC_DIFF_SETUP;
         if (d > worst)
             worst = d;
     }

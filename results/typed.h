@@ -68,6 +68,9 @@ bool ac_value_valid(json_t *v, char *why, size_t len);
 /* The type of a valid value: "errno", "state", "int", "range_ms", "seconds" or "text". */
 const char *ac_value_type(json_t *v);
 
+/* Whether a check has the role "claim". */
+bool ac_check_is_claim(json_t *check);
+
 /* How many of these checks have the role "claim". */
 size_t ac_claim_count(json_t *checks);
 

@@ -55,9 +55,8 @@ json_t *reference_record(const struct docs *d, const char *test);
 /* "host, 5.10, 6.1" for the sources where the test passed; "" when none. Caller frees. */
 char *passed_on(const struct docs *d, const char *test);
 /* The checks of a record that establish a TCP state ("state of X" and "X" gone). */
-/* A check's meaning, from its typed fields (results/typed.h): the scenario's claim; a TCP
- * state (or a socket's absence) seen through sock_diag. */
-bool check_is_claim(json_t *check);
+/* A check of kind "state" (results/typed.h): a TCP state, or a socket's absence, seen through
+ * sock_diag. Whether it is the claim: ac_check_is_claim(). */
 bool check_is_state(json_t *check);
 const char *check_str(json_t *check, const char *key);
 

@@ -33,7 +33,7 @@ static void situation(FILE *f, const char *test, json_t *rec)
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (!check_is_state(c) || check_is_claim(c))
+        if (!check_is_state(c) || ac_check_is_claim(c))
             continue;
         char *s = without_ephemeral(check_str(c, "step"));
         fputs(sep, f);
@@ -57,7 +57,7 @@ static void expected(FILE *f, json_t *rec)
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
-        if (!check_is_claim(c))
+        if (!ac_check_is_claim(c))
             continue;
         char *step = without_ephemeral(check_str(c, "step"));
         char *value = without_ephemeral(check_str(c, "expected"));

@@ -63,7 +63,7 @@ static char *outcome(json_t *rec)
     json_t *c;
     json_array_foreach(checks, i, c)
     {
-        if (!check_is_claim(c))
+        if (!ac_check_is_claim(c))
             continue;
         if (ac_kind_from_name(check_str(c, "kind")) == AC_KIND_BIND) {
             bind = check_str(c, "observed");

@@ -97,19 +97,6 @@ static char *all_expected(json_t *rec)
     return buf;
 }
 
-/* The first failed check, or NULL. */
-static json_t *first_failed(json_t *rec)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(rec, "checks"), i, c)
-    {
-        if (!json_is_true(json_object_get(c, "ok")))
-            return c;
-    }
-    return NULL;
-}
-
 /* Passing records that expected different things: a kernel-specific rule (ac_since), or
  * results of another version of the suite. */
 static bool differs(const struct docs *d, const char *test)
@@ -192,7 +179,7 @@ static void cell(FILE *f, const struct docs *d, const struct source *s, const ch
     const char *v = record_verdict(rec);
     bool diff = differs(d, test);
     fprintf(f, "<td class=\"%s%s\">", v, diff ? " differs" : "");
-    json_t *bad = first_failed(rec);
+    json_t *bad = ac_first_failed(rec);
     if (strcmp(v, "pass") == 0) {
         char *claim = claim_shown(rec);
         html_text(f, claim);

@@ -47,11 +47,6 @@ const char *check_str(json_t *check, const char *key)
     return s ? s : "";
 }
 
-bool check_is_claim(json_t *check)
-{
-    return ac_role_from_name(check_str(check, "role")) == AC_ROLE_CLAIM;
-}
-
 bool check_is_state(json_t *check)
 {
     return ac_kind_from_name(check_str(check, "kind")) == AC_KIND_STATE;

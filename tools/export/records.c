@@ -3,6 +3,7 @@
 #include "export.h"
 
 #include "results.h"
+#include "typed.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -151,16 +152,12 @@ void ac_export_free(struct ac_export *x)
 char *ac_problem(json_t *rec)
 {
     char *out = NULL;
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(rec, "checks"), i, c)
-    {
-        if (json_is_object(c) && !json_is_true(json_object_get(c, "ok"))) {
-            if (asprintf(&out, "%s: expected %s, observed %s", ac_str(c, "step"),
-                         ac_str(c, "expected"), ac_str(c, "observed")) < 0)
-                out = NULL;
-            return out;
-        }
+    json_t *c = ac_first_failed(rec);
+    if (c) {
+        if (asprintf(&out, "%s: expected %s, observed %s", ac_str(c, "step"), ac_str(c, "expected"),
+                     ac_str(c, "observed")) < 0)
+            out = NULL;
+        return out;
     }
     const char *v = ac_str(rec, "verdict"), *reason = ac_str(rec, "reason");
     const char *what = !strcmp(v, "crash")     ? "crashed"

@@ -59,7 +59,7 @@ static json_t *cell_json(const struct column *c, const char *test, const char *r
     key = ac_first_failed(rec);
     json_array_foreach(checks, i, chk)
     {
-        if (!key && !strcmp(rec_str(chk, "role"), "claim"))
+        if (!key && ac_check_is_claim(chk))
             key = chk;
     }
     ac_claim_text(rec, "observed", claim, sizeof claim);

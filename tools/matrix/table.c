@@ -44,7 +44,7 @@ static long focus_check(const struct table *t, const char *test)
                            json_object_get(b, "observed_value")) &&
                 json_equal(json_object_get(a, "ok"), json_object_get(b, "ok")))
                 continue;
-            if (!strcmp(rec_str(a, "role"), "claim"))
+            if (ac_check_is_claim(a))
                 return (long)i;
             if (first_any < 0)
                 first_any = (long)i;
