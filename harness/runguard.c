@@ -174,9 +174,25 @@ static void watchdog_tick(void)
     ac_guard_unlock();
 }
 
+/* A thread that would end the process while an interrupt is handled waits here for the death the
+ * guard thread is about to give it. */
+static void park(int sig)
+{
+    (void)sig;
+    for (;;)
+        pause();
+}
+
 static void interrupt(int sig)
 {
     __atomic_store_n(&g.interrupted, 1, __ATOMIC_SEQ_CST);
+    /* Stopping the workers makes Criterion's main thread fail where it spawns or talks to them:
+     * it abort()s ("Could not spawn test instance: Protocol error": the caller saw 134, not 128 +
+     * signal) or writes to a closed pipe. Those deaths must wait for this one. */
+    struct sigaction wait_here = {.sa_handler = park};
+    sigemptyset(&wait_here.sa_mask);
+    sigaction(SIGABRT, &wait_here, NULL);
+    sigaction(SIGPIPE, &wait_here, NULL);
     ac_guard_lock(); /* no record is written after this point */
     kill_all_workers();
     json_t *running = json_array();
