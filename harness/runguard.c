@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,12 +138,44 @@ static void kill_worker(pid_t pid)
     kill(pid, SIGKILL);
 }
 
+/* Criterion's sandbox library hands each worker its start-up data in /dev/shm/bxfi_<pid>, which
+ * the worker or its reaper removes. A worker killed before either did leaves the file behind, and
+ * once the pid comes round again (pid_max can be 32768) a runner of another user cannot create its
+ * own: Criterion aborts ("Could not spawn test instance: File exists"). */
+static void forget_worker_map(pid_t pid)
+{
+    char name[32];
+    snprintf(name, sizeof name, "/bxfi_%ld", (long)pid);
+    shm_unlink(name);
+}
+
 static void kill_all_workers(void)
 {
     pid_t pids[256];
     int n = children(pids, 256);
     for (int i = 0; i < n; i++)
         kill_worker(pids[i]);
+    for (int i = 0; i < n; i++)
+        forget_worker_map(pids[i]); /* nobody reaps them: the runner is going */
+}
+
+void ac_guard_prune_worker_maps(void)
+{
+    DIR *d = opendir("/dev/shm");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char end;
+        if (sscanf(e->d_name, "bxfi_%ld%c", &pid, &end) != 1 || pid <= 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid())
+            continue; /* another user's: not ours to judge */
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            forget_worker_map((pid_t)pid); /* its worker is gone: a live one has its file */
+    }
+    if (d)
+        closedir(d);
 }
 
 static pid_t worker_of(const struct running *r)

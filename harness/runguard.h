@@ -21,6 +21,9 @@
 /* Before criterion_initialize(): the caller's process group, and dying with the parent. */
 void ac_guard_early(void);
 
+/* Removes the start-up files (/dev/shm/bxfi_<pid>) this user's killed workers left behind. */
+void ac_guard_prune_worker_maps(void);
+
 /* After criterion_initialize(): rejoins the caller's group, installs the signal handlers and
  * starts the watchdog. `results` may be NULL; `rundir` holds the workers' scratch files. Returns
  * 0 or an errno. */

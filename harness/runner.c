@@ -555,6 +555,7 @@ int main(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     tmp = tmp && *tmp ? tmp : "/tmp";
     prune_stale_scratch(tmp);
+    ac_guard_prune_worker_maps();
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
         fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
