@@ -5,6 +5,8 @@
 #ifndef AC_NFT_H
 #define AC_NFT_H
 
+#include <stddef.h>
+
 /* Runs nft commands (the nft(8) language) against the test's namespace; fails the test with
  * nft's own error text if they do not apply. Example:
  *   ac_nft("add rule inet afterclose out tcp sport 9999 tcp flags & fin == fin drop");
@@ -14,5 +16,9 @@ void ac_nft(const char *commands);
 
 /* Removes every rule from the chains, e.g. to let a held state proceed. */
 void ac_nft_flush(void);
+
+/* libnftables is opened on first use, so no linker records it: the path it is loaded from
+ * (0), for the guests' initramfs and the package's dependencies, or why it cannot be (-1). */
+int ac_nft_library_path(char *path, size_t size);
 
 #endif

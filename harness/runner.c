@@ -15,6 +15,7 @@
  *   and recorded what it saw. */
 #define _GNU_SOURCE
 #include "exitstatus.h"
+#include "nft.h"
 #include "netns.h"
 #include "record.h"
 #include "runner_help.h"
@@ -513,8 +514,22 @@ static void select_literal_filter(struct criterion_test_set *set, int *argc, cha
     }
 }
 
+/* The libraries the suite opens on demand, one path a line: what ldd cannot see. */
+static int list_on_demand(void)
+{
+    char path[4096];
+    if (ac_nft_library_path(path, sizeof path) != 0) {
+        fprintf(stderr, "afterclose: %s\n", path);
+        return AC_EXIT_UNUSABLE;
+    }
+    printf("%s\n", path);
+    return AC_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--afterclose-on-demand"))
+        return list_on_demand();
     ac_guard_early();
     ac_record_default_results();
     enter_user_namespace();

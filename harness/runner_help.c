@@ -21,6 +21,8 @@ void ac_runner_help(FILE *f, const char *prog)
             "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
             "                          (labels: root = needs a network namespace, slow)\n"
             "  --afterclose-describe   the tests and their rules as JSON (for the docs)\n"
+            "  --afterclose-on-demand\n"
+            "                          the libraries opened on demand (libnftables), a path a line\n"
             "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"
             "  -S, --short-filename    base names of source files in failure messages\n"
             "  -f, --fail-fast         stop after the first failure (later tests leave no\n"
