@@ -36,6 +36,7 @@ static struct {
     const char *results, *rundir;
     double default_limit;
     volatile sig_atomic_t interrupted;
+    pthread_t guard;
     int finished, selected;
 } g = {.lock = PTHREAD_MUTEX_INITIALIZER, .pipe = {-1, -1}};
 
@@ -213,6 +214,11 @@ static void watchdog_tick(void)
 static void park(int sig)
 {
     (void)sig;
+    /* Not the guard thread itself: its message to a caller that has gone (ctest killed by the
+     * same Ctrl-C) raises SIGPIPE, and parked there it would hold the lock the others wait for,
+     * and no thread would end the process. Its write fails with EPIPE and it goes on. */
+    if (pthread_equal(pthread_self(), g.guard))
+        return;
     for (;;)
         pause();
 }
@@ -271,6 +277,7 @@ static void interrupt(int sig)
 static void *guard_thread(void *unused)
 {
     (void)unused;
+    g.guard = pthread_self(); /* before any interrupt it handles, whoever returns first */
     for (;;) {
         struct pollfd p = {.fd = g.pipe[0], .events = POLLIN};
         unsigned char sig;
@@ -300,8 +307,21 @@ static void on_signal(int sig)
     errno = saved;
 }
 
+/* Every child the runner forks: Criterion's sandbox library sets the worker's parent-death
+ * signal itself, but only after a few steps, and a runner that dies of an interrupt in between
+ * left the child stopped (it waits for the runner to continue it), orphaned, for good. */
+static pid_t runner_pid;
+static void child_of_runner(void)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runner_pid || __atomic_load_n(&g.interrupted, __ATOMIC_SEQ_CST))
+        _exit(127);
+}
+
 int ac_guard_start(const char *results, const char *rundir)
 {
+    runner_pid = getpid();
+    pthread_atfork(NULL, NULL, child_of_runner);
     g.results = results && *results ? results : NULL;
     g.rundir = rundir;
     const char *wd = getenv(AC_WATCHDOG_ENV);
@@ -320,9 +340,8 @@ int ac_guard_start(const char *results, const char *rundir)
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         sigaction(sigs[i], &sa, NULL);
     atexit(no_exit_while_interrupted);
-    pthread_t t;
-    int err = pthread_create(&t, NULL, guard_thread, NULL);
+    int err = pthread_create(&g.guard, NULL, guard_thread, NULL);
     if (!err)
-        pthread_detach(t);
+        pthread_detach(g.guard);
     return err;
 }

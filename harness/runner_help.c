@@ -22,7 +22,7 @@ void ac_runner_help(FILE *f, const char *prog)
             "                          (labels: root = needs a network namespace, slow)\n"
             "  --afterclose-describe   the tests and their rules as JSON (for the docs)\n"
             "  --afterclose-on-demand\n"
-            "                          the libraries opened on demand (libnftables), a path a line\n"
+            "                          libraries opened on demand (libnftables), one path a line\n"
             "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"
             "  -S, --short-filename    base names of source files in failure messages\n"
             "  -f, --fail-fast         stop after the first failure (later tests leave no\n"
