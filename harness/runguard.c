@@ -160,6 +160,65 @@ static void kill_all_workers(void)
         forget_worker_map(pids[i]); /* nobody reaps them: the runner is going */
 }
 
+/* Criterion's message server is the socket /tmp/criterion_<runner pid>.sock, which the runner
+ * removes at its end: one interrupted leaves it, and a later runner of another user with that pid
+ * aborts ("Could not initialize the message server: Address already in use"). */
+static void forget_message_server(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/criterion_%ld.sock", (long)pid);
+    unlink(path);
+}
+
+/* Whether the process now holding `pid` started after `t` (then a file of that pid made before
+ * is another's, left behind), or there is none. */
+static bool pid_newer_than(long pid, time_t t)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return true;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long start = 0;
+    /* after ")": state ppid pgrp ... field 22 is the start time, in clock ticks after boot */
+    if (!p || sscanf(p + 2,
+                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+                     "%*d %*d %llu",
+                     &start) != 1)
+        return false;
+    struct timespec up, now;
+    clock_gettime(CLOCK_BOOTTIME, &up);
+    clock_gettime(CLOCK_REALTIME, &now);
+    double started =
+        (double)now.tv_sec - ((double)up.tv_sec - (double)start / sysconf(_SC_CLK_TCK));
+    return started > (double)t + 1;
+}
+
+void ac_guard_prune_message_servers(void)
+{
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char rest[8];
+        if (sscanf(e->d_name, "criterion_%ld.so%7s", &pid, rest) != 2 || strcmp(rest, "ck") ||
+            pid <= 0 || pid == (long)getpid())
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISSOCK(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        if (pid_newer_than(pid, st.st_mtime))
+            forget_message_server((pid_t)pid);
+    }
+    if (d)
+        closedir(d);
+}
+
 void ac_guard_prune_worker_maps(void)
 {
     DIR *d = opendir("/dev/shm");
@@ -172,8 +231,10 @@ void ac_guard_prune_worker_maps(void)
         struct stat st;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid())
             continue; /* another user's: not ours to judge */
-        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-            forget_worker_map((pid_t)pid); /* its worker is gone: a live one has its file */
+        /* A worker removes its file within milliseconds of its start: one whose process is
+         * gone, or older than a minute (the pid belongs to another process by now), is left. */
+        if ((kill((pid_t)pid, 0) != 0 && errno == ESRCH) || time(NULL) - st.st_mtime > 60)
+            forget_worker_map((pid_t)pid);
     }
     if (d)
         closedir(d);
@@ -264,6 +325,7 @@ static void interrupt(int sig)
         json_decref(running);
     }
     ac_record_remove_dir(g.rundir);
+    forget_message_server(getpid());
     /* Die of the same signal, so that the caller sees 128 + signal. */
     signal(sig, SIG_DFL);
     sigset_t set;

@@ -24,6 +24,10 @@ void ac_guard_early(void);
 /* Removes the start-up files (/dev/shm/bxfi_<pid>) this user's killed workers left behind. */
 void ac_guard_prune_worker_maps(void);
 
+/* Removes the message-server sockets (/tmp/criterion_<pid>.sock) this user's interrupted runners
+ * left behind. */
+void ac_guard_prune_message_servers(void);
+
 /* After criterion_initialize(): rejoins the caller's group, installs the signal handlers and
  * starts the watchdog. `results` may be NULL; `rundir` holds the workers' scratch files. Returns
  * 0 or an errno. */

@@ -571,6 +571,7 @@ int main(int argc, char **argv)
     tmp = tmp && *tmp ? tmp : "/tmp";
     prune_stale_scratch(tmp);
     ac_guard_prune_worker_maps();
+    ac_guard_prune_message_servers();
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
         fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
