@@ -170,34 +170,6 @@ static void forget_message_server(pid_t pid)
     unlink(path);
 }
 
-/* Whether the process now holding `pid` started after `t` (then a file of that pid made before
- * is another's, left behind), or there is none. */
-static bool pid_newer_than(long pid, time_t t)
-{
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return true;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-    unsigned long long start = 0;
-    /* after ")": state ppid pgrp ... field 22 is the start time, in clock ticks after boot */
-    if (!p || sscanf(p + 2,
-                     "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-                     "%*d %*d %llu",
-                     &start) != 1)
-        return false;
-    struct timespec up, now;
-    clock_gettime(CLOCK_BOOTTIME, &up);
-    clock_gettime(CLOCK_REALTIME, &now);
-    double started =
-        (double)now.tv_sec - ((double)up.tv_sec - (double)start / sysconf(_SC_CLK_TCK));
-    return started > (double)t + 1;
-}
-
 void ac_guard_prune_message_servers(void)
 {
     DIR *d = opendir("/tmp");
@@ -212,7 +184,9 @@ void ac_guard_prune_message_servers(void)
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISSOCK(st.st_mode) ||
             st.st_uid != geteuid())
             continue;
-        if (pid_newer_than(pid, st.st_mtime))
+        /* Only where the pid is gone: a live runner's socket must stay (its workers report
+         * there), and a process's start time is too coarse to tell a reused pid apart. */
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
             forget_message_server((pid_t)pid);
     }
     if (d)

@@ -25,7 +25,7 @@ void ac_guard_early(void);
 void ac_guard_prune_worker_maps(void);
 
 /* Removes the message-server sockets (/tmp/criterion_<pid>.sock) this user's interrupted runners
- * left behind. */
+ * left behind, where their pid is gone. */
 void ac_guard_prune_message_servers(void);
 
 /* After criterion_initialize(): rejoins the caller's group, installs the signal handlers and
