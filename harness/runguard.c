@@ -258,6 +258,59 @@ static void park(int sig)
         pause();
 }
 
+void ac_guard_die_of(int sig)
+{
+    /* So that the caller sees 128 + signal. */
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+/* Says which tests the signal stopped, and marks the results with the line every reader refuses.
+ * Takes `running` (an array of ids). */
+static void report_interrupt(const char *results, int sig, json_t *running, int finished,
+                             int selected)
+{
+    char names[1024] = "";
+    size_t i;
+    json_t *id;
+    json_array_foreach(running, i, id)
+    {
+        const char *s = json_string_value(id);
+        if (strlen(names) + strlen(s) + 3 < sizeof names)
+            strcat(strcat(names, names[0] ? ", " : ""), s);
+    }
+    char signame[16];
+    snprintf(signame, sizeof signame, "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    fprintf(stderr,
+            "afterclose: interrupted by %s while running %s; %d of %d tests had finished%s%s%s\n",
+            signame, names[0] ? names : "no test", finished, selected, results ? "; " : "",
+            results ? results : "", results ? " is marked interrupted (incomplete)" : "");
+    if (results) {
+        json_t *marker =
+            json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", AC_RESULTS_SCHEMA, "interrupted",
+                      signame, "running", running, "finished", finished, "selected", selected);
+        if (ac_record_append(results, marker) != 0)
+            fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", results);
+        json_decref(marker);
+    } else {
+        json_decref(running);
+    }
+}
+
+void ac_guard_report_interrupt(const char *results, int sig, const char *running, int finished,
+                               int selected)
+{
+    json_t *ids = json_array();
+    if (running)
+        json_array_append_new(ids, json_string(running));
+    report_interrupt(results && *results ? results : NULL, sig, ids, finished, selected);
+}
+
 static void interrupt(int sig)
 {
     __atomic_store_n(&g.interrupted, 1, __ATOMIC_SEQ_CST);
@@ -271,43 +324,15 @@ static void interrupt(int sig)
     ac_guard_lock(); /* no record is written after this point */
     kill_all_workers();
     json_t *running = json_array();
-    char names[1024] = "";
     for (int i = 0; i < MAX_RUNNING; i++) {
         struct running *r = &g.slot[i];
-        if (!r->suite[0])
-            continue;
-        char id[400];
-        snprintf(id, sizeof id, "%s/%s", r->suite, r->test);
-        json_array_append_new(running, json_string(id));
-        if (strlen(names) + strlen(id) + 3 < sizeof names)
-            strcat(strcat(names, names[0] ? ", " : ""), id);
+        if (r->suite[0])
+            json_array_append_new(running, json_sprintf("%s/%s", r->suite, r->test));
     }
-    char signame[16];
-    snprintf(signame, sizeof signame, "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-    fprintf(stderr,
-            "afterclose: interrupted by %s while running %s; %d of %d tests had finished%s%s%s\n",
-            signame, names[0] ? names : "no test", g.finished, g.selected, g.results ? "; " : "",
-            g.results ? g.results : "", g.results ? " is marked interrupted (incomplete)" : "");
-    if (g.results) {
-        json_t *marker =
-            json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", AC_RESULTS_SCHEMA, "interrupted",
-                      signame, "running", running, "finished", g.finished, "selected", g.selected);
-        if (ac_record_append(g.results, marker) != 0)
-            fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", g.results);
-        json_decref(marker);
-    } else {
-        json_decref(running);
-    }
+    report_interrupt(g.results, sig, running, g.finished, g.selected);
     ac_record_remove_dir(g.rundir);
     forget_message_server(getpid());
-    /* Die of the same signal, so that the caller sees 128 + signal. */
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-    kill(getpid(), sig);
-    _exit(128 + sig);
+    ac_guard_die_of(sig);
 }
 
 static void *guard_thread(void *unused)
@@ -354,16 +379,20 @@ static void child_of_runner(void)
         _exit(127);
 }
 
+double ac_guard_default_limit(void)
+{
+    const char *wd = getenv(AC_WATCHDOG_ENV);
+    double limit = wd && *wd ? strtod(wd, NULL) : DEFAULT_LIMIT_S;
+    return limit > 0 ? limit : DEFAULT_LIMIT_S;
+}
+
 int ac_guard_start(const char *results, const char *rundir)
 {
     runner_pid = getpid();
     pthread_atfork(NULL, NULL, child_of_runner);
     g.results = results && *results ? results : NULL;
     g.rundir = rundir;
-    const char *wd = getenv(AC_WATCHDOG_ENV);
-    g.default_limit = wd && *wd ? strtod(wd, NULL) : DEFAULT_LIMIT_S;
-    if (g.default_limit <= 0)
-        g.default_limit = DEFAULT_LIMIT_S;
+    g.default_limit = ac_guard_default_limit();
     /* Criterion made the runner a process group leader; a terminal's Ctrl-C and a CI cancel
      * go to the caller's group. */
     if (g.caller_pgrp > 0 && getpgrp() != g.caller_pgrp)

@@ -33,6 +33,9 @@ void ac_guard_prune_message_servers(void);
  * 0 or an errno. */
 int ac_guard_start(const char *results, const char *rundir);
 
+/* The limit for a test without its own .timeout: AFTERCLOSE_WATCHDOG seconds, else 45. */
+double ac_guard_default_limit(void);
+
 /* The report hooks' side. `id` is "suite/test". */
 void ac_guard_lock(void);
 void ac_guard_unlock(void);
@@ -40,6 +43,15 @@ void ac_guard_test_started(const char *suite, const char *test, double timeout);
 /* Forgets the test; true when the watchdog killed it (so its crash is a timeout). */
 bool ac_guard_test_ended(const char *suite, const char *test);
 bool ac_guard_interrupted(void);
+
+/* For a run without the guard's thread (solo.h): says on stderr that `sig` stopped the run while
+ * `running` (an id, or NULL) ran, and appends the {"interrupted": ...} line to `results` (NULL or
+ * "": none). */
+void ac_guard_report_interrupt(const char *results, int sig, const char *running, int finished,
+                               int selected);
+
+/* Ends the process by `sig` (its default action), whatever its handler and mask. */
+__attribute__((noreturn)) void ac_guard_die_of(int sig);
 void ac_guard_set_progress(int finished, int selected);
 
 #endif

@@ -20,6 +20,7 @@
 #include "record.h"
 #include "runner_help.h"
 #include "runguard.h"
+#include "solo.h"
 
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
@@ -42,6 +43,7 @@ static struct {
     int ran, passed, failed, skipped, unrecorded;
     char kernel[256];
     char rundir[4096];
+    pid_t runner;       /* exit handlers are the runner's, not a forked worker's */
     bool started;       /* Criterion accepted the filter and selected the tests */
     bool list_selected; /* --afterclose-selected: print the selection, run nothing */
     json_t *selected;   /* "suite/test" -> the test, for those the filter selected */
@@ -145,6 +147,33 @@ static void record_from_scratch(const struct criterion_test *t, const char *id, 
     free(obs);
 }
 
+/* One test's verdict and why, from whichever side saw its end: Criterion's hooks or a solo run.
+ * `message`: the skip reason or the failure's; `signal`/`exit_code`: how a crash ended. */
+static void conclude(const struct criterion_test *t, const char *id, const char *verdict,
+                     bool killed, int signal, int exit_code, const char *message, double elapsed_s)
+{
+    char why[256];
+    const char *reason = message;
+    if (killed)
+        reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
+    else if (!strcmp(verdict, "timeout"))
+        reason = "timed out";
+    else if (!strcmp(verdict, "crash")) {
+        if (signal)
+            snprintf(why, sizeof why, "crashed: the test process died of SIG%s",
+                     sigabbrev_np(signal) ? sigabbrev_np(signal) : "?");
+        else
+            snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
+                     exit_code);
+        reason = why;
+    }
+    if (!strcmp(verdict, "skip"))
+        fprintf(stderr, "[SKIP] %s: %s\n", id, message ? message : "");
+    else if (!strcmp(verdict, "crash") || !strcmp(verdict, "timeout"))
+        fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
+    record_from_scratch(t, id, verdict, reason, elapsed_s);
+}
+
 /* One test's end, from whichever hook reported it. */
 static void finish(struct criterion_test_stats *st, bool crashed)
 {
@@ -158,28 +187,10 @@ static void finish(struct criterion_test_stats *st, bool crashed)
         return;
     }
     const char *verdict = killed ? "timeout" : crashed ? "crash" : verdict_of(st);
-    char why[256];
-    const char *reason = st->message;
-    if (killed)
-        reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
-    else if (!strcmp(verdict, "timeout"))
-        reason = "timed out";
-    else if (!strcmp(verdict, "crash")) {
-        if (st->signal)
-            snprintf(why, sizeof why, "crashed: the test process died of SIG%s",
-                     sigabbrev_np(st->signal) ? sigabbrev_np(st->signal) : "?");
-        else
-            snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
-                     st->exit_code);
-        reason = why;
-    } else if (!strcmp(verdict, "fail") && (!reason || !*reason))
-        reason = first_failed_assert(st); /* NULL: the worker's own failure line is used */
-    if (!strcmp(verdict, "skip"))
-        fprintf(stderr, "[SKIP] %s: %s\n", id, st->message ? st->message : "");
-    else if (crashed || killed)
-        fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
-
-    record_from_scratch(t, id, verdict, reason, st->elapsed_time);
+    const char *message = st->message;
+    if (!strcmp(verdict, "fail") && (!message || !*message))
+        message = first_failed_assert(st); /* NULL: the worker's own failure line is used */
+    conclude(t, id, verdict, killed, st->signal, st->exit_code, message, st->elapsed_time);
     ac_guard_unlock();
 }
 
@@ -457,12 +468,130 @@ static void prune_stale_scratch(const char *tmp)
  * anything: that is a usage error, and the scratch directory must not stay behind. */
 static void at_exit(void)
 {
+    if (getpid() != run.runner)
+        return; /* a solo worker that called exit() mid-test */
     bool bad_filter = !run.started && run.rundir[0];
     remove_rundir();
     if (bad_filter) {
         fprintf(stderr, "afterclose: the --filter pattern is not valid (see above)\n");
         _exit(AC_EXIT_UNUSABLE);
     }
+}
+
+/* What every run needs before its first test: the kernel's name for the records, and a scratch
+ * directory for the workers (removed at exit). `criterion`: the run is Criterion's, whose killed
+ * runs leave files of their own behind. Returns 0, or AC_EXIT_UNUSABLE after saying why. */
+static int prepare_run(const char *prog, bool criterion)
+{
+    struct utsname u;
+    snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
+    const char *tmp = getenv("TMPDIR");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    prune_stale_scratch(tmp);
+    if (criterion) {
+        ac_guard_prune_worker_maps();
+        ac_guard_prune_message_servers();
+    }
+    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
+    if (!mkdtemp(run.rundir)) {
+        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", prog, tmp,
+                strerror(errno));
+        run.rundir[0] = '\0';
+        return AC_EXIT_UNUSABLE;
+    }
+    run.runner = getpid();
+    atexit(at_exit);
+    setenv(AC_RUNDIR_ENV, run.rundir, 1);
+    return 0;
+}
+
+/* The exit status of a run that ended, from its counts. */
+static int run_status(const char *prog)
+{
+    if (run.unrecorded > 0)
+        fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n", prog,
+                run.unrecorded);
+    if (json_object_size(run.selected) == 0)
+        return usage_error(prog, "no test selected: does the --filter match any test?");
+    if (run.failed > 0)
+        return AC_EXIT_FAILED;
+    if (run.unrecorded > 0)
+        return AC_EXIT_UNUSABLE; /* a CI job must not take it as passed */
+    if (run.skipped == run.ran)
+        return AC_EXIT_SKIPPED;
+    return AC_EXIT_OK;
+}
+
+/* The one test a solo run takes (solo.h): a --filter naming one test, with no option beside it
+ * but those ctest passes. NULL: Criterion's runner runs it. */
+static const struct criterion_test *solo_candidate(int argc, char **argv, bool *verbose,
+                                                   bool *short_filename)
+{
+    const char *want = getenv(AC_RUNNER_ENV);
+    if (want && !strcmp(want, "criterion"))
+        return NULL;
+    const char *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "--filter=", 9) && !name)
+            name = a + 9;
+        else if (!strcmp(a, "--short-filename"))
+            *short_filename = true;
+        else if (!strcmp(a, "--verbose"))
+            *verbose = true;
+        else if (jobs_value(argc, argv, i))
+            i += !strcmp(a, "-j") || !strcmp(a, "--jobs");
+        else
+            return NULL;
+    }
+    if (!name || strpbrk(name, "*?[]{}()|!@+\\"))
+        return NULL;
+    return ac_solo_find(name);
+}
+
+static int run_solo(const struct criterion_test *t, int argc, char **argv, bool verbose,
+                    bool short_filename)
+{
+    int info_only = 0;
+    int bad = check_args(argc, argv, &info_only);
+    if (!bad)
+        bad = check_env(argv[0]);
+    if (bad || (bad = prepare_run(argv[0], false)))
+        return bad;
+    char id[512];
+    snprintf(id, sizeof id, "%s/%s", t->category, t->name);
+    run.started = true;
+    json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)t));
+    if (verbose)
+        fprintf(stderr, "[RUN ] %s::%s\n", t->category, t->name);
+    static struct ac_solo_end end;
+    int err = ac_solo_run(t, ac_guard_default_limit(), short_filename, &end);
+    if (err) {
+        fprintf(stderr, "%s: cannot start the test's process: %s\n", argv[0], strerror(err));
+        return AC_EXIT_UNUSABLE;
+    }
+    if (end.interrupted) {
+        ac_guard_report_interrupt(getenv(AC_RESULTS_ENV), end.interrupted, id, 0, 1);
+        remove_rundir();
+        ac_guard_die_of(end.interrupted);
+    }
+    const char *verdict = end.killed || end.timed_out   ? "timeout"
+                          : end.signal || end.exit_code ? "crash"
+                          : end.skipped                 ? "skip"
+                          : end.failed                  ? "fail"
+                                                        : "pass";
+    conclude(t, id, verdict, end.killed, end.signal, end.exit_code,
+             end.message[0] ? end.message : NULL, end.elapsed_s);
+    /* Criterion's closing lines, for a reader of ctest's output. */
+    if (run.failed)
+        fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, end.elapsed_s);
+    else if (verbose && run.passed)
+        fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, end.elapsed_s);
+    fprintf(stderr, "[====] Synthesis: Tested: 1 | Passing: %d | Failing: %d | Crashing: %d \n",
+            run.passed, run.failed - !strcmp(verdict, "crash"), !strcmp(verdict, "crash"));
+    int status = run_status(argv[0]);
+    remove_rundir();
+    return status;
 }
 
 /* Takes --afterclose-selected out of argv (Criterion would refuse it). */
@@ -533,6 +662,12 @@ int main(int argc, char **argv)
     ac_guard_early();
     ac_record_default_results();
     enter_user_namespace();
+    run.selected = json_object();
+    run.recorded = json_object();
+    bool verbose = false, short_filename = false;
+    const struct criterion_test *solo = solo_candidate(argc, argv, &verbose, &short_filename);
+    if (solo)
+        return run_solo(solo, argc, argv, verbose, short_filename);
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
         list_for_ctest(tests);
@@ -546,8 +681,6 @@ int main(int argc, char **argv)
     }
     run.list_selected = take_flag(&argc, argv, "--afterclose-selected");
     select_literal_filter(tests, &argc, argv);
-    run.selected = json_object();
-    run.recorded = json_object();
 
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
@@ -565,22 +698,10 @@ int main(int argc, char **argv)
         return bad;
     }
 
-    struct utsname u;
-    snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
-    const char *tmp = getenv("TMPDIR");
-    tmp = tmp && *tmp ? tmp : "/tmp";
-    prune_stale_scratch(tmp);
-    ac_guard_prune_worker_maps();
-    ac_guard_prune_message_servers();
-    snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
-    if (!mkdtemp(run.rundir)) {
-        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", argv[0], tmp,
-                strerror(errno));
+    if (prepare_run(argv[0], true) != 0) {
         criterion_finalize(tests);
         return AC_EXIT_UNUSABLE;
     }
-    atexit(at_exit);
-    setenv(AC_RUNDIR_ENV, run.rundir, 1);
 
     int status;
     if (!criterion_handle_args(argc, argv, true)) {
@@ -600,19 +721,7 @@ int main(int argc, char **argv)
         ac_guard_lock();
         record_unreported();
         ac_guard_unlock();
-        if (run.unrecorded > 0)
-            fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n",
-                    argv[0], run.unrecorded);
-        if (json_object_size(run.selected) == 0)
-            status = usage_error(argv[0], "no test selected: does the --filter match any test?");
-        else if (run.failed > 0)
-            status = AC_EXIT_FAILED;
-        else if (run.unrecorded > 0)
-            status = AC_EXIT_UNUSABLE; /* a CI job must not take it as passed */
-        else if (run.skipped == run.ran)
-            status = AC_EXIT_SKIPPED;
-        else
-            status = AC_EXIT_OK;
+        status = run_status(argv[0]);
     }
     criterion_finalize(tests);
     remove_rundir();

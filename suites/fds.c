@@ -292,8 +292,10 @@ AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
                     after < 0 ? -after : 0);
     int with_file, without_file;
     count_by_file(AC_CLOSE_WAIT, &with_file, &without_file);
-    ac_expect_int(AC_SETUP(COUNT, "accepted sockets"), "accepted CLOSE_WAIT sockets", r.expected_ok,
-                  with_file);
+    /* As a difference: how many the runner's open descriptors left room for is not the kernel's. */
+    ac_expect_int(AC_SETUP(COUNT, "accepted sockets"),
+                  "accepted CLOSE_WAIT sockets, beyond one per accept()", 0,
+                  with_file - r.expected_ok);
     ac_expect_int(AC_SETUP(COUNT, "queued connections"), "CLOSE_WAIT connections still queued",
                   CLOSE_WAIT_EXTRA - 1, without_file);
 }

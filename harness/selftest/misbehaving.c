@@ -3,6 +3,7 @@
  * or as nothing. They are built into a binary of their own, never into the suite. */
 #include "../actest.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -43,6 +44,23 @@ AC_TEST(misbehaving, sleeps_forever, .description = "Blocks forever; the runner 
 Test(misbehaving, crashes_in_setup, .init = abort_in_setup,
      .description = "Crashes in .init, where Criterion reports nothing at all.")
 {
+}
+
+AC_TEST(misbehaving, fails_a_check, .description = "A claim that does not hold.")
+{
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check that fails", EADDRINUSE, 0);
+}
+
+AC_TEST(misbehaving, skips, .description = "Skips with a reason.")
+{
+    cr_skip_test("skipped on purpose");
+}
+
+AC_TEST(misbehaving, overruns_its_timeout, .timeout = 1,
+        .description = "Blocks past its own .timeout of 1 s.")
+{
+    for (;;)
+        pause();
 }
 
 AC_TEST(misbehaving, passes, .description = "A scenario that passes, for comparison.")
