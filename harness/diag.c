@@ -70,7 +70,6 @@ struct collect {
     struct ac_sockinfo *out;
     size_t max;
     size_t n;
-    int family;
 };
 
 static void collect_one(struct nl_object *obj, void *arg)
@@ -78,10 +77,6 @@ static void collect_one(struct nl_object *obj, void *arg)
     struct collect *c = arg;
     struct idiagnl_msg *m = (struct idiagnl_msg *)obj;
     int family = idiagnl_msg_get_family(m);
-    /* libnl 3.7 answers a request for one family with the sockets of both: take each family from
-     * its own request only, which is right whether or not libnl honours the family. */
-    if (family != c->family)
-        return;
     if (c->n < c->max) {
         struct ac_sockinfo *s = &c->out[c->n];
         s->family = family;
@@ -137,22 +132,28 @@ int ac_diag_snapshot(struct ac_sockinfo *out, size_t max)
     if (!sk)
         return err;
     struct collect c = {.out = out, .max = max};
-    static const int families[] = {AF_INET, AF_INET6};
-    for (size_t i = 0; i < 2; i++) {
-        c.family = families[i];
-        /* Bound-only sockets too (6.8+, ignored before); they are reported as CLOSE. */
-        if (idiagnl_send_simple(sk, 0, (uint8_t)families[i], AC_ALL_STATES | AC_DIAG_BOUND_INACTIVE,
-                                0) < 0)
-
-            return -EIO;
-        struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-        if (!cb)
-            return -ENOMEM;
-        nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_one, &c);
-        int r = nl_recvmsgs(sk, cb);
-        nl_cb_put(cb);
-        if (r < 0)
-            return -EIO;
+    /* One dump for both families: libnl sends the kernel's old request (TCPDIAG_GETSOCK), which
+     * the kernel answers for every family (inet_diag_dump_compat() asks for AF_UNSPEC). Each dump
+     * walks the whole host-sized established table, so a second one per read cost about 1 ms.
+     * Bound-only sockets too (6.8+, ignored before); they are reported as CLOSE. */
+    if (idiagnl_send_simple(sk, 0, AF_INET, AC_ALL_STATES | AC_DIAG_BOUND_INACTIVE, 0) < 0)
+        return -EIO;
+    struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+    if (!cb)
+        return -ENOMEM;
+    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_one, &c);
+    int r = nl_recvmsgs(sk, cb);
+    nl_cb_put(cb);
+    if (r < 0)
+        return -EIO;
+    /* IPv4 first, then IPv6, each in the kernel's order: as two dumps gave them. */
+    size_t stored = c.n < max ? c.n : max, v4 = 0;
+    for (size_t i = 0; i < stored; i++) {
+        if (out[i].family != AF_INET)
+            continue;
+        struct ac_sockinfo s = out[i];
+        memmove(&out[v4 + 1], &out[v4], (i - v4) * sizeof *out);
+        out[v4++] = s;
     }
     return (int)c.n;
 }

@@ -302,13 +302,10 @@ static void report_interrupt(const char *results, int sig, json_t *running, int 
     }
 }
 
-void ac_guard_report_interrupt(const char *results, int sig, const char *running, int finished,
+void ac_guard_report_interrupt(const char *results, int sig, json_t *running, int finished,
                                int selected)
 {
-    json_t *ids = json_array();
-    if (running)
-        json_array_append_new(ids, json_string(running));
-    report_interrupt(results && *results ? results : NULL, sig, ids, finished, selected);
+    report_interrupt(results && *results ? results : NULL, sig, running, finished, selected);
 }
 
 static void interrupt(int sig)

@@ -14,6 +14,7 @@
 #ifndef AC_RUNGUARD_H
 #define AC_RUNGUARD_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #define AC_WATCHDOG_ENV "AFTERCLOSE_WATCHDOG"
@@ -45,9 +46,9 @@ bool ac_guard_test_ended(const char *suite, const char *test);
 bool ac_guard_interrupted(void);
 
 /* For a run without the guard's thread (solo.h): says on stderr that `sig` stopped the run while
- * `running` (an id, or NULL) ran, and appends the {"interrupted": ...} line to `results` (NULL or
- * "": none). */
-void ac_guard_report_interrupt(const char *results, int sig, const char *running, int finished,
+ * the tests `running` (a JSON array of ids, taken) ran, and appends the {"interrupted": ...} line
+ * to `results` (NULL or "": none). */
+void ac_guard_report_interrupt(const char *results, int sig, json_t *running, int finished,
                                int selected);
 
 /* Ends the process by `sig` (its default action), whatever its handler and mask. */

@@ -522,73 +522,124 @@ static int run_status(const char *prog)
     return AC_EXIT_OK;
 }
 
-/* The one test a solo run takes (solo.h): a --filter naming one test, with no option beside it
- * but those ctest passes. NULL: Criterion's runner runs it. */
-static const struct criterion_test *solo_candidate(int argc, char **argv, bool *verbose,
-                                                   bool *short_filename)
+/* The tests a solo run takes (solo.h): those of a run with no option but a --filter, -j and
+ * the ones ctest and ci/run-suite pass. NULL: Criterion's runner runs it (also when the filter
+ * selects nothing: Criterion says whether the pattern is wrong or only matches nothing). */
+struct solo_options {
+    bool verbose, short_filename, list_selected;
+    int jobs;
+};
+
+static const struct criterion_test **solo_candidate(int argc, char **argv, struct solo_options *o,
+                                                    size_t *n)
 {
     const char *want = getenv(AC_RUNNER_ENV);
     if (want && !strcmp(want, "criterion"))
         return NULL;
-    const char *name = NULL;
+    const char *pattern = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strncmp(a, "--filter=", 9) && !name)
-            name = a + 9;
+        const char *jobs = jobs_value(argc, argv, i);
+        if (!strncmp(a, "--filter=", 9) && !pattern && a[9])
+            pattern = a + 9;
         else if (!strcmp(a, "--short-filename"))
-            *short_filename = true;
+            o->short_filename = true;
         else if (!strcmp(a, "--verbose"))
-            *verbose = true;
-        else if (jobs_value(argc, argv, i))
+            o->verbose = true;
+        else if (!strcmp(a, "--afterclose-selected"))
+            o->list_selected = true;
+        else if (jobs && *jobs && strspn(jobs, "0123456789") == strlen(jobs)) {
+            o->jobs = atoi(jobs);
             i += !strcmp(a, "-j") || !strcmp(a, "--jobs");
-        else
+        } else
             return NULL;
     }
-    if (!name || strpbrk(name, "*?[]{}()|!@+\\"))
+    const struct criterion_test **tests = ac_solo_select(pattern, n);
+    if (tests && *n == 0) {
+        free(tests);
         return NULL;
-    return ac_solo_find(name);
+    }
+    return tests;
 }
 
-static int run_solo(const struct criterion_test *t, int argc, char **argv, bool verbose,
-                    bool short_filename)
+struct solo_run {
+    bool verbose;
+    int crashed;
+    json_t *running; /* when interrupted */
+};
+
+static void solo_started(const struct criterion_test *t, void *ctx)
 {
+    const struct solo_run *c = ctx;
+    if (c->verbose)
+        fprintf(stderr, "[RUN ] %s::%s\n", t->category, t->name);
+}
+
+static void solo_ended(const struct criterion_test *t, const struct ac_solo_end *end, void *ctx)
+{
+    struct solo_run *c = ctx;
+    char id[512];
+    snprintf(id, sizeof id, "%s/%s", t->category, t->name);
+    const char *verdict = end->killed || end->timed_out   ? "timeout"
+                          : end->signal || end->exit_code ? "crash"
+                          : end->skipped                  ? "skip"
+                          : end->failed                   ? "fail"
+                                                          : "pass";
+    int passed = run.passed, failed = run.failed;
+    conclude(t, id, verdict, end->killed, end->signal, end->exit_code,
+             end->message[0] ? end->message : NULL, end->elapsed_s);
+    bool crash = !strcmp(verdict, "crash") || !strcmp(verdict, "timeout");
+    c->crashed += crash;
+    /* Criterion's closing line of a test, for a reader of ctest's output. */
+    if (run.failed > failed && !crash)
+        fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, end->elapsed_s);
+    else if (c->verbose && run.passed > passed)
+        fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, end->elapsed_s);
+}
+
+static void solo_interrupted_while(const struct criterion_test *t, void *ctx)
+{
+    struct solo_run *c = ctx;
+    json_array_append_new(c->running, json_sprintf("%s/%s", t->category, t->name));
+}
+
+static int run_solo(const struct criterion_test **tests, size_t n, const struct solo_options *o,
+                    int argc, char **argv)
+{
+    if (o->list_selected) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s/%s\n", tests[i]->category, tests[i]->name);
+        return AC_EXIT_OK;
+    }
     int info_only = 0;
     int bad = check_args(argc, argv, &info_only);
     if (!bad)
         bad = check_env(argv[0]);
     if (bad || (bad = prepare_run(argv[0], false)))
         return bad;
-    char id[512];
-    snprintf(id, sizeof id, "%s/%s", t->category, t->name);
     run.started = true;
-    json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)t));
-    if (verbose)
-        fprintf(stderr, "[RUN ] %s::%s\n", t->category, t->name);
-    static struct ac_solo_end end;
-    int err = ac_solo_run(t, ac_guard_default_limit(), short_filename, &end);
-    if (err) {
-        fprintf(stderr, "%s: cannot start the test's process: %s\n", argv[0], strerror(err));
+    for (size_t i = 0; i < n; i++) {
+        char id[512];
+        snprintf(id, sizeof id, "%s/%s", tests[i]->category, tests[i]->name);
+        json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)tests[i]));
+    }
+    struct solo_run c = {.verbose = o->verbose, .running = json_array()};
+    struct ac_solo_hooks hooks = {solo_started, solo_ended, solo_interrupted_while};
+    int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int sig =
+        ac_solo_run_all(tests, n, jobs, ac_guard_default_limit(), o->short_filename, &hooks, &c);
+    if (sig < 0) {
+        fprintf(stderr, "%s: cannot start a test's process: %s\n", argv[0], strerror(-sig));
         return AC_EXIT_UNUSABLE;
     }
-    if (end.interrupted) {
-        ac_guard_report_interrupt(getenv(AC_RESULTS_ENV), end.interrupted, id, 0, 1);
+    if (sig > 0) {
+        ac_guard_report_interrupt(getenv(AC_RESULTS_ENV), sig, c.running, run.ran, (int)n);
         remove_rundir();
-        ac_guard_die_of(end.interrupted);
+        ac_guard_die_of(sig);
     }
-    const char *verdict = end.killed || end.timed_out   ? "timeout"
-                          : end.signal || end.exit_code ? "crash"
-                          : end.skipped                 ? "skip"
-                          : end.failed                  ? "fail"
-                                                        : "pass";
-    conclude(t, id, verdict, end.killed, end.signal, end.exit_code,
-             end.message[0] ? end.message : NULL, end.elapsed_s);
-    /* Criterion's closing lines, for a reader of ctest's output. */
-    if (run.failed)
-        fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, end.elapsed_s);
-    else if (verbose && run.passed)
-        fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, end.elapsed_s);
-    fprintf(stderr, "[====] Synthesis: Tested: 1 | Passing: %d | Failing: %d | Crashing: %d \n",
-            run.passed, run.failed - !strcmp(verdict, "crash"), !strcmp(verdict, "crash"));
+    json_decref(c.running);
+    fprintf(stderr, "[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d \n",
+            run.ran - run.skipped, run.passed, run.failed - c.crashed, c.crashed);
     int status = run_status(argv[0]);
     remove_rundir();
     return status;
@@ -664,10 +715,11 @@ int main(int argc, char **argv)
     enter_user_namespace();
     run.selected = json_object();
     run.recorded = json_object();
-    bool verbose = false, short_filename = false;
-    const struct criterion_test *solo = solo_candidate(argc, argv, &verbose, &short_filename);
+    struct solo_options solo_opts = {0};
+    size_t n_solo = 0;
+    const struct criterion_test **solo = solo_candidate(argc, argv, &solo_opts, &n_solo);
     if (solo)
-        return run_solo(solo, argc, argv, verbose, short_filename);
+        return run_solo(solo, n_solo, &solo_opts, argc, argv);
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
         list_for_ctest(tests);

@@ -36,14 +36,24 @@ struct ac_solo_end {
     double elapsed_s;
 };
 
-/* The test `id` ("suite/test") names, when a solo run can take it: a plain Test() (not
- * parameterized, not disabled). NULL otherwise. */
-const struct criterion_test *ac_solo_find(const char *id);
+/* The tests `pattern` selects (NULL: all), in Criterion's order (by suite, then name), as an
+ * array the caller frees; its length in *n. Disabled tests are not selected. NULL when a
+ * selected test is not a plain Test() (parameterized, a theory): Criterion's runner runs those.
+ * The pattern is a shell glob with ksh's extensions, @(a|b) and !(a|b), as Criterion's. */
+const struct criterion_test **ac_solo_select(const char *pattern, size_t *n);
 
-/* Forks the worker, runs `t` in it and waits for its end (see above). `limit_s`: the watchdog's
- * limit for a test without its own .timeout. Returns 0, or an errno when no worker could be
- * made. */
-int ac_solo_run(const struct criterion_test *t, double limit_s, bool short_filename,
-                struct ac_solo_end *end);
+/* What the run tells its caller, from the runner's own thread. */
+struct ac_solo_hooks {
+    void (*started)(const struct criterion_test *t, void *ctx);
+    void (*ended)(const struct criterion_test *t, const struct ac_solo_end *end, void *ctx);
+    void (*interrupted_while)(const struct criterion_test *t, void *ctx); /* each still running */
+};
+
+/* Runs `tests`, `jobs` at a time, each in a worker it forks (see above), and waits for them all.
+ * `limit_s`: the watchdog's limit for a test without its own .timeout. Returns 0 when every test
+ * ended, the signal that interrupted the run (the workers are gone; its mask still blocks it),
+ * or a negative errno when no worker could be made. */
+int ac_solo_run_all(const struct criterion_test *const *tests, size_t n, int jobs, double limit_s,
+                    bool short_filename, const struct ac_solo_hooks *hooks, void *ctx);
 
 #endif

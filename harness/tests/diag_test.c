@@ -76,3 +76,29 @@ AC_TEST(diag, sees_every_listener_sharing_a_port)
     for (int i = 0; i < 3; i++)
         close(fds[i]);
 }
+
+/* One read answers for both families (the kernel's old dump request, inet_diag_dump_compat(),
+ * is for AF_UNSPEC): a wait for an IPv6 socket that never saw one would say "gone" at once. */
+AC_TEST(diag, one_read_sees_ipv4_and_ipv6, .description = "IPv4 rows come first, then IPv6.")
+{
+    struct ac_addr v4, v6;
+    ac_addr_parse(&v4, AC_LOOPBACK_IP, 4242);
+    ac_addr_parse(&v6, "::1", 4243);
+    int fd6 = ac_setup_fd("socket", ac_tcp_socket(AF_INET6, 0));
+    ac_setup_ok("bind ::1", ac_bind(fd6, &v6));
+    ac_setup_ok("listen", ac_listen(fd6, 1));
+    int fd4 = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("bind 127.0.0.1", ac_bind(fd4, &v4));
+    ac_setup_ok("listen", ac_listen(fd4, 1));
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
+    ac_expect_int(AC_CLAIM(COUNT, "listeners"), "listeners in one read", 2, n);
+    cr_assert_eq(n, 2);
+    ac_expect_str(AC_CLAIM(ADDRESS, "rows"), "rows in order", "127.0.0.1:4242 [::1]:4243",
+                  strcmp(rows[0].local.text, "127.0.0.1:4242") || strcmp(rows[1].local.text,
+                                                                          "[::1]:4243")
+                      ? "another order"
+                      : "127.0.0.1:4242 [::1]:4243");
+    close(fd4);
+    close(fd6);
+}
