@@ -542,7 +542,7 @@ static const struct criterion_test **solo_candidate(int argc, char **argv, struc
         const char *jobs = jobs_value(argc, argv, i);
         if (!strncmp(a, "--filter=", 9) && !pattern && a[9])
             pattern = a + 9;
-        else if (!strcmp(a, "--short-filename"))
+        else if (!strcmp(a, "--short-filename") || !strcmp(a, "-S"))
             o->short_filename = true;
         else if (!strcmp(a, "--verbose"))
             o->verbose = true;
@@ -625,7 +625,10 @@ static int run_solo(const struct criterion_test **tests, size_t n, const struct 
     }
     struct solo_run c = {.verbose = o->verbose, .running = json_array()};
     struct ac_solo_hooks hooks = {solo_started, solo_ended, solo_interrupted_while};
-    int jobs = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    const char *env_jobs = getenv("CRITERION_JOBS"); /* Criterion's default, kept */
+    int jobs = o->jobs > 0                      ? o->jobs
+               : env_jobs && atoi(env_jobs) > 0 ? atoi(env_jobs)
+                                                : (int)sysconf(_SC_NPROCESSORS_ONLN);
     int sig =
         ac_solo_run_all(tests, n, jobs, ac_guard_default_limit(), o->short_filename, &hooks, &c);
     if (sig < 0) {
@@ -718,8 +721,11 @@ int main(int argc, char **argv)
     struct solo_options solo_opts = {0};
     size_t n_solo = 0;
     const struct criterion_test **solo = solo_candidate(argc, argv, &solo_opts, &n_solo);
-    if (solo)
-        return run_solo(solo, n_solo, &solo_opts, argc, argv);
+    if (solo) {
+        int status = run_solo(solo, n_solo, &solo_opts, argc, argv);
+        free(solo);
+        return status;
+    }
     struct criterion_test_set *tests = criterion_initialize();
     if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
         list_for_ctest(tests);
