@@ -3,6 +3,7 @@
 
 #include "record.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,36 @@ static void kill_all_workers(void)
         forget_worker_map(pids[i]); /* nobody reaps them: the runner is going */
 }
 
+/* What Criterion's killed processes leave behind, named <prefix><pid><suffix> in `dir`: this
+ * user's, of file type `type` (0: any), whose process is gone or (max_age_s > 0) that are older
+ * than that, go to `forget`. Another user's are not ours to judge; the runner's own pid is alive.
+ */
+static void prune_left_behind(const char *dir, const char *prefix, const char *suffix, mode_t type,
+                              long max_age_s, void (*forget)(pid_t))
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = strlen(prefix);
+    while (d && (e = readdir(d))) {
+        const char *digits = e->d_name + n;
+        char *end;
+        if (strncmp(e->d_name, prefix, n) || !isdigit((unsigned char)*digits))
+            continue;
+        long pid = strtol(digits, &end, 10);
+        if (strcmp(end, suffix) || pid <= 0 || pid == (long)getpid())
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            (type && (st.st_mode & S_IFMT) != type) || st.st_uid != geteuid())
+            continue;
+        bool gone = kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+        if (gone || (max_age_s > 0 && time(NULL) - st.st_mtime > max_age_s))
+            forget((pid_t)pid);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* Criterion's message server is the socket /tmp/criterion_<runner pid>.sock, which the runner
  * removes at its end: one interrupted leaves it, and a later runner of another user with that pid
  * aborts ("Could not initialize the message server: Address already in use"). */
@@ -172,46 +203,16 @@ static void forget_message_server(pid_t pid)
 
 void ac_guard_prune_message_servers(void)
 {
-    DIR *d = opendir("/tmp");
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid;
-        char rest[8];
-        if (sscanf(e->d_name, "criterion_%ld.so%7s", &pid, rest) != 2 || strcmp(rest, "ck") ||
-            pid <= 0 || pid == (long)getpid())
-            continue;
-        struct stat st;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISSOCK(st.st_mode) ||
-            st.st_uid != geteuid())
-            continue;
-        /* Only where the pid is gone: a live runner's socket must stay (its workers report
-         * there), and a process's start time is too coarse to tell a reused pid apart. */
-        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-            forget_message_server((pid_t)pid);
-    }
-    if (d)
-        closedir(d);
+    /* Only where the pid is gone: a live runner's socket must stay (its workers report there),
+     * and a process's start time is too coarse to tell a reused pid apart. */
+    prune_left_behind("/tmp", "criterion_", ".sock", S_IFSOCK, 0, forget_message_server);
 }
 
 void ac_guard_prune_worker_maps(void)
 {
-    DIR *d = opendir("/dev/shm");
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid;
-        char end;
-        if (sscanf(e->d_name, "bxfi_%ld%c", &pid, &end) != 1 || pid <= 0)
-            continue;
-        struct stat st;
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid())
-            continue; /* another user's: not ours to judge */
-        /* A worker removes its file within milliseconds of its start: one whose process is
-         * gone, or older than a minute (the pid belongs to another process by now), is left. */
-        if ((kill((pid_t)pid, 0) != 0 && errno == ESRCH) || time(NULL) - st.st_mtime > 60)
-            forget_worker_map((pid_t)pid);
-    }
-    if (d)
-        closedir(d);
+    /* A worker removes its file within milliseconds of its start: one whose process is gone, or
+     * older than a minute (the pid belongs to another process by now), is left. */
+    prune_left_behind("/dev/shm", "bxfi_", "", 0, 60, forget_worker_map);
 }
 
 static pid_t worker_of(const struct running *r)
@@ -270,11 +271,10 @@ void ac_guard_die_of(int sig)
     _exit(128 + sig);
 }
 
-/* Says which tests the signal stopped, and marks the results with the line every reader refuses.
- * Takes `running` (an array of ids). */
-static void report_interrupt(const char *results, int sig, json_t *running, int finished,
-                             int selected)
+void ac_guard_report_interrupt(const char *results, int sig, json_t *running, int finished,
+                               int selected)
 {
+    results = results && *results ? results : NULL;
     char names[1024] = "";
     size_t i;
     json_t *id;
@@ -302,12 +302,6 @@ static void report_interrupt(const char *results, int sig, json_t *running, int 
     }
 }
 
-void ac_guard_report_interrupt(const char *results, int sig, json_t *running, int finished,
-                               int selected)
-{
-    report_interrupt(results && *results ? results : NULL, sig, running, finished, selected);
-}
-
 static void interrupt(int sig)
 {
     __atomic_store_n(&g.interrupted, 1, __ATOMIC_SEQ_CST);
@@ -326,7 +320,7 @@ static void interrupt(int sig)
         if (r->suite[0])
             json_array_append_new(running, json_sprintf("%s/%s", r->suite, r->test));
     }
-    report_interrupt(g.results, sig, running, g.finished, g.selected);
+    ac_guard_report_interrupt(g.results, sig, running, g.finished, g.selected);
     ac_record_remove_dir(g.rundir);
     forget_message_server(getpid());
     ac_guard_die_of(sig);

@@ -45,7 +45,7 @@ void ac_guard_test_started(const char *suite, const char *test, double timeout);
 bool ac_guard_test_ended(const char *suite, const char *test);
 bool ac_guard_interrupted(void);
 
-/* For a run without the guard's thread (solo.h): says on stderr that `sig` stopped the run while
+/* The guard's interrupt, and a solo run's (solo.h): says on stderr that `sig` stopped the run while
  * the tests `running` (a JSON array of ids, taken) ran, and appends the {"interrupted": ...} line
  * to `results` (NULL or "": none). */
 void ac_guard_report_interrupt(const char *results, int sig, json_t *running, int finished,

@@ -83,13 +83,18 @@ __attribute__((noreturn)) void __wrap_criterion_abort_test(void)
     leave(EXIT_FAILURE);          /* in .init or .fini: a crash, as in Criterion */
 }
 
-__attribute__((noreturn)) void __wrap_criterion_skip_test(const char *format, ...)
+/* Criterion's printf-style message, formatted once for either side; NULL if out of memory. */
+static char *formatted(const char *format, va_list ap)
 {
     char *msg = NULL;
+    return vasprintf(&msg, format ? format : "", ap) < 0 ? NULL : msg;
+}
+
+__attribute__((noreturn)) void __wrap_criterion_skip_test(const char *format, ...)
+{
     va_list ap;
     va_start(ap, format);
-    if (vasprintf(&msg, format ? format : "", ap) < 0)
-        msg = NULL;
+    char *msg = formatted(format, ap);
     va_end(ap);
     if (!w.shared)
         __real_criterion_skip_test("%s", msg ? msg : "");
@@ -100,14 +105,13 @@ __attribute__((noreturn)) void __wrap_criterion_skip_test(const char *format, ..
 
 void __wrap_criterion_test_die(const char *format, ...)
 {
-    char *msg = NULL;
     va_list ap;
     va_start(ap, format);
-    if (vasprintf(&msg, format ? format : "", ap) < 0)
-        msg = NULL;
+    char *msg = formatted(format, ap);
     va_end(ap);
     if (!w.shared) {
         __real_criterion_test_die("%s", msg ? msg : "");
+        free(msg);
         return;
     }
     fprintf(stderr, "[----] %s\n", msg ? msg : "");
