@@ -46,6 +46,47 @@ ac_need() {
   ac_install "$@"
 }
 
+# ac_need_node: node and npm for the npm packages the checks use. The machine's own Node.js and
+# its npm where they exist; Debian's nodejs and npm only as a pair, on a machine with neither:
+# Debian's npm next to another Node.js makes apt give up ("held broken packages").
+ac_need_node() {
+  if command -v node >/dev/null 2>&1; then
+    command -v npm >/dev/null 2>&1 && return 0
+    ac_die "node ($(command -v node)) has no npm beside it; install the npm of that Node.js" \
+      "(Debian's npm package conflicts with a Node.js that did not come from Debian)"
+  fi
+  ac_install "node and npm" nodejs npm
+}
+
+# ac_npm_dir NAME VERSION: where npm package NAME@VERSION is kept (the checks find it there).
+ac_npm_dir() { echo "${AFTERCLOSE_CACHE:-/var/cache/afterclose}/npm/$1-$2"; }
+
+# ac_npm_install NAME VERSION: installs NAME@VERSION into ac_npm_dir unless it is there.
+ac_npm_install() {
+  local dir
+  dir=$(ac_npm_dir "$1" "$2")
+  [ -f "$dir/node_modules/$1/package.json" ] && return 0
+  ac_need_node
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --silent "$1@$2" >&2 ||
+    ac_die "cannot install $1@$2 from npm"
+}
+
+# The pinned npm packages of the checks: ci/check-matrix-page drives Debian's chromium with it.
+AC_PLAYWRIGHT_CORE=1.65.1
+
+# ac_validator_missing WHAT: a check of afterclose's own output cannot run here. It skips (77),
+# naming WHAT; under AFTERCLOSE_REQUIRE_VALIDATORS=1 (set by .ci/run) it fails instead.
+ac_validator_missing() {
+  if [ "${AFTERCLOSE_REQUIRE_VALIDATORS:-0}" = 1 ]; then
+    echo "$(basename "$0"): FAILED: missing $1 (AFTERCLOSE_REQUIRE_VALIDATORS=1: this check may not skip;" \
+      "as root: ci/install-deps --validators)" >&2
+    exit 1
+  fi
+  echo "$(basename "$0"): SKIP: missing $1 (as root: ci/install-deps --validators)" >&2
+  exit 77
+}
+
 # ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
 # second command on the same DIR stops at once and says who holds it; a command started by the
 # holder (AFTERCLOSE_BUILD_LOCK names DIR) goes on. The lock is an flock on DIR/.afterclose.lock:
