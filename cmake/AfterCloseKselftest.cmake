@@ -17,6 +17,8 @@ install(DIRECTORY tools/command/kselftest/ DESTINATION ${CMAKE_INSTALL_DATADIR}/
   USE_SOURCE_PERMISSIONS)
 install(FILES ${CMAKE_BINARY_DIR}/kselftest/afterclose/config
   DESTINATION ${CMAKE_INSTALL_DATADIR}/afterclose/kselftest/afterclose)
+# the example kernel-CI test definition next to docs/kernel-ci.md, which links it
+install(FILES docs/kernel-ci/afterclose.yaml DESTINATION ${CMAKE_INSTALL_DOCDIR}/kernel-ci)
 
 # (Not in the sanitizer build: the installed command and the kernel's runner start the
 # ASan-built binary in a way its runtime refuses; this checks packaging, not memory.)
@@ -28,4 +30,11 @@ if(NOT AFTERCLOSE_SANITIZE)
             ${CMAKE_BINARY_DIR}/kselftest-check)
   set_tests_properties(ktap/kselftest_runner_runs_the_collection PROPERTIES
     LABELS "ktap;kselftest" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)
+  # The example kernel-CI test definition's run steps, as a LAVA lab runs them, on the same.
+  add_test(NAME ktap/kernel_ci_definition_runs
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kernel-ci-definition
+            ${CMAKE_CURRENT_SOURCE_DIR}/docs/kernel-ci/afterclose.yaml ${CMAKE_BINARY_DIR}
+            ${CMAKE_BINARY_DIR}/kernel-ci-check)
+  set_tests_properties(ktap/kernel_ci_definition_runs PROPERTIES
+    LABELS "unit;ktap" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)
 endif()

@@ -1,6 +1,7 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Sourced by the checks that read afterclose's KTAP with the kernel's own tools (kunit.py, the
-# kselftest runner): where to find a kernel tree, and what to do when there is none.
+# kselftest runner): where to find a kernel tree, and what to do when there is none. The AC_*
+# variables the functions set are read by those scripts (hence no SC2034 here).
 
 # ac_validator_missing REASON: the check cannot run. SKIP (exit 77) naming what is missing, or,
 # under AFTERCLOSE_REQUIRE_VALIDATORS=1 (CI: nothing that validates the output may skip), FAIL.
@@ -54,8 +55,9 @@ ac_kselftest_setup() {
     ac_kernel_tree "$build/kernel-tools" tools/testing/selftests/kselftest/runner.sh
     [ -z "$AC_KERNEL_TREE" ] || st=$AC_KERNEL_TREE/tools/testing/selftests
   fi
-  [ -n "$st" ] && [ -f "$st/kselftest/runner.sh" ] ||
+  if [ -z "$st" ] || [ ! -f "$st/kselftest/runner.sh" ]; then
     ac_validator_missing "the kernel's kselftest runner is not here (apt-get install linux-source-6.1, or set AFTERCLOSE_KSELFTEST)"
+  fi
   echo "kselftest runner: $st"
   AC_KSELFTEST_RUNNER=$out/runner
   rm -rf "$AC_KSELFTEST_RUNNER" "$out/root"
