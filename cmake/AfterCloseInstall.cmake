@@ -3,7 +3,7 @@
 #   libexec/afterclose/                 the suite and the tools behind its subcommands
 #   share/man/man1/afterclose.1         its manual page
 #   share/doc/afterclose/               README and docs/
-#   share/afterclose/kselftest/         a kselftest collection (run_afterclose.sh)
+#   share/afterclose/kselftest/         a kselftest collection (AfterCloseKselftest.cmake)
 include(GNUInstallDirs)
 set(AC_LIBEXECDIR ${CMAKE_INSTALL_LIBEXECDIR}/afterclose)
 # The command finds its programs relative to itself, so a DESTDIR or a relocated prefix works.
@@ -17,8 +17,7 @@ install(PROGRAMS ${CMAKE_BINARY_DIR}/afterclose DESTINATION ${CMAKE_INSTALL_BIND
 install(FILES ${CMAKE_BINARY_DIR}/afterclose.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 file(GLOB AC_DOCS docs/*.md docs/*.svg docs/*.html)
 install(FILES README.md ${AC_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY tools/command/kselftest/ DESTINATION ${CMAKE_INSTALL_DATADIR}/afterclose/kselftest
-  USE_SOURCE_PERMISSIONS)
+include(cmake/AfterCloseKselftest.cmake)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME afterclose)
@@ -61,16 +60,3 @@ foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray")
     "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
   set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
 endforeach()
-
-# (Not in the sanitizer build: the installed command and the kernel's runner start the
-# ASan-built binary in a way its runtime refuses; this checks packaging, not memory.)
-if(NOT AFTERCLOSE_SANITIZE)
-# The installed kselftest collection run by the kernel's kselftest runner (linux-source-*);
-# skips without it.
-add_test(NAME ktap/kselftest_runner_runs_the_collection
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kselftest-runner ${CMAKE_BINARY_DIR}
-          ${CMAKE_BINARY_DIR}/kselftest-check)
-set_tests_properties(ktap/kselftest_runner_runs_the_collection PROPERTIES
-  LABELS "ktap;kselftest" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)
-
-endif()
