@@ -75,17 +75,9 @@ ac_npm_install() {
 # The pinned npm packages of the checks: ci/check-matrix-page drives Debian's chromium with it.
 AC_PLAYWRIGHT_CORE=1.65.1
 
-# ac_validator_missing WHAT: a check of afterclose's own output cannot run here. It skips (77),
-# naming WHAT; under AFTERCLOSE_REQUIRE_VALIDATORS=1 (set by .ci/run) it fails instead.
-ac_validator_missing() {
-  if [ "${AFTERCLOSE_REQUIRE_VALIDATORS:-0}" = 1 ]; then
-    echo "$(basename "$0"): FAILED: missing $1 (AFTERCLOSE_REQUIRE_VALIDATORS=1: this check may not skip;" \
-      "as root: ci/install-deps --validators)" >&2
-    exit 1
-  fi
-  echo "$(basename "$0"): SKIP: missing $1 (as root: ci/install-deps --validators)" >&2
-  exit 77
-}
+# ac_validator_missing WHAT: skip, or fail under AFTERCLOSE_REQUIRE_VALIDATORS=1.
+# shellcheck source=tools/lib-validator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/lib-validator.sh"
 
 # ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
 # second command on the same DIR stops at once and says who holds it; a command started by the

@@ -3,16 +3,8 @@
 # kselftest runner): where to find a kernel tree, and what to do when there is none. The AC_*
 # variables the functions set are read by those scripts (hence no SC2034 here).
 
-# ac_validator_missing REASON: the check cannot run. SKIP (exit 77) naming what is missing, or,
-# under AFTERCLOSE_REQUIRE_VALIDATORS=1 (CI: nothing that validates the output may skip), FAIL.
-ac_validator_missing() {
-  if [ "${AFTERCLOSE_REQUIRE_VALIDATORS:-0}" = 1 ]; then
-    echo "FAILED: $1 (AFTERCLOSE_REQUIRE_VALIDATORS=1)" >&2
-    exit 1
-  fi
-  echo "SKIP: $1" >&2
-  exit 77
-}
+# shellcheck source=SCRIPTDIR/../lib-validator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib-validator.sh"
 
 # ac_kernel_tree CACHE FILE: sets AC_KERNEL_TREE to the root of a kernel tree that has FILE (a
 # path inside it, e.g. tools/testing/kunit/kunit.py): a tree ci/kernel-build keeps, an unpacked
