@@ -75,13 +75,6 @@ static void merge(struct ac_jdoc *d, const struct ac_export *x, const struct cte
                                                              : AC_JERROR;
     struct ac_jcase *c = ac_jdoc_add(d, t->name, k);
     c->time = t->time ? strtod(t->time, NULL) : 0.0;
-    char *checks = rec ? ac_checks_text(rec) : NULL;
-    /* The claims first, then what ctest captured. */
-    c->out = rec          ? fmt("labels: %s\n%s%s", ac_labels_of(x, rec), checks, t->output)
-             : *t->output ? strdup(t->output)
-                          : NULL;
-    free(checks);
-
     if (k == AC_JERROR) {
         c->type = strdup("notrun");
         c->message = fmt("ctest: not run: %s", t->skip ? t->skip : "no reason given");
@@ -112,6 +105,16 @@ static void merge(struct ac_jdoc *d, const struct ac_export *x, const struct cte
         c->type = strdup("fail");
         c->message = fmt("ctest: failed%s%s", *line ? ": " : "", line);
         free(line);
+    }
+    /* The labels and the claims (unless the failure holds them), then what ctest captured. */
+    const char *labels = rec ? ac_labels_of(x, rec) : "";
+    char *checks = rec && !c->body ? ac_checks_text(rec) : NULL;
+    c->out = fmt("%s%s%s%s%s", *labels ? "labels: " : "", labels, *labels ? "\n" : "",
+                 checks ? checks : "", t->output);
+    free(checks);
+    if (!*c->out) {
+        free(c->out);
+        c->out = NULL;
     }
 }
 
