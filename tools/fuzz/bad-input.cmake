@@ -55,7 +55,8 @@ afterclose_bad_input(junit/ctest_with_corrupt_records 2 $<TARGET_FILE:afterclose
 afterclose_bad_input(check-junit-file/one_argument 2
   ${PROJECT_SOURCE_DIR}/tools/export/check-junit-file ${AC_JUNIT_DATA}/ctest-run.xml)
 afterclose_bad_input(check-junit-file/missing_file 2
-  ${PROJECT_SOURCE_DIR}/tools/export/check-junit-file /nonexistent.xml ${AC_JUNIT_DATA}/ctest-run.xml)
+  ${PROJECT_SOURCE_DIR}/tools/export/check-junit-file /nonexistent.xml
+  ${AC_JUNIT_DATA}/ctest-run.xml)
 
 # Scripts: only cases that stop while reading their arguments (no build, no install, no run).
 set(ci ${PROJECT_SOURCE_DIR}/ci)
