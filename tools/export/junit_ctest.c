@@ -88,9 +88,9 @@ static void merge(struct ac_jdoc *d, const struct ac_export *x, const struct cte
                          strcmp(v, "pass") ? ": " : "", strcmp(v, "pass") ? problem : "");
         free(problem);
     } else if (k == AC_JSKIP) {
-        c->message = v          ? strdup(ac_str(rec, "reason"))
-                     : disabled ? strdup("disabled (the test's DISABLED property)")
-                                : last_line(t->output);
+        c->message = v && *ac_str(rec, "reason") ? strdup(ac_str(rec, "reason"))
+                     : disabled                  ? strdup("disabled (the test's DISABLED property)")
+                                                 : last_line(t->output);
         if (!*c->message) {
             free(c->message);
             c->message = strdup(t->skip ? t->skip : "skipped");
