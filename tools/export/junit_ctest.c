@@ -144,7 +144,8 @@ static bool one_case(struct ac_jdoc *d, const struct ac_export *x, json_t *by, x
     bool known = false;
     for (size_t i = 0; status && i < sizeof statuses / sizeof *statuses; i++)
         known |= !strcmp(status, statuses[i]);
-    if (!name || !*name || !known)
+    bool ok = name && *name && known;
+    if (!ok)
         fprintf(stderr, "%s: %s:%ld: a <testcase> without %s\n", prog, path, xmlGetLineNo(n),
                 !name || !*name ? "a name" : "ctest's status (run, fail, notrun, disabled)");
     else {
@@ -156,7 +157,7 @@ static bool one_case(struct ac_jdoc *d, const struct ac_export *x, json_t *by, x
     xmlFree(time);
     xmlFree(skip);
     xmlFree(output);
-    return name && *name && known;
+    return ok;
 }
 
 static bool regular_file(const char *prog, const char *path)
