@@ -36,6 +36,39 @@ bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool onl
 /* The writers (ktap_out.c, junit_out.c): the whole document to f. */
 void ac_ktap_write(FILE *f, const struct ac_export *x);
 void ac_junit_write(FILE *f, const struct ac_export *x);
+
+/* One <testcase> of a JUnit document, whatever it was made from (records, or ctest's JUnit
+ * merged with them: junit_ctest.c). The strings are owned by the case. */
+enum ac_jkind { AC_JPASS, AC_JFAIL, AC_JERROR, AC_JSKIP };
+struct ac_jcase {
+    char *suite, *name; /* classname and name: "timewait", "rebind_same_addr_fails" */
+    double time;
+    enum ac_jkind kind;
+    char *type;    /* of a failure or error: "fail", "crash", "notrun", ... */
+    char *message; /* the one-line failure or error message; the skip reason */
+    char *body;    /* the failure or error text (may be NULL) */
+    char *out;     /* <system-out> (may be NULL) */
+    size_t order;  /* keeps a repeated test's cases in run order */
+};
+struct ac_jdoc {
+    struct ac_jcase *cases;
+    size_t n;
+    json_t *props; /* name -> value, in every <testsuite> (may be NULL) */
+};
+/* junit_doc.c: a new case for test "suite/name" (a name without '/' is its own suite). */
+struct ac_jcase *ac_jdoc_add(struct ac_jdoc *d, const char *test, enum ac_jkind kind);
+/* The document, one <testsuite> per suite, in the subset of JUnit that Jenkins' strict schemas
+ * accept (properties only per suite, no skip count on <testsuites>, the reason as the text of
+ * <skipped>). Sorts the cases. */
+void ac_jdoc_write(FILE *f, struct ac_jdoc *d);
+void ac_jdoc_free(struct ac_jdoc *d);
+/* What a record says, for the document: the reason and every check, one per line. Caller frees. */
+char *ac_checks_text(json_t *rec);
+/* ctest's JUnit (FILE) merged with the records of the same run (junit_ctest.c): every ctest test
+ * is a case with ctest's verdict, enriched by its record. On error prints one line "PROG: what"
+ * and returns false. */
+bool ac_junit_from_ctest(struct ac_jdoc *d, const struct ac_export *x, const char *prog,
+                         const char *path);
 void ac_export_free(struct ac_export *x);
 
 const char *ac_str(json_t *rec, const char *key);                 /* "" when absent */

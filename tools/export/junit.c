@@ -1,17 +1,19 @@
-/* afterclose-junit: JUnit XML from results files, for CI dashboards.
+/* afterclose-junit: JUnit XML for CI dashboards, from results files, or from a whole ctest run.
  *
  *   afterclose-junit [--labels LIST] [--out FILE] RESULTS.jsonl...
+ *   afterclose-junit --ctest CTEST.xml [--labels LIST] [--out FILE] [RESULTS.jsonl...]
  *
  * Written from the records rather than patched into ctest's own JUnit: ctest fills
- * <failure message> with nothing and <skipped message> with "SKIP_RETURN_CODE=77", uses the
- * full test name as classname and has no per-test properties, and none of that can be
- * configured (docs/results-format.md, "JUnit"). Here:
+ * <failure message> with nothing and <skipped message> with "SKIP_RETURN_CODE=77" and uses the
+ * full test name as classname, and none of that can be configured (docs/results-format.md,
+ * "JUnit"). With --ctest every test of ctest's file is a case with ctest's verdict, enriched by
+ * its record (junit_ctest.c). Either way:
  * - one <testsuite> per suite; classname is the suite, name the test;
  * - <failure message="STEP: expected X, observed Y"> (errno by name) with every check in the
  *   body; a crash or timeout is an <error>;
- * - <skipped message="REASON">;
- * - properties per test case: kernel, iface_kind, labels (from LIST, the output of
- *   afterclose-suite --afterclose-list), expected, observed.
+ * - <skipped>REASON</skipped>;
+ * - the kernel as a property of each suite; labels, expected, observed and the checks in the
+ *   case's <system-out> (the strict schemas allow no properties in a <testcase>).
  *
  * Exit status: 0 written, 1 written and a test failed, crashed or timed out, 2 bad usage or
  * input (nothing written). */
@@ -22,60 +24,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define USAGE                                                                                      \
+    "usage: afterclose-junit [--ctest CTEST.xml] [--labels LIST] [--out FILE] RESULTS.jsonl..."
+
 static int usage(const char *what)
 {
-    fprintf(stderr,
-            "afterclose-junit: %s\nusage: afterclose-junit [--labels LIST] [--out FILE] "
-            "RESULTS.jsonl...\n",
-            what);
+    fprintf(stderr, "afterclose-junit: %s\n" USAGE "\n", what);
     return 2;
+}
+
+/* The document: ctest's tests enriched by the records, or the records alone. */
+static bool build(struct ac_jdoc *d, struct ac_export *x, const char *ctest, char **files,
+                  int nfiles)
+{
+    const char *prog = "afterclose-junit";
+    if (nfiles > 0 && !ac_export_load(x, prog, files, nfiles, false))
+        return false;
+    if (!ctest)
+        return true; /* ac_junit_write makes its own document */
+    d->props = json_object();
+    if (x->n)
+        json_object_set_new(d->props, "kernel", json_string(ac_str(x->cases[0], "kernel")));
+    return ac_junit_from_ctest(d, x, prog, ctest);
 }
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL, *labels = NULL;
+    const char *out = NULL, *labels = NULL, *ctest = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
         else if (!strcmp(argv[i], "--labels") && i + 1 < argc)
             labels = argv[++i];
+        else if (!strcmp(argv[i], "--ctest") && i + 1 < argc)
+            ctest = argv[++i];
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            puts("usage: afterclose-junit [--labels LIST] [--out FILE] RESULTS.jsonl...\n"
-                 "JUnit XML from afterclose result records: classname = suite, failure and\n"
-                 "skip messages from the records, kernel/iface_kind/labels as properties.\n"
-                 "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
-                 "  --out FILE     write there instead of stdout\n"
-                 "Exit: 0 written, 1 written and a test failed/crashed/timed out, 2 bad usage "
-                 "or input.");
+            puts(
+                USAGE
+                "\n"
+                "JUnit XML from afterclose result records: classname = suite, failure and\n"
+                "skip messages from the records, the kernel as a suite property.\n"
+                "  --ctest FILE   ctest's --output-junit file of the same run: every ctest test\n"
+                "                 with ctest's verdict, enriched by its record (records optional)\n"
+                "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
+                "  --out FILE     write there instead of stdout\n"
+                "Exit: 0 written, 1 written and a test failed/crashed/timed out, 2 bad usage "
+                "or input.");
             return 0;
         } else
-            return usage(!strcmp(argv[i], "--out") || !strcmp(argv[i], "--labels")
+            return usage(!strcmp(argv[i], "--out") || !strcmp(argv[i], "--labels") ||
+                                 !strcmp(argv[i], "--ctest")
                              ? "option needs a value"
                              : "unknown option");
     }
-    if (i >= argc)
+    if (i >= argc && !ctest)
         return usage("no results file");
 
     struct ac_export x = {0};
+    struct ac_jdoc d = {0};
     if ((labels && !ac_export_labels(&x, "afterclose-junit", labels)) ||
-        !ac_export_load(&x, "afterclose-junit", argv + i, argc - i, false)) {
+        !build(&d, &x, ctest, argv + i, argc - i)) {
+        ac_jdoc_free(&d);
         ac_export_free(&x);
         return 2;
     }
     FILE *f = out ? fopen(out, "we") : stdout;
     if (!f) {
         fprintf(stderr, "afterclose-junit: cannot write %s: %s\n", out, strerror(errno));
+        ac_jdoc_free(&d);
         ac_export_free(&x);
         return 2;
     }
-    ac_junit_write(f, &x);
+    bool failed = false;
+    if (ctest) {
+        ac_jdoc_write(f, &d);
+        for (size_t k = 0; k < d.n; k++)
+            failed |= d.cases[k].kind == AC_JFAIL || d.cases[k].kind == AC_JERROR;
+    } else {
+        ac_junit_write(f, &x);
+        failed = ac_count(x.cases, x.n).fail > 0;
+    }
+    ac_jdoc_free(&d);
+    ac_export_free(&x);
     if ((out && fclose(f) != 0) || (!out && fflush(f) != 0)) {
         fprintf(stderr, "afterclose-junit: write error on %s\n", out ? out : "stdout");
-        ac_export_free(&x);
         return 2;
     }
-    struct ac_counts c = ac_count(x.cases, x.n);
-    ac_export_free(&x);
-    return c.fail ? 1 : 0;
+    return failed ? 1 : 0;
 }

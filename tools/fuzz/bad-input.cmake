@@ -32,6 +32,32 @@ afterclose_bad_input(report/two_files 2 afterclose-report ${AC_BAD_DATA}/all-hel
 afterclose_bad_input(report/stdin_dash 2 afterclose-report -)
 afterclose_bad_input(report/directory_not_file 2 afterclose-report ${AC_BAD_DATA})
 
+# afterclose-junit --ctest: ctest's own JUnit file that is missing, not a file, not XML, cut
+# short, not ctest's, a test case without its status, a count that does not match its cases.
+set(AC_JUNIT_DATA ${PROJECT_SOURCE_DIR}/tools/export/testdata)
+afterclose_bad_input(junit/ctest_without_value 2 $<TARGET_FILE:afterclose-junit> --ctest)
+afterclose_bad_input(junit/ctest_missing 2 $<TARGET_FILE:afterclose-junit>
+  --ctest /nonexistent/ctest-junit.xml)
+afterclose_bad_input(junit/ctest_directory 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA})
+afterclose_bad_input(junit/ctest_not_xml 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/mixed.jsonl)
+afterclose_bad_input(junit/ctest_truncated 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/ctest-truncated.xml)
+afterclose_bad_input(junit/ctest_wrong_root 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/ctest-wrong-root.xml)
+afterclose_bad_input(junit/ctest_case_without_status 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/ctest-no-status.xml)
+afterclose_bad_input(junit/ctest_count_mismatch 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/ctest-count-mismatch.xml)
+afterclose_bad_input(junit/ctest_with_corrupt_records 2 $<TARGET_FILE:afterclose-junit>
+  --ctest ${AC_JUNIT_DATA}/ctest-run.xml ${AC_BAD_DATA}/not-json.jsonl)
+afterclose_bad_input(check-junit-file/one_argument 2
+  ${PROJECT_SOURCE_DIR}/tools/export/check-junit-file ${AC_JUNIT_DATA}/ctest-run.xml)
+afterclose_bad_input(check-junit-file/missing_file 2
+  ${PROJECT_SOURCE_DIR}/tools/export/check-junit-file /nonexistent.xml
+  ${AC_JUNIT_DATA}/ctest-run.xml)
+
 # Scripts: only cases that stop while reading their arguments (no build, no install, no run).
 set(ci ${PROJECT_SOURCE_DIR}/ci)
 afterclose_bad_input(run-suite/unknown_flag 2 ${ci}/run-suite --bogus)

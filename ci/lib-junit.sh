@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Sourced by ci/test: the ctest run and the files it leaves for CI (sourced, not run).
+
+# ac_ctest_reports BUILD CTEST_ARGS...: runs ctest (the default preset) with ctest's own JUnit in
+# BUILD/ctest-junit.xml; then, whatever ctest's status, merges it with the run's records into
+# BUILD/afterclose-junit.xml (every ctest test, ctest's verdict, the records' claims and skip
+# reasons) and says where that and the KTAP (BUILD/afterclose.ktap, written by the records
+# fixture) are. The files of an earlier run go first, so a run that selects no test leaves none.
+# Returns ctest's status; 1 if ctest passed but the JUnit could not be written or holds a
+# failure (a record that disagrees with ctest).
+ac_ctest_reports() {
+  local build=$1 rc=0 jrc=0 f labels records=()
+  shift
+  rm -f "$build/ctest-junit.xml" "$build/afterclose-junit.xml" "$build/afterclose.ktap"
+  ctest --preset default --output-junit ctest-junit.xml "$@" || rc=$?
+  if [ -n "${AFTERCLOSE_RESULTS:-}" ]; then
+    records=("$AFTERCLOSE_RESULTS")
+  else
+    records=("$build"/ctest-records/ctest-*.jsonl)
+  fi
+  local present=()
+  for f in "${records[@]}"; do [ -s "$f" ] && present+=("$f"); done
+  if [ -s "$build/ctest-junit.xml" ] && grep -q '<testcase' "$build/ctest-junit.xml"; then
+    labels=$build/afterclose-tests.list
+    cat "$build"/*.ctest.cmake.list >"$labels" 2>/dev/null || : >"$labels"
+    "$build/tools/export/afterclose-junit" --ctest "$build/ctest-junit.xml" --labels "$labels" \
+      --out "$build/afterclose-junit.xml" "${present[@]}" || jrc=$?
+    if [ "$jrc" -le 1 ]; then
+      echo "afterclose: JUnit (every ctest test): $build/afterclose-junit.xml"
+    else
+      rm -f "$build/afterclose-junit.xml"
+      echo "afterclose: no JUnit written (afterclose-junit exited $jrc)" >&2
+    fi
+  else
+    rm -f "$build/ctest-junit.xml"
+    echo "afterclose: no JUnit: ctest ran no test"
+  fi
+  if [ -s "$build/afterclose.ktap" ]; then
+    echo "afterclose: KTAP (scenarios): $build/afterclose.ktap"
+  else
+    echo "afterclose: no KTAP: no scenario ran to the end in this run"
+  fi
+  [ "$rc" -eq 0 ] && [ "$jrc" -ne 0 ] && rc=1
+  return "$rc"
+}
