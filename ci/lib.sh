@@ -58,9 +58,6 @@ ac_need_node() {
   ac_install "node and npm" nodejs npm
 }
 
-# ac_npm_dir NAME VERSION: where npm package NAME@VERSION is kept (the checks find it there).
-ac_npm_dir() { echo "${AFTERCLOSE_CACHE:-/var/cache/afterclose}/npm/$1-$2"; }
-
 # ac_npm_install NAME VERSION: installs NAME@VERSION into ac_npm_dir unless it is there.
 ac_npm_install() {
   local dir
@@ -72,10 +69,7 @@ ac_npm_install() {
     ac_die "cannot install $1@$2 from npm"
 }
 
-# The pinned npm packages of the checks: ci/check-matrix-page drives Debian's chromium with it.
-AC_PLAYWRIGHT_CORE=1.65.1
-
-# ac_validator_missing WHAT: skip, or fail under AFTERCLOSE_REQUIRE_VALIDATORS=1.
+# ac_validator_missing WHAT (skip, or fail in CI), ac_npm_dir and the checks' npm pins.
 # shellcheck source=tools/lib-validator.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/lib-validator.sh"
 

