@@ -10,12 +10,12 @@
 ac_progress_start() {
   AC_P_RESULTS=$2 AC_P_SEEN=0 AC_P_FAILED=0 AC_P_SKIPPED=0 AC_P_LAST=""
   AC_P_TOTAL=$(wc -l <"$1")
-  declare -gA AC_P_WANT=() AC_P_DONE=() AC_P_BAD=()
+  declare -gA AC_P_WANT=() AC_P_DONE=() AC_P_BAD=() AC_P_SKIP=()
   local t s
   while IFS= read -r t; do
     s=${t%%/*}
     AC_P_WANT[$s]=$(( ${AC_P_WANT[$s]:-0} + 1 ))
-    AC_P_DONE[$s]=0 AC_P_BAD[$s]=0
+    AC_P_DONE[$s]=0 AC_P_BAD[$s]=0 AC_P_SKIP[$s]=0
   done <"$1"
   AC_P_TTY="" AC_P_RED="" AC_P_GREEN="" AC_P_OFF=""
   if [ -t 1 ]; then
@@ -33,6 +33,15 @@ ac_progress_new() {
     sed -n 's/^{"schema":[0-9]*,"test":"\([^"/]*\)\/[^"]*".*,"verdict":"\([a-z]*\)".*/\1 \2/p'
 }
 
+# "  suite: 3 tests: 2 held, 1 skipped" (what did not hold, in red on a terminal)
+ac_progress_suite_line() {
+  local s=$1 n=${AC_P_DONE[$1]} bad=${AC_P_BAD[$1]} skip=${AC_P_SKIP[$1]} line
+  line="  $s: $n test$([ "$n" -eq 1 ] || echo s): $((n - bad - skip)) held"
+  [ "$bad" -eq 0 ] || line+=", $AC_P_RED$bad did not hold$AC_P_OFF"
+  [ "$skip" -eq 0 ] || line+=", $skip skipped"
+  echo "$line"
+}
+
 ac_progress_poll() {
   local lines suite verdict changed=""
   lines=$(wc -l <"$AC_P_RESULTS" 2>/dev/null || echo 0)
@@ -42,12 +51,13 @@ ac_progress_poll() {
     AC_P_DONE[$suite]=$(( AC_P_DONE[$suite] + 1 ))
     case $verdict in
       pass) ;;
-      skip) AC_P_SKIPPED=$((AC_P_SKIPPED + 1)) ;;
+      skip) AC_P_SKIPPED=$((AC_P_SKIPPED + 1)) AC_P_SKIP[$suite]=$(( AC_P_SKIP[$suite] + 1 )) ;;
       *) AC_P_FAILED=$((AC_P_FAILED + 1)) AC_P_BAD[$suite]=$(( AC_P_BAD[$suite] + 1 )) ;;
     esac
     AC_P_LAST=$suite
-    if [ -z "$AC_P_TTY" ] && [ "${AC_P_DONE[$suite]}" -eq "${AC_P_WANT[$suite]}" ]; then
-      echo "  $suite: ${AC_P_DONE[$suite]} tests done, ${AC_P_BAD[$suite]} did not hold"
+    if [ "${AC_P_DONE[$suite]}" -eq "${AC_P_WANT[$suite]}" ]; then
+      [ -z "$AC_P_TTY" ] || printf '\r\e[K'
+      ac_progress_suite_line "$suite"
     fi
     changed=1
   done < <(ac_progress_new "$((lines - AC_P_SEEN))")

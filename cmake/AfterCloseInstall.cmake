@@ -10,9 +10,16 @@ set(AC_LIBEXECDIR ${CMAKE_INSTALL_LIBEXECDIR}/afterclose)
 file(RELATIVE_PATH AC_BIN_TO_LIBEXEC /p/${CMAKE_INSTALL_BINDIR} /p/${AC_LIBEXECDIR})
 configure_file(tools/command/afterclose.in ${CMAKE_BINARY_DIR}/afterclose @ONLY)
 configure_file(tools/command/afterclose.1 ${CMAKE_BINARY_DIR}/afterclose.1 @ONLY)
+# In the build tree the command finds its programs through this map (never installed): there is
+# no libexec/ next to build/afterclose.
+set(AC_PROGRAMS afterclose-suite afterclose-report afterclose-ktap afterclose-junit afterclose-matrix)
+set(map "")
+foreach(p ${AC_PROGRAMS})
+  string(APPEND map "${p}=$<TARGET_FILE:${p}>\n")
+endforeach()
+file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/afterclose-programs CONTENT "${map}")
 
-install(TARGETS afterclose-suite afterclose-report afterclose-ktap afterclose-junit
-  afterclose-matrix RUNTIME DESTINATION ${AC_LIBEXECDIR})
+install(TARGETS ${AC_PROGRAMS} RUNTIME DESTINATION ${AC_LIBEXECDIR})
 install(PROGRAMS ${CMAKE_BINARY_DIR}/afterclose DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_BINARY_DIR}/afterclose.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 file(GLOB AC_DOCS docs/*.md docs/*.svg docs/*.html)
@@ -53,10 +60,30 @@ if(AFTERCLOSE_PACKAGE_TEST)
 endif()
 
 # The command's bad usage: one line, exit 2, before anything runs.
-foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray")
+foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray" "run;--ktap;-;--junit;-"
+    "run;--verbose;--failures-only")
   string(REPLACE ";" "_" name "${bad}")
   string(REPLACE "-" "" name "${name}")
   add_test(NAME command/${name}_exits_2 COMMAND ${CMAKE_COMMAND} -D CODE=2
     "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
   set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
 endforeach()
+
+# A program that is not there is one line and exit 2 (not a shell's 127).
+add_test(NAME command/missing_program_exits_2
+  COMMAND ${CMAKE_COMMAND} -D CODE=2 "-D CMD=${CMAKE_BINARY_DIR}/afterclose;list"
+    "-D PREFIX=afterclose: /nonexistent/afterclose-suite is missing"
+    -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/AfterCloseExpectOutput.cmake)
+set_tests_properties(command/missing_program_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30
+  ENVIRONMENT AFTERCLOSE_LIBEXEC=/nonexistent)
+
+# (Not in the sanitizer build: the installed command and the kernel's runner start the
+# ASan-built binary in a way its runtime refuses; this checks packaging, not memory.)
+if(NOT AFTERCLOSE_SANITIZE)
+# From the build tree: `afterclose list` runs the build's suite, `run --ktap -` / `--junit -`
+# keep stdout pure.
+add_test(NAME command/works_from_the_build_tree_with_pure_stdout
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-command-stdout ${CMAKE_BINARY_DIR})
+set_tests_properties(command/works_from_the_build_tree_with_pure_stdout PROPERTIES
+  LABELS "unit;command" TIMEOUT 60 FIXTURES_REQUIRED host_isolation)
+endif()

@@ -15,6 +15,7 @@
  *   and recorded what it saw. */
 #define _GNU_SOURCE
 #include "exitstatus.h"
+#include "filterhint.h"
 #include "nft.h"
 #include "netns.h"
 #include "record.h"
@@ -46,6 +47,8 @@ static struct {
     pid_t runner;       /* exit handlers are the runner's, not a forked worker's */
     bool started;       /* Criterion accepted the filter and selected the tests */
     bool list_selected; /* --afterclose-selected: print the selection, run nothing */
+    const char *filter; /* the --filter pattern, if any */
+    char hint[256];     /* for a filter that selects nothing (filterhint.h) */
     json_t *selected;   /* "suite/test" -> the test, for those the filter selected */
     json_t *recorded;   /* "suite/test" -> true once its verdict is counted */
 } run;
@@ -210,10 +213,13 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
         }
     }
     run.started = true;
+    if (json_object_size(run.selected) == 0)
+        ac_filter_hint(set, run.filter, run.hint, sizeof run.hint);
     if (run.list_selected) {
         fflush(stdout);
         if (json_object_size(run.selected) == 0)
-            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?\n");
+            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?%s\n",
+                    run.hint);
         exit(json_object_size(run.selected) ? AC_EXIT_OK : AC_EXIT_UNUSABLE);
     }
     ac_guard_set_progress(0, (int)json_object_size(run.selected));
@@ -511,8 +517,12 @@ static int run_status(const char *prog)
     if (run.unrecorded > 0)
         fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n", prog,
                 run.unrecorded);
-    if (json_object_size(run.selected) == 0)
-        return usage_error(prog, "no test selected: does the --filter match any test?");
+    if (json_object_size(run.selected) == 0) {
+        char what[512];
+        snprintf(what, sizeof what, "no test selected: does the --filter match any test?%s",
+                 run.hint);
+        return usage_error(prog, what);
+    }
     if (run.failed > 0)
         return AC_EXIT_FAILED;
     if (run.unrecorded > 0)
@@ -738,6 +748,9 @@ int main(int argc, char **argv)
         return AC_EXIT_OK;
     }
     run.list_selected = take_flag(&argc, argv, "--afterclose-selected");
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "--filter=", 9))
+            run.filter = argv[i] + 9;
     select_literal_filter(tests, &argc, argv);
 
     int info_only = 0;

@@ -127,8 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n, held, broken, skipped;
         while (last && strstr(last + 1, "\n\n"))
             last = strstr(last + 1, "\n\n");
-        if (!last || sscanf(last, "\n\n%zu claims: %zu held, %zu did not hold, %zu skipped", &n,
-                            &held, &broken, &skipped) != 4)
+        const char *form = "\n\n%zu claims: %zu held, %zu did not hold, %zu skipped";
+        if (last && !strncmp(last, "\n\n1 claim:", 10))
+            form = "\n\n%zu claim: %zu held, %zu did not hold, %zu skipped"; /* the singular */
+        if (!last || sscanf(last, form, &n, &held, &broken, &skipped) != 4)
             __builtin_trap(); /* no summary */
         if (n != held + broken + skipped || n == 0 || (rc == 1) != (broken > 0))
             __builtin_trap(); /* the summary does not add up, or the exit status lies */

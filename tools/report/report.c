@@ -1,12 +1,12 @@
 /* afterclose-report: the readable report of a results file.
  *
- *   afterclose-report [--tests LIST] [--expect LIST] [--failures-only]
+ *   afterclose-report [--tests LIST] [--expect LIST] [--verbose | --failures-only]
  * [--color=WHEN] RESULTS.jsonl
  *
- * Prints the kernel, the interface kind the fixture used, and per claim (test):
- * held / did not hold / skipped / crashed, with what the kernel answered (errno
- * by name). The claims that did not hold come first, then the others by name,
- * then the summary; --failures-only leaves out the others. --color=auto
+ * Prints the kernel, the interface kind the fixture used, the claims (tests) that
+ * did not hold or crashed with what the kernel answered (errno by name), the skipped
+ * ones grouped by reason, and the totals (view.c); --verbose lists every claim,
+ * --failures-only nothing but what did not hold. --color=auto
  * (default: only on a terminal, and not when NO_COLOR is set), always or never.
  * --tests: every record must name a test of this list (`afterclose-suite
  * --afterclose-list`); --expect: and every test of this list must have exactly
@@ -14,7 +14,7 @@
  * something did not hold, 2 bad usage, a corrupt or inconsistent results file
  * (a test twice, an unknown or a missing test, an interrupted run). */
 #include "results.h"
-#include "typed.h"
+#include "view.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -23,11 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The verdict words' colours (ANSI), all "" without colour. */
-static struct {
-    const char *bad, *good, *skip, *off;
-} paint = {"", "", "", ""};
-
+/* Colour: 1, 0, or -1 for a WHEN that is none of auto, always, never. */
 static int use_colour(const char *when)
 {
     if (!strcmp(when, "always"))
@@ -40,25 +36,9 @@ static int use_colour(const char *when)
     return isatty(STDOUT_FILENO) && !(no && *no) && !(term && !strcmp(term, "dumb"));
 }
 
-static const char *verdict_colour(const char *v)
-{
-    return !strcmp(v, "pass") ? paint.good : !strcmp(v, "skip") ? paint.skip : paint.bad;
-}
-
 static const char *str(json_t *rec, const char *key)
 {
     return json_string_value(json_object_get(rec, key));
-}
-
-static const char *verdict_words(const char *v)
-{
-    if (!strcmp(v, "pass"))
-        return "held";
-    if (!strcmp(v, "fail"))
-        return "DID NOT HOLD";
-    if (!strcmp(v, "skip"))
-        return "skipped";
-    return !strcmp(v, "crash") ? "CRASHED" : "TIMED OUT";
 }
 
 /* Distinct values of a field, comma-separated, in order of first appearance
@@ -104,36 +84,10 @@ static json_t *sorted(json_t *all)
     return out;
 }
 
-/* One scenario: the verdict, the test, and its claim as the kernel answered it (for a failure,
- * the first check that failed: a setup step that failed means the claim was never reached). */
-static void print_claim(json_t *rec)
-{
-    const char *v = str(rec, "verdict");
-    char claim[1024], name[256], reason[1024], step[512], exp[128], obs[128];
-    ac_claim_text(rec, "observed", claim, sizeof claim);
-    ac_printable(claim, claim, sizeof claim); /* values come from the file: one line each */
-    ac_printable(str(rec, "test"), name, sizeof name);
-    ac_printable(str(rec, "reason"), reason, sizeof reason);
-
-    printf("  %s%-12s%s %s\n", verdict_colour(v), verdict_words(v), paint.off, name);
-    json_t *bad = ac_first_failed(rec);
-    if (!strcmp(v, "pass"))
-        printf("               %s\n", *claim ? claim : "(no claim recorded)");
-    else if (!strcmp(v, "skip"))
-        printf("               %s\n", reason);
-    else if (bad)
-        printf("               %s: expected %s, observed %s\n               %s\n",
-               ac_printable(str(bad, "step"), step, sizeof step),
-               ac_printable(str(bad, "expected"), exp, sizeof exp),
-               ac_printable(str(bad, "observed"), obs, sizeof obs), reason);
-    else
-        printf("               %s\n", reason);
-}
-
 static int usage(const char *prog)
 {
     fprintf(stderr,
-            "usage: %s [--tests LIST] [--expect LIST] [--failures-only] "
+            "usage: %s [--tests LIST] [--expect LIST] [--verbose | --failures-only] "
             "[--color=auto|always|never] "
             "RESULTS.jsonl\n",
             prog);
@@ -172,13 +126,18 @@ static size_t check_identities(json_t *all, const char *path, const char *tests,
 int main(int argc, char **argv)
 {
     const char *tests = NULL, *expect = NULL, *path = NULL, *colour = "auto";
-    bool failures_only = false;
+    enum ac_view view = AC_VIEW_DEFAULT;
     for (int i = 1; i < argc; i++) {
         if ((!strcmp(argv[i], "--tests") || !strcmp(argv[i], "--expect")) && i + 1 < argc) {
             *(argv[i][2] == 't' ? &tests : &expect) = argv[i + 1];
             i++;
-        } else if (!strcmp(argv[i], "--failures-only")) {
-            failures_only = true;
+        } else if (!strcmp(argv[i], "--failures-only") || !strcmp(argv[i], "--verbose")) {
+            enum ac_view v = argv[i][2] == 'f' ? AC_VIEW_FAILURES : AC_VIEW_VERBOSE;
+            if (view != AC_VIEW_DEFAULT && view != v) {
+                fprintf(stderr, "%s: --verbose and --failures-only exclude each other\n", argv[0]);
+                return 2;
+            }
+            view = v;
         } else if (!strncmp(argv[i], "--color=", 8) || !strncmp(argv[i], "--colour=", 9)) {
             colour = strchr(argv[i], '=') + 1;
             if (use_colour(colour) < 0) {
@@ -218,40 +177,7 @@ int main(int argc, char **argv)
     distinct(all, "iface_kind", kinds, sizeof kinds);
     printf("afterclose results: kernel %s, interface kind %s\n\n", kernels, kinds);
 
-    if (use_colour(colour) == 1)
-        paint.bad = "\033[1;31m", paint.good = "\033[32m", paint.skip = "\033[33m",
-        paint.off = "\033[0m";
-    size_t held = 0, broken = 0, skipped = 0, i;
-    json_t *rec;
-    json_array_foreach(all, i, rec)
-    {
-        const char *v = str(rec, "verdict");
-        held += !strcmp(v, "pass");
-        skipped += !strcmp(v, "skip");
-        broken += strcmp(v, "pass") && strcmp(v, "skip");
-    }
-    /* What did not hold first: on a long run it is what the reader is looking
-     * for. */
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1 && failures_only)
-            break;
-        json_array_foreach(all, i, rec)
-        {
-            const char *v = str(rec, "verdict");
-            bool bad = strcmp(v, "pass") && strcmp(v, "skip");
-            if (bad != (pass == 0))
-                continue;
-            print_claim(rec);
-        }
-        if (pass == 0 && broken && !failures_only && held + skipped)
-            putchar('\n');
-    }
-    if (failures_only && held + skipped)
-        printf("%s(%zu held and %zu skipped not shown: --failures-only)\n", broken ? "\n" : "",
-               held, skipped);
-    putchar('\n');
-    printf("%s%zu claims: %zu held, %zu did not hold, %zu skipped%s\n",
-           broken ? paint.bad : paint.good, json_array_size(all), held, broken, skipped, paint.off);
+    size_t broken = ac_report_view(all, view, use_colour(colour) == 1);
     json_decref(all);
     return broken ? 1 : 0;
 }
