@@ -55,7 +55,8 @@ void ac_ktap_write(FILE *f, const struct ac_export *x)
     ac_put_line(f, ac_str(x->cases[0], "kernel"));
     fputs(", interface kind ", f);
     ac_put_line(f, ac_str(x->cases[0], "iface_kind"));
-    fprintf(f, ", %zu tests in %zu suites\n", x->n, x->nsuites);
+    fprintf(f, ", %zu test%s in %zu suite%s\n", x->n, x->n == 1 ? "" : "s", x->nsuites,
+            x->nsuites == 1 ? "" : "s");
     for (size_t s = 0; s < x->nsuites; s++)
         suite_block(f, x, &x->suites[s], s + 1);
     struct ac_counts c = ac_count(x->cases, x->n);
