@@ -35,6 +35,7 @@ ac_ctest_reports() {
     rm -f "$build/ctest-junit.xml"
     echo "afterclose: no JUnit: ctest ran no test"
   fi
+  [ ! -s "$build/afterclose-junit.xml" ] || ac_junit_skips "$build/afterclose-junit.xml"
   if [ -s "$build/afterclose.ktap" ]; then
     echo "afterclose: KTAP (scenarios): $build/afterclose.ktap"
   else
@@ -42,4 +43,23 @@ ac_ctest_reports() {
   fi
   [ "$rc" -eq 0 ] && [ "$jrc" -ne 0 ] && rc=1
   return "$rc"
+}
+
+# ac_junit_skips JUNIT: the skipped tests, grouped by their reason (ctest itself shows none):
+# a check that could not find its tool says which, and how to install it.
+ac_junit_skips() {
+  python3 - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+by_reason = {}
+for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
+    skip = case.find("skipped")
+    if skip is not None:
+        name = f"{case.get('classname')}/{case.get('name')}"
+        by_reason.setdefault((skip.text or "").strip() or "no reason given", []).append(name)
+for reason, names in sorted(by_reason.items(), key=lambda r: -len(r[1])):
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    print(f"afterclose: skipped {len(names)}: {reason}: {shown}")
+PY
 }

@@ -48,7 +48,7 @@ ac_kselftest_setup() {
     [ -z "$AC_KERNEL_TREE" ] || st=$AC_KERNEL_TREE/tools/testing/selftests
   fi
   if [ -z "$st" ] || [ ! -f "$st/kselftest/runner.sh" ]; then
-    ac_validator_missing "the kernel's kselftest runner is not here (apt-get install linux-source-6.1, or set AFTERCLOSE_KSELFTEST)"
+    ac_validator_missing "the kernel's kselftest runner is not here (Debian package linux-source, or set AFTERCLOSE_KSELFTEST)"
   fi
   echo "kselftest runner: $st"
   AC_KSELFTEST_RUNNER=$out/runner
