@@ -140,11 +140,11 @@ ac_build_dir() {
 }
 
 # The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE and _SKIPPED, from their one
-# definition (harness/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
+# definition (runner/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
 while read -r _ name value _; do
   printf -v "$name" %s "$value"
-done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../harness/exitstatus.h")
-[ -n "${AC_EXIT_SKIPPED:-}" ] || ac_die "cannot read the runner's exit statuses (harness/exitstatus.h)"
+done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../runner/exitstatus.h")
+[ -n "${AC_EXIT_SKIPPED:-}" ] || ac_die "cannot read the runner's exit statuses (runner/exitstatus.h)"
 
 # ac_exit_ran STATUS: the run went to the end and its verdict is in the records (every test
 # passed, one failed, or every test skipped).

@@ -1,8 +1,8 @@
 # One ctest test per Criterion test, named suite/test, discovered after each build from the
 # binary's own list (in the spirit of gtest_discover_tests), with labels and timeouts.
 #
-# Each test runs the binary with --filter=suite/test -j1. The runner (harness/runner.c) exits 2
-# when the filter matches nothing and 77 when the test skipped (harness/exitstatus.h), so a
+# Each test runs the binary with --filter=suite/test -j1. The runner (runner/runner.c) exits 2
+# when the filter matches nothing and 77 when the test skipped (runner/exitstatus.h), so a
 # misspelt or skipped test can never show as passed.
 
 include(${CMAKE_CURRENT_LIST_DIR}/AfterCloseExitStatus.cmake)

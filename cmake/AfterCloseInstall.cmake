@@ -41,7 +41,7 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 # The shared libraries come from dpkg-shlibdeps on the installed binaries; bash runs the command;
-# libnftables1 the suite opens when a test first filters packets (harness/nft.c), which
+# libnftables1 the suite opens when a test first filters packets (fixtures/nft.c), which
 # dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "bash, libnftables1")

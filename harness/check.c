@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "check.h"
 
-#include "diagwait.h"
 #include "errname.h"
 #include "record.h"
 
@@ -10,16 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char table_buf[16384];
+static char context_buf[16384];
+static const char *context_heading;
+static ac_failure_context_fn context_fn;
 
-/* Fails the test at the caller's file and line, with the namespace's socket table. */
+void ac_set_failure_context(const char *heading, ac_failure_context_fn fn)
+{
+    context_heading = heading;
+    context_fn = fn;
+}
+
+/* Fails the test at the caller's file and line, with the failure context (in a scenario, the
+ * namespace's socket table). */
 void ac_fail_with_table_at(AC_WHERE, const char *fmt_line)
 {
-    ac_diag_format_table(table_buf, sizeof table_buf);
     ac_record_failure(fmt_line);
     char *msg = NULL;
-    if (asprintf(&msg, "%s\nTCP sockets in the test's namespace:\n%s", fmt_line, table_buf) < 0)
-        msg = NULL;
+    if (context_fn) {
+        context_fn(context_buf, sizeof context_buf);
+        if (asprintf(&msg, "%s\n%s:\n%s", fmt_line, context_heading, context_buf) < 0)
+            msg = NULL;
+    }
     struct criterion_assert_stats st = {
         .passed = false, .file = file, .line = (unsigned)line, .message = msg ? msg : fmt_line};
     criterion_send_assert(&st);
@@ -95,43 +105,6 @@ void ac_expect_int_at(AC_WHERE, struct ac_about about, const char *step, long ex
     snprintf(e, sizeof e, "%ld", expected);
     snprintf(o, sizeof o, "%ld", observed);
     expect_text(file, line, about, step, e, o, ac_value_int(expected), ac_value_int(observed));
-}
-
-struct ac_sockinfo ac_expect_state_at(AC_WHERE, struct ac_about about, const char *what,
-                                      const struct ac_match *m, int state, int timeout_ms)
-{
-    struct ac_match want = *m;
-    want.states = AC_STATE_BIT(state);
-    struct ac_sockinfo found = {0};
-    bool ok = ac_diag_wait(&want, timeout_ms, &found);
-    char step[256];
-    snprintf(step, sizeof step, "state of %s", what);
-    const char *seen = ok ? ac_tcp_state_name(state) : "absent";
-    ac_record_check(about, step, ac_tcp_state_name(state), seen,
-                    ac_value_state(ac_tcp_state_name(state)), ac_value_state(seen), ok);
-    if (!ok) {
-        char msgline[512];
-        snprintf(msgline, sizeof msgline, "%s: expected %s within %d ms, not seen", step,
-                 ac_tcp_state_name(state), timeout_ms);
-        ac_fail_with_table_at(file, line, msgline);
-    }
-    return found;
-}
-
-void ac_expect_gone_at(AC_WHERE, struct ac_about about, const char *what, const struct ac_match *m,
-                       int timeout_ms)
-{
-    bool ok = ac_diag_wait_gone(m, timeout_ms);
-    char step[256];
-    snprintf(step, sizeof step, "%s", what);
-    ac_record_check(about, step, "gone", ok ? "gone" : "present", ac_value_state("absent"),
-                    ac_value_state(ok ? "absent" : "present"), ok);
-    if (!ok) {
-        char msgline[512];
-        snprintf(msgline, sizeof msgline, "%s: expected no such socket within %d ms", step,
-                 timeout_ms);
-        ac_fail_with_table_at(file, line, msgline);
-    }
 }
 
 void ac_setup_ok_at(AC_WHERE, const char *step, int err)

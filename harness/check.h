@@ -7,7 +7,6 @@
 #ifndef AC_CHECK_H
 #define AC_CHECK_H
 
-#include "diag.h"
 #include "record.h"
 
 /* The checks are macros around *_at() functions so that a failure points at the scenario's line,
@@ -49,20 +48,13 @@ void ac_expect_values_at(AC_WHERE, struct ac_about about, const char *step, cons
 void ac_expect_state_name_at(AC_WHERE, struct ac_about about, const char *step,
                              const char *expected, const char *observed);
 
-/* Waits (bounded, through sock_diag) for a socket matching m in `state`, records it as a check
- * and fails with the socket table if it does not appear. Returns what was found. */
-#define ac_expect_state(about, what, m, state, timeout_ms)                                         \
-    ac_expect_state_at(AC_HERE, about, what, m, state, timeout_ms)
-struct ac_sockinfo ac_expect_state_at(AC_WHERE, struct ac_about about, const char *what,
-                                      const struct ac_match *m, int state, int timeout_ms);
-/* Waits for no socket to match m; fails with the table otherwise. */
-#define ac_expect_gone(about, what, m, timeout_ms)                                                 \
-    ac_expect_gone_at(AC_HERE, about, what, m, timeout_ms)
-void ac_expect_gone_at(AC_WHERE, struct ac_about about, const char *what, const struct ac_match *m,
-                       int timeout_ms);
+/* What a failing check shows under its message: the scenario's fixture sets it (the socket table
+ * of the test's namespace), since the harness knows no sockets. */
+typedef void (*ac_failure_context_fn)(char *buf, size_t len);
+void ac_set_failure_context(const char *heading, ac_failure_context_fn fn);
 
-/* Records `message` as the test's failure and fails it at the caller's line, with the namespace's
- * socket table: for checks built outside this file (e.g. harness/within.c). */
+/* Records `message` as the test's failure and fails it at the caller's line, with the failure
+ * context: for checks built outside this file (e.g. harness/within.c, fixtures/diagwait.c). */
 #define ac_fail_with_table(message) ac_fail_with_table_at(AC_HERE, message)
 void ac_fail_with_table_at(AC_WHERE, const char *message);
 
@@ -73,9 +65,5 @@ void ac_setup_ok_at(AC_WHERE, const char *step, int err);
 /* For functions that return an fd or -errno. Returns the fd. */
 #define ac_setup_fd(step, fd_or_negerr) ac_setup_fd_at(AC_HERE, step, fd_or_negerr)
 int ac_setup_fd_at(AC_WHERE, const char *step, int fd_or_negerr);
-
-/* Default bound for state waits on loopback; generous because a loaded CI box may be slow, and
- * only a failing test ever waits this long. */
-#define AC_STATE_TIMEOUT_MS 2000
 
 #endif

@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "within.h"
 
-#include "diag.h"
 #include "record.h"
 
 #include <criterion/criterion.h>

@@ -22,8 +22,8 @@ static const char *const role_names[AC_ROLE_N] = {
 static const char *const state_names[] = {
     "ESTABLISHED", "SYN_SENT",     "SYN_RECV",       "FIN_WAIT1", "FIN_WAIT2",
     "TIME_WAIT",   "CLOSE",        "CLOSE_WAIT",     "LAST_ACK",  "LISTEN",
-    "CLOSING",     "NEW_SYN_RECV", "BOUND_INACTIVE", "UNKNOWN", /* what harness/diag.c names a state
-                                                                   it does not know: still an
+    "CLOSING",     "NEW_SYN_RECV", "BOUND_INACTIVE", "UNKNOWN", /* what fixtures/diag.c names a
+                                                                   state it does not know: still an
                                                                    observation */
     "absent",      "present",
 };

@@ -11,9 +11,10 @@
  * the old listener, bound without the flag, left tb->fastreuse = 0, so inet_csk_get_port() runs
  * the full check against the TIME_WAIT. The same shape on every kernel of the matrix. */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <stdio.h>

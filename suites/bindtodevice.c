@@ -9,7 +9,9 @@
  * (bhash2 keys on the L3 master device, not the bound device, and calls the same function). */
 #include "../harness/actest.h"
 #include "../harness/probe.h"
-#include "../harness/states.h"
+#include "../fixtures/states.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -21,8 +21,10 @@
  *
  * The per-namespace sysctls used here are listed in suites/timers.c. */
 #include "../harness/actest.h"
-#include "../harness/diagwait.h"
+#include "../fixtures/diagwait.h"
 #include "../harness/probe.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  *   (timer: 60 s, then gone)
  *
  * Each intermediate state lasts one loopback round trip, so a test holds it by dropping the
- * segment that would end it (harness/hold.h), looks at it through sock_diag, then releases it
+ * segment that would end it (fixtures/hold.h), looks at it through sock_diag, then releases it
  * and watches the next state: the sender's retransmission timer resends what was dropped. A
  * simultaneous close needs two FINs crossing in flight, which a drop cannot produce; there the
  * loopback device is plugged (a queue that delays, see hold.h) while both ends close. The
@@ -17,8 +17,10 @@
  * ("server"), "hello server" already exchanged. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
-#include "../harness/conn.h"
-#include "../harness/hold.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/hold.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -192,7 +194,7 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
 /* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
  * in FIN_WAIT1, then receives a FIN that does not acknowledge its own, acks it and enters
  * CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits for the ACK of its own FIN. The two
- * FINs must cross in flight, so the loopback device is plugged (harness/hold.h) while both ends
+ * FINs must cross in flight, so the loopback device is plugged (fixtures/hold.h) while both ends
  * close; what follows the two FINs is dropped so that CLOSING lasts until we look. */
 static void simultaneous_close(struct pair *p)
 {

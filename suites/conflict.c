@@ -24,12 +24,13 @@
  *   192.168.1.100:9999, state S,        192.168.1.100:9999 | 127.0.0.1:9999 | 0.0.0.0:9999,
  *   SO_REUSEADDR old                    SO_REUSEADDR new
  *
- * Other sockets present (harness/states.h): the client of a connection state, on an ephemeral
+ * Other sockets present (fixtures/states.h): the client of a connection state, on an ephemeral
  * port (never 9999: the builder checks that no other socket has local port 9999). */
 #include "../harness/actest.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
-#include "../harness/states.h"
+#include "../fixtures/states.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <unistd.h>

@@ -19,7 +19,8 @@
 #include "../harness/actest.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
-#include "../harness/states.h"
+#include "../fixtures/states.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <unistd.h>

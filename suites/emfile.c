@@ -18,8 +18,10 @@
  *    without blocking. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
-#include "../harness/diagwait.h"
-#include "../harness/seedserver.h"
+#include "../fixtures/diagwait.h"
+#include "../fixtures/seedserver.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <sys/epoll.h>

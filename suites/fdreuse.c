@@ -10,7 +10,10 @@
  * without relying on numbers. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
-#include "../harness/seedserver.h"
+#include "../fixtures/seedserver.h"
+#include "../fixtures/diag.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <sys/epoll.h>
@@ -27,7 +30,7 @@ static int accept_when_ready(int ep, int listener)
     return accept(listener, NULL, NULL);
 }
 
-/* The blog's server, in the seed server's helper child (harness/seedserver.h): it never
+/* The blog's server, in the seed server's helper child (fixtures/seedserver.h): it never
  * asserts, it reports and _exit()s. Its one order means "accept the next connection". */
 static void seed_server(int listener, int ep)
 {

@@ -10,8 +10,10 @@
  * and raised again before anything is asserted, so that the checks can write their records. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
-#include "../harness/conn.h"
-#include "../harness/hold.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/hold.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <dirent.h>
 #include <errno.h>

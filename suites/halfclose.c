@@ -13,8 +13,10 @@
  * as its fd is open. tcp_max_tw_buckets=0 (no TIME_WAIT: inet_twsk_alloc() refuses) isolates
  * the CLOSE socket. Same code in every kernel of the matrix. */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/probe.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <linux/tcp.h>

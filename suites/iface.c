@@ -12,9 +12,10 @@
  * (inet_csk_get_port(), inet_bind_conflict()) keys on address and port (and a bound device,
  * which no socket here sets), never on the link that carries the address. */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <string.h>

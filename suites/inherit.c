@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../harness/probe.h"
+#include "../fixtures/diag.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <fcntl.h>

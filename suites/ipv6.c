@@ -31,11 +31,13 @@
  *     +-----------------------------------------------------------+
  */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
-#include "../harness/existing.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/existing.h"
 #include "../harness/outcome.h"
-#include "../harness/localroute.h"
+#include "../fixtures/localroute.h"
 #include "../harness/probe.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -6,10 +6,11 @@
  * server gets from getaddrinfo(NULL, AI_PASSIVE) or INADDR_ANY, which overlaps 192.168.1.100. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/probe.h"
 
-#include "../harness/states.h"
+#include "../fixtures/states.h"
+#include "../fixtures/netns.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -16,6 +16,9 @@
  * Both scans have this shape in every kernel of the matrix. */
 #include "../harness/actest.h"
 #include "../harness/probe.h"
+#include "../fixtures/diag.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <netinet/in.h>

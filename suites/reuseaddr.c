@@ -7,9 +7,10 @@
  * server changed it on the accepted socket: suites/acceptreuse.c). So what the OLD server set
  * matters as much as what the new one sets. */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 

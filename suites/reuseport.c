@@ -15,12 +15,13 @@
  * "other_uid" rows create the new socket in a helper child with euid 65534; where this process
  * cannot take that uid (unprivileged user namespace) they are skipped with the reason. */
 #include "../harness/actest.h"
-#include "../harness/asuid.h"
-#include "../harness/conn.h"
-#include "../harness/existing.h"
+#include "../fixtures/asuid.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/existing.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
-#include "../harness/states.h"
+#include "../fixtures/states.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <sys/socket.h>

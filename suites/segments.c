@@ -3,7 +3,7 @@
  * The old connection is real: a listener on 192.168.1.100:9999, a client bound to
  * 192.168.1.100:40000 that says hello, the server closes first, the client answers; the server's
  * end is left in TIME_WAIT and the client's end is gone. A raw capture socket of the namespace
- * (harness/packet.h) records that close, which gives the TIME_WAIT's sequence state: rcv_nxt
+ * (fixtures/packet.h) records that close, which gives the TIME_WAIT's sequence state: rcv_nxt
  * (one past the client's FIN), snd_nxt (one past the server's FIN) and the client's timestamps.
  * Then either the client reconnects with a real socket, or a segment no real socket would send
  * now is built and sent with the raw helper, and the answer is captured.
@@ -28,11 +28,13 @@
  * RST, which at rcv_nxt would itself kill the TIME_WAIT: those RSTs are dropped on output (nft)
  * in the scenarios that provoke such ACKs. */
 #include "../harness/actest.h"
-#include "../harness/diagwait.h"
-#include "../harness/kernel.h"
-#include "../harness/mib.h"
-#include "../harness/nft.h"
-#include "../harness/packet.h"
+#include "../fixtures/diagwait.h"
+#include "../fixtures/kernel.h"
+#include "../fixtures/mib.h"
+#include "../fixtures/nft.h"
+#include "../fixtures/packet.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

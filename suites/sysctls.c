@@ -13,9 +13,10 @@
  * proper with timeo = TCP_TIMEWAIT_LEN (include/net/tcp.h, 60 * HZ), whatever the sysctls say;
  * tcp_fin_timeout only feeds the FIN_WAIT2 branch (tcp_fin_time()). */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
-#include "../harness/kernel.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/kernel.h"
 #include "../harness/within.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,13 +12,15 @@
  * Durations are checked against ranges and recorded in whole seconds (harness/within.h): the
  * claims are "it goes away, and not before its timer", never "it is fast". */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
-#include "../harness/diagwait.h"
-#include "../harness/hold.h"
-#include "../harness/mib.h"
-#include "../harness/nft.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/diagwait.h"
+#include "../fixtures/hold.h"
+#include "../fixtures/mib.h"
+#include "../fixtures/nft.h"
 #include "../harness/probe.h"
 #include "../harness/within.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,9 +4,10 @@
  * closes first, so its end of the connection sits in TIME_WAIT on 192.168.1.100:9999; then the
  * server is stopped and started again, without SO_REUSEADDR. Which addresses can it bind? */
 #include "../harness/actest.h"
-#include "../harness/conn.h"
+#include "../fixtures/conn.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
+#include "../fixtures/netns.h"
 
 #include <errno.h>
 

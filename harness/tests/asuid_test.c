@@ -1,6 +1,7 @@
 /* The other-uid helper really binds as that uid. */
 #include "../actest.h"
-#include "../asuid.h"
+#include "../../fixtures/asuid.h"
+#include "../../fixtures/netns.h"
 
 #include <errno.h>
 

@@ -1,6 +1,8 @@
 /* sock_diag reads and bounded waits, in a namespace of their own. */
 #include "../actest.h"
-#include "../diagwait.h"
+#include "../../fixtures/diagwait.h"
+#include "../../fixtures/expect_state.h"
+#include "../../fixtures/netns.h"
 
 #include <stdio.h>
 #include <unistd.h>

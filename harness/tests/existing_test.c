@@ -1,6 +1,8 @@
 /* The existing-socket helper and the step names it shares with the probes. */
 #include "../actest.h"
-#include "../existing.h"
+#include "../../fixtures/existing.h"
+#include "../../fixtures/diag.h"
+#include "../../fixtures/netns.h"
 
 #include <errno.h>
 #include <string.h>

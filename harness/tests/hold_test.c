@@ -1,7 +1,8 @@
 /* The hold helpers: the loopback plug really delays (and then delivers) a packet, and the
  * quota rule really lets exactly one small segment through. */
 #include "../actest.h"
-#include "../hold.h"
+#include "../../fixtures/hold.h"
+#include "../../fixtures/expect_state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

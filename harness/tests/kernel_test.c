@@ -1,5 +1,5 @@
 /* Kernel version parsing, which picks between per-kernel expectations. */
-#include "../kernel.h"
+#include "../../fixtures/kernel.h"
 
 #include <criterion/criterion.h>
 

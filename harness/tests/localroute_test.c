@@ -1,6 +1,8 @@
 /* Waiting for a NODAD IPv6 address to become reachable. */
 #include "../actest.h"
-#include "../localroute.h"
+#include "../../fixtures/localroute.h"
+#include "../../fixtures/expect_state.h"
+#include "../../fixtures/netns.h"
 
 #include <errno.h>
 #include <unistd.h>

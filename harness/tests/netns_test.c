@@ -1,5 +1,6 @@
 /* The fixture: what every scenario stands on. */
 #include "../actest.h"
+#include "../../fixtures/netns.h"
 
 #include <net/if.h>
 #include <string.h>

@@ -1,6 +1,9 @@
 /* The nf_tables helper: a rule in the test's namespace really drops what it says. */
 #include "../actest.h"
-#include "../nft.h"
+#include "../../fixtures/nft.h"
+#include "../../fixtures/diag.h"
+#include "../../fixtures/expect_state.h"
+#include "../../fixtures/netns.h"
 
 #include <errno.h>
 #include <unistd.h>

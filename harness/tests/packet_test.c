@@ -1,5 +1,5 @@
 /* The raw segment helper's pure parts: the checksum, and build/parse round trips. */
-#include "../packet.h"
+#include "../../fixtures/packet.h"
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>

@@ -80,7 +80,7 @@ afterclose_bad_input(soak/unknown_mode 2 ${ci}/soak --mode parallel)
 afterclose_bad_input(fuzz/seconds_not_a_number 2 ${ci}/fuzz --seconds soon)
 afterclose_bad_input(fuzz/unknown_target 2 ${ci}/fuzz --target nosuch)
 
-# Gaps found by ci/bad-input, fixed in harness/runner.c and ci/host-snapshot:
+# Gaps found by ci/bad-input, fixed in runner/runner.c and ci/host-snapshot:
 afterclose_bad_input(suite/results_file_unwritable 2 env AFTERCLOSE_RESULTS=/nonexistent/r.jsonl
   $<TARGET_FILE:harness-tests> --filter=errname/*)
 afterclose_bad_input(suite/unknown_iface_kind 2 env AFTERCLOSE_IFACE=tun

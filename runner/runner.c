@@ -16,9 +16,10 @@
 #define _GNU_SOURCE
 #include "exitstatus.h"
 #include "filterhint.h"
-#include "nft.h"
-#include "netns.h"
-#include "record.h"
+#include "../fixtures/nft.h"
+#include "../fixtures/netns.h"
+#include "../harness/actest.h"
+#include "../harness/record.h"
 #include "runner_help.h"
 #include "runguard.h"
 #include "solo.h"
@@ -95,7 +96,7 @@ static void count(const char *verdict)
  * to the end, and the interface it ran on. NULL: it did. */
 static const char *missing_evidence(const struct criterion_test *t, const char *obs, json_t *rec)
 {
-    if (!t->data || t->data->init != ac_netns_marker)
+    if (!t->data || t->data->init != ac_scenario_marker)
         return NULL;
     if (!ac_record_was_completed(obs))
         return "passed without saying that it ran to the end: it exited early, or its records "
@@ -307,7 +308,7 @@ static const char *labels_of(const struct criterion_test *t)
 {
     const char *d = t->data ? t->data->description : NULL;
     bool slow = d && strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)) == 0;
-    bool root = t->data && t->data->init == ac_netns_marker;
+    bool root = t->data && t->data->init == ac_scenario_marker;
     return slow && root ? "root,slow" : slow ? "slow" : root ? "root" : "-";
 }
 
@@ -717,6 +718,13 @@ static int list_on_demand(void)
     }
     printf("%s\n", path);
     return AC_EXIT_OK;
+}
+
+/* Every scenario starts in a namespace of its own. A constructor, not main(): Criterion's workers
+ * run the tests without passing through main(). */
+__attribute__((constructor)) static void wire_scenario_fixture(void)
+{
+    ac_scenario_set_fixture(ac_netns_enter);
 }
 
 int main(int argc, char **argv)

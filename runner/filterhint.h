@@ -1,4 +1,4 @@
-/* What to add when a --filter selects no test (harness/filterhint.c). */
+/* What to add when a --filter selects no test (runner/filterhint.c). */
 #ifndef AC_FILTERHINT_H
 #define AC_FILTERHINT_H
 

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "runguard.h"
 
-#include "record.h"
+#include "../harness/record.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* Tests that misbehave on purpose, for the runner's own checks (ci/check-reliability and the
  * runner tests in ctest): each must come out of a run as a failure with a record, never as a pass
  * or as nothing. They are built into a binary of their own, never into the suite. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 
 #include <errno.h>
 #include <signal.h>
