@@ -1,4 +1,4 @@
-/* The runner's exit statuses, defined once: runner.c exits with them, and ci/lib.sh and
+/* The runner's exit statuses, defined once: runner.c exits with them, and ci/lib/common.sh and
  * cmake/AfterCloseExitStatus.cmake read the "#define AC_EXIT_NAME number" lines below to decode
  * them (keep that form). Interrupted by SIGHUP, SIGINT or SIGTERM, the runner dies of the signal
  * instead (runguard.h): its caller sees 128 + the signal's number. */

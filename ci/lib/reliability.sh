@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# Shared by ci/soak, ci/valgrind, ci/run-unprivileged, ci/fuzz and ci/bad-input (sourced, not
-# run). Everything here is derived from the binaries' own test lists, never from a fixed list.
+# Shared by ci/soak, ci/valgrind, ci/run-unprivileged, ci/fuzz, ci/bad-input and ci/package-test
+# (sourced, not run). Everything here is derived from the binaries' own test lists, never from a
+# fixed list.
 
-# shellcheck source=ci/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=ci/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The test binaries of a build directory (every Criterion binary that answers --afterclose-list).
 ac_binaries() { for b in "$1"/afterclose-suite "$1"/harness-tests; do [ -x "$b" ] && echo "$b"; done; }

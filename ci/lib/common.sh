@@ -71,7 +71,7 @@ ac_npm_install() {
 
 # ac_validator_missing WHAT (skip, or fail in CI), ac_npm_dir and the checks' npm pins.
 # shellcheck source=tools/lib-validator.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../tools/lib-validator.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib-validator.sh"
 
 # ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
 # second command on the same DIR stops at once and says who holds it; a command started by the
@@ -108,8 +108,8 @@ ac_lock_file() {
     ac_die "another run is writing $1; give this one another --results FILE"
 }
 
-# The project's top folder (this file is in ci/): builds work from any current directory.
-AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The project's top folder (this file is in ci/lib/): builds work from any current directory.
+AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # ac_configure PRESET: locks the preset's binary directory (build, or build-PRESET, in the
 # project's top folder), then configures it quietly.
@@ -143,7 +143,7 @@ ac_build_dir() {
 # definition (runner/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
 while read -r _ name value _; do
   printf -v "$name" %s "$value"
-done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../runner/exitstatus.h")
+done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../../runner/exitstatus.h")
 [ -n "${AC_EXIT_SKIPPED:-}" ] || ac_die "cannot read the runner's exit statuses (runner/exitstatus.h)"
 
 # ac_exit_ran STATUS: the run went to the end and its verdict is in the records (every test
