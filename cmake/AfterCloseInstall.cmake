@@ -2,7 +2,7 @@
 #   bin/afterclose                      the one command (tools/command/afterclose.in)
 #   libexec/afterclose/                 the suite and the tools behind its subcommands
 #   share/man/man1/afterclose.1         its manual page
-#   share/doc/afterclose/               README and docs/
+#   share/doc/afterclose/               README and docs/ (the generated pages in generated/)
 #   share/afterclose/kselftest/         a kselftest collection (AfterCloseKselftest.cmake)
 include(GNUInstallDirs)
 set(AC_LIBEXECDIR ${CMAKE_INSTALL_LIBEXECDIR}/afterclose)
@@ -22,8 +22,10 @@ file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/afterclose-programs CONTENT "${map}")
 install(TARGETS ${AC_PROGRAMS} RUNTIME DESTINATION ${AC_LIBEXECDIR})
 install(PROGRAMS ${CMAKE_BINARY_DIR}/afterclose DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_BINARY_DIR}/afterclose.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-file(GLOB AC_DOCS docs/*.md docs/*.svg docs/*.html)
+file(GLOB AC_DOCS docs/*.md)
+file(GLOB AC_GENERATED_DOCS docs/generated/*.md docs/generated/*.svg docs/generated/*.html)
 install(FILES README.md ${AC_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${AC_GENERATED_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/generated)
 include(cmake/AfterCloseKselftest.cmake)
 
 set(CPACK_GENERATOR DEB)

@@ -1,6 +1,6 @@
-/* docs/blog-claims.md: each claim of the blog post with a verdict computed from the results of
- * its evidence tests. A claim whose evidence is missing or did not pass is UNVERIFIED, and so is
- * one whose results no longer match the verdict its explanation was written for. */
+/* docs/generated/blog-claims.md: each claim of the blog post with a verdict computed from the
+ * results of its evidence tests. A claim whose evidence is missing or did not pass is UNVERIFIED,
+ * and so is one whose results no longer match the verdict its explanation was written for. */
 #define _GNU_SOURCE
 #include "docs.h"
 

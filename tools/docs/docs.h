@@ -1,5 +1,5 @@
-/* afterclose-docs: the generated documentation (docs/expected-results.md, docs/blog-claims.md,
- * docs/close-states.dot, docs/compat-matrix.html) from the tests' own descriptions
+/* afterclose-docs: the generated documentation (docs/generated/: expected-results.md,
+ * blog-claims.md, close-states.dot, compat-matrix.html) from the tests' own descriptions
  * (afterclose-suite --afterclose-describe), the results the suite recorded on one or more
  * kernels, and the hand-written list of the blog's claims.
  *
@@ -29,7 +29,7 @@ struct docs {
     json_t *tests;  /* the describe array: {test, suite, description, suite_description, ...} */
     json_t *topics; /* suite -> section title (docs/doc-topics.json), may be empty */
     json_t *claims; /* the claims file (docs/blog-claims.json) */
-    json_t *caught; /* test -> names of the faults it caught (docs/mutation-catches.json) */
+    json_t *caught; /* test -> the faults it caught (docs/generated/mutation-catches.json) */
     struct source *src;
     size_t nsrc;
 };
@@ -38,12 +38,14 @@ struct docs {
 bool load_describe(struct docs *d, const char *path);
 bool load_topics(struct docs *d, const char *path);
 bool load_claims(struct docs *d, const char *path);
-/* docs/mutation-catches.json (ci/mutation): {"tests": {test: [fault, ...]}}; path NULL: none. */
+/* docs/generated/mutation-catches.json (ci/mutation): {"tests": {test: [fault, ...]}};
+ * path NULL: none. */
 bool load_catches(struct docs *d, const char *path);
 /* A results JSONL file; label NULL means "the kernel field of its records". */
 bool add_results(struct docs *d, const char *label, const char *path, bool run_specific);
-/* docs/compat-matrix.json (ci/matrix): one source per column that delivered results; columns of
- * kind "host" are left out when skip_host (the fresh run on this machine replaces them). */
+/* docs/generated/compat-matrix.json (ci/matrix): one source per column that delivered results;
+ * columns of kind "host" are left out when skip_host (the fresh run on this machine replaces
+ * them). */
 bool add_matrix(struct docs *d, const char *path, bool skip_host);
 void docs_free(struct docs *d);
 

@@ -1,5 +1,6 @@
-/* docs/expected-results.md: one section per topic (suite), opening with the topic's rule, then
- * one row per test: situation, expected result, rule, ctest name, kernels it passed on. */
+/* docs/generated/expected-results.md: one section per topic (suite), opening with the topic's
+ * rule, then one row per test: situation, expected result, rule, ctest name, kernels it passed
+ * on. */
 #define _GNU_SOURCE
 #include "docs.h"
 
@@ -119,7 +120,7 @@ static void row(FILE *f, const struct docs *d, json_t *t)
     /* the anchor the matrix page links to; the name links to the test's source line */
     char *src = test_source_link(t);
     if (src)
-        fprintf(f, " | <a id=\"t-%s\"></a>[`%s`](../%s) | ", test, test, src);
+        fprintf(f, " | <a id=\"t-%s\"></a>[`%s`](../../%s) | ", test, test, src);
     else
         fprintf(f, " | <a id=\"t-%s\"></a>`%s` | ", test, test);
     free(src);

@@ -1,8 +1,8 @@
-/* docs/compat-matrix.html: the compatibility matrix as a colour-coded page, one row per test
- * (grouped by topic), one column per kernel. A cell shows the verdict's colour and the value the
- * test's last call was expected to give there (an errno name, OK, a state, a number), so kernels
- * whose expectations differ stand out. Each row shows its rule and links to the test's source
- * line and its row in expected-results.md. A search box, a suite filter and "only rows where
+/* docs/generated/compat-matrix.html: the compatibility matrix as a colour-coded page, one row per
+ * test (grouped by topic), one column per kernel. A cell shows the verdict's colour and the value
+ * the test's last call was expected to give there (an errno name, OK, a state, a number), so
+ * kernels whose expectations differ stand out. Each row shows its rule and links to the test's
+ * source line and its row in expected-results.md. A search box, a suite filter and "only rows where
  * kernels differ" filter the rows (a few lines of script; without script every row shows); the
  * bind-conflict grid (grid.c) comes first. */
 #define _GNU_SOURCE
@@ -255,7 +255,7 @@ static void row(FILE *f, const struct docs *d, json_t *t)
     fputs("</a>", f);
     char *src = test_source_link(t);
     if (src) {
-        fputs("<a class=\"src\" href=\"../", f);
+        fputs("<a class=\"src\" href=\"../../", f);
         html_text(f, src);
         fputs("\" title=\"the test's source line\">source</a>", f);
     }

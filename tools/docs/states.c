@@ -1,9 +1,9 @@
-/* docs/close-states.dot: the TCP close state machine (the documented transitions below), with
- * the states and transitions the suite observed drawn bold and counted. Observed means: a
+/* docs/generated/close-states.dot: the TCP close state machine (the documented transitions below),
+ * with the states and transitions the suite observed drawn bold and counted. Observed means: a
  * passing record has a check of kind "state" whose typed value confirmed the state through
- * sock_diag ("absent": CLOSED), and a transition A -> B that the same socket (the checks'
- * subject) was seen in A and then, at its next state check, in B. A socket seen in A and then
- * absent counts as A -> CLOSED when the diagram has that edge. */
+ * sock_diag ("absent": CLOSED), and a transition A -> B that the same socket (the checks' subject)
+ * was seen in A and then, at its next state check, in B. A socket seen in A and then absent counts
+ * as A -> CLOSED when the diagram has that edge. */
 #define _GNU_SOURCE
 #include "docs.h"
 

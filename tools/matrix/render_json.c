@@ -1,5 +1,5 @@
-/* docs/compat-matrix.json: the same matrix for programs. Cells are keyed by column id and
- * carry their own expectation only where it differs from the row's (the first column's). */
+/* docs/generated/compat-matrix.json: the same matrix for programs. Cells are keyed by column id
+ * and carry their own expectation only where it differs from the row's (the first column's). */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
 

@@ -1,5 +1,5 @@
-/* docs/compat-matrix.md: the columns' facts, then the scenarios where kernels differ,
- * then the ones that behave alike. */
+/* docs/generated/compat-matrix.md: the columns' facts, then the scenarios where kernels
+ * differ, then the ones that behave alike. */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
 
