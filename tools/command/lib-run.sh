@@ -140,9 +140,10 @@ ac_run() {
   AFTERCLOSE_RESULTS=$results "$suite" -j2 --short-filename ${filter:+"--filter=$filter"} \
     >"$log" 2>&1 &
   local runner=$! status=0
-  trap "kill -INT $runner 2>/dev/null || true" INT
-  trap "kill -TERM $runner 2>/dev/null || true" TERM
-  trap "kill -HUP $runner 2>/dev/null || true" HUP
+  AC_RUN_RUNNER=$runner # global: a trap runs outside this function
+  trap 'kill -INT "$AC_RUN_RUNNER" 2>/dev/null || true' INT
+  trap 'kill -TERM "$AC_RUN_RUNNER" 2>/dev/null || true' TERM
+  trap 'kill -HUP "$AC_RUN_RUNNER" 2>/dev/null || true' HUP
   ac_progress_start "$selected" "$results"
   while kill -0 "$runner" 2>/dev/null; do
     ac_progress_poll
@@ -178,7 +179,8 @@ ac_run() {
   [ -z "$kselftest" ] || ktap=${ktap:--}
   local out file x ktap_status=0 to
   for out in ktap junit; do
-    file=${!out}
+    file=$ktap
+    [ "$out" = ktap ] || file=$junit
     [ -n "$file" ] || continue
     x=0 to=(--out "$file")
     [ "$file" != - ] || to=()
