@@ -1,6 +1,7 @@
 # What `cmake --install` installs and CPack packs (a .deb):
 #   bin/afterclose                      the one command (tools/command/afterclose.in)
-#   libexec/afterclose/                 the suite and the tools behind its subcommands
+#   libexec/afterclose/                 the suite and the tools behind its subcommands, and the
+#                                       run's orchestration (lib-run.sh, shared with ci/run-suite)
 #   share/man/man1/afterclose.1         its manual page
 #   share/doc/afterclose/               README and docs/ (the generated pages in generated/)
 #   share/afterclose/kselftest/         a kselftest collection (AfterCloseKselftest.cmake)
@@ -17,10 +18,12 @@ set(map "")
 foreach(p ${AC_PROGRAMS})
   string(APPEND map "${p}=$<TARGET_FILE:${p}>\n")
 endforeach()
+string(APPEND map "lib-run.sh=${CMAKE_CURRENT_SOURCE_DIR}/tools/command/lib-run.sh\n")
 file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/afterclose-programs CONTENT "${map}")
 
 install(TARGETS ${AC_PROGRAMS} RUNTIME DESTINATION ${AC_LIBEXECDIR})
 install(PROGRAMS ${CMAKE_BINARY_DIR}/afterclose DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS tools/command/lib-run.sh DESTINATION ${AC_LIBEXECDIR})
 install(FILES ${CMAKE_BINARY_DIR}/afterclose.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 file(GLOB AC_DOCS docs/*.md)
 file(GLOB AC_GENERATED_DOCS docs/generated/*.md docs/generated/*.svg docs/generated/*.html)

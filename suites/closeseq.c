@@ -46,19 +46,54 @@ struct pair {
     uint16_t client_port;
 };
 
-static void open_pair(struct pair *p)
+/* Each test is a process of its own: one pair per process. */
+static struct pair *open_pair(void)
 {
+    static struct pair pair;
+    struct pair *p = &pair;
     ac_hold_fast_retransmit();
     ac_conn_open(&p->c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     p->server = ac_conn_server_match(&p->c);
     p->client = (struct ac_match){.local = &p->c.client_end, .remote = &p->c.server_end};
     p->client_port = ac_addr_port(&p->c.client_end);
+    return p;
 }
 
 static void close_fd(int *fd)
 {
     close(*fd);
     *fd = -1;
+}
+
+/* One line per step, the way a packetdrill script reads. ROLE is CLAIM or SETUP, END server or
+ * client; each waits (bounded) for p->END to be in AC_STATE through sock_diag and records it. */
+#define EXPECT_STATE(role, end, what, state)                                                       \
+    ac_expect_state(AC_##role(STATE, #end " end"), what, &p->end, AC_##state, AC_STATE_TIMEOUT_MS)
+/* ... and that it stays there because the dropped segment is being retransmitted (hold.h) */
+#define EXPECT_HELD(role, end, what, state)                                                        \
+    ac_hold_expect_retransmitted(AC_##role(STATE, #end " end"), what, &p->end, AC_##state,         \
+                                 AC_STATE_TIMEOUT_MS)
+/* ... no socket of that 4-tuple left, in any state */
+#define EXPECT_GONE(role, end, what)                                                               \
+    ac_expect_gone(AC_##role(STATE, #end " end"), what, any_state(p->end), AC_STATE_TIMEOUT_MS)
+
+static const struct ac_match *any_state(struct ac_match m)
+{
+    static struct ac_match any;
+    any = m;
+    any.states = AC_ALL_STATES;
+    return &any;
+}
+
+/* The server end is a timewait mini-socket: the kernel's timewait timer, no file (inode 0). */
+static void expect_timewait_socket(struct ac_sockinfo s, const char *what)
+{
+    char step[96];
+    snprintf(step, sizeof step, "timer of %s", what);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), step, "timewait",
+                  s.timer == 3 ? "timewait" : "other");
+    snprintf(step, sizeof step, "inode of %s (0: no file refers to it)", what);
+    ac_expect_int(AC_CLAIM(FILE, "server end"), step, 0, s.inode);
 }
 
 static const char *yes_no(bool b)
@@ -72,19 +107,14 @@ AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked,
         .description = "The active closer stays in FIN_WAIT1 until its FIN is acknowledged; "
                        "that ACK moves it to FIN_WAIT2.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_hold_drop_acks(p.client_port, PORT);
-    close_fd(&p.c.server);
+    struct pair *p = open_pair();
+    ac_hold_drop_acks(p->client_port, PORT);
+    close_fd(&p->c.server);
     /* The FIN arrived (the client is in CLOSE_WAIT); only its ACK is missing. */
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
-                                 "server end while the ACK of its FIN is dropped", &p.server,
-                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    EXPECT_HELD(CLAIM, server, "server end while the ACK of its FIN is dropped", FIN_WAIT1);
     ac_hold_release();
-    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end once its FIN is acknowledged",
-                    &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(CLAIM, server, "server end once its FIN is acknowledged", FIN_WAIT2);
 }
 
 /* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
@@ -95,21 +125,14 @@ AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin,
                        "peer's FIN moves it to TIME_WAIT, which holds only a timer and no "
                        "file.")
 {
-    struct pair p;
-    open_pair(&p);
-    close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end while the client has not closed",
-                    &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    close_fd(&p.c.client);
+    struct pair *p = open_pair();
+    close_fd(&p->c.server);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    EXPECT_STATE(CLAIM, server, "server end while the client has not closed", FIN_WAIT2);
+    close_fd(&p->c.client);
     struct ac_sockinfo tw =
-        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the client's FIN",
-                        &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the TIME_WAIT socket", "timewait",
-                  tw.timer == 3 ? "timewait" : "other");
-    ac_expect_int(AC_CLAIM(FILE, "server end"),
-                  "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
+        EXPECT_STATE(CLAIM, server, "server end after the client's FIN", TIME_WAIT);
+    expect_timewait_socket(tw, "the TIME_WAIT socket");
 }
 
 /* An orphaned FIN_WAIT2 (the application closed, the peer has not) is no longer a full socket:
@@ -122,16 +145,11 @@ AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket,
                        "replaces the socket with a timewait mini-socket in substate FIN_WAIT2, "
                        "timed by tcp_fin_timeout and, like TIME_WAIT, with no file.")
 {
-    struct pair p;
-    open_pair(&p);
-    close_fd(&p.c.server);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "server end"),
-                                             "server end after close(), the client still open",
-                                             &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the orphaned FIN_WAIT2", "timewait",
-                  fw2.timer == 3 ? "timewait" : "other");
-    ac_expect_int(AC_CLAIM(FILE, "server end"),
-                  "inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
+    struct pair *p = open_pair();
+    close_fd(&p->c.server);
+    struct ac_sockinfo fw2 =
+        EXPECT_STATE(SETUP, server, "server end after close(), the client still open", FIN_WAIT2);
+    expect_timewait_socket(fw2, "the orphaned FIN_WAIT2");
 }
 
 /* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
@@ -141,22 +159,16 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
                        "descriptor until close(); only then does it leave CLOSE_WAIT and go "
                        "away.")
 {
-    struct pair p;
-    open_pair(&p);
+    struct pair *p = open_pair();
     /* seen before the FIN, so that the state graph can show ESTABLISHED -> CLOSE_WAIT */
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end before the server's close()",
-                    &p.client, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
-    close_fd(&p.c.server);
+    EXPECT_STATE(SETUP, client, "client end before the server's close()", ESTABLISHED);
+    close_fd(&p->c.server);
     struct ac_sockinfo cw =
-        ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN",
-                        &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+        EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
     ac_expect_str(AC_CLAIM(FILE, "client end"), "CLOSE_WAIT socket still has a file (inode != 0)",
                   "yes", yes_no(cw.inode != 0));
-    close_fd(&p.c.client);
-    struct ac_match any = p.client;
-    any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after its close()", &any,
-                   AC_STATE_TIMEOUT_MS);
+    close_fd(&p->c.client);
+    EXPECT_GONE(CLAIM, client, "client end after its close()");
 }
 
 /* Step 3-4 on the passive side: close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which
@@ -167,28 +179,19 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
                        "with no TIME_WAIT on this side, when the peer's TIME_WAIT acknowledges "
                        "that FIN.")
 {
-    struct pair p;
-    open_pair(&p);
-    close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_FIN_WAIT2,
-                    AC_STATE_TIMEOUT_MS);
-    ac_hold_drop_acks(PORT, p.client_port);
-    close_fd(&p.c.client);
+    struct pair *p = open_pair();
+    close_fd(&p->c.server);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    EXPECT_STATE(SETUP, server, "server end", FIN_WAIT2);
+    ac_hold_drop_acks(PORT, p->client_port);
+    close_fd(&p->c.client);
     /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
-                    AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "client end"),
-                                 "client end while the ACK of its FIN is dropped", &p.client,
-                                 AC_LAST_ACK, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(SETUP, server, "server end after the client's FIN", TIME_WAIT);
+    EXPECT_HELD(CLAIM, client, "client end while the ACK of its FIN is dropped", LAST_ACK);
     /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
      * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
     ac_hold_release();
-    struct ac_match any = p.client;
-    any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end once its FIN is acknowledged", &any,
-                   AC_STATE_TIMEOUT_MS);
+    EXPECT_GONE(CLAIM, client, "client end once its FIN is acknowledged");
 }
 
 /* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
@@ -196,21 +199,20 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
  * CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits for the ACK of its own FIN. The two
  * FINs must cross in flight, so the loopback device is plugged (fixtures/hold.h) while both ends
  * close; what follows the two FINs is dropped so that CLOSING lasts until we look. */
-static void simultaneous_close(struct pair *p)
+static struct pair *simultaneous_close(void)
 {
-    open_pair(p);
+    struct pair *p = open_pair();
     ac_hold_plug_loopback();
     close_fd(&p->c.server);
     close_fd(&p->c.client);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its FIN queued", &p->server,
-                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end, its FIN queued", &p->client,
-                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(SETUP, server, "server end, its FIN queued", FIN_WAIT1);
+    EXPECT_STATE(SETUP, client, "client end, its FIN queued", FIN_WAIT1);
     /* Each queued FIN passes; whatever follows it, in either direction (the ACKs, and the
      * retransmitted FINs, which would acknowledge the peer's FIN by now), is dropped. */
     ac_hold_drop_after_first(PORT, p->client_port);
     ac_hold_drop_after_first(p->client_port, PORT);
     ac_hold_unplug_loopback();
+    return p;
 }
 
 AC_TEST(closeseq, simultaneous_close_both_closing,
@@ -218,14 +220,9 @@ AC_TEST(closeseq, simultaneous_close_both_closing,
                        "in FIN_WAIT1 a FIN that does not acknowledge its own and enters "
                        "CLOSING (tcp_fin()).")
 {
-    struct pair p;
-    simultaneous_close(&p);
-    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
-                                 "server end, the client's FIN received in FIN_WAIT1", &p.server,
-                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
-    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "client end"),
-                                 "client end, the server's FIN received in FIN_WAIT1", &p.client,
-                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
+    struct pair *p = simultaneous_close();
+    EXPECT_HELD(CLAIM, server, "server end, the client's FIN received in FIN_WAIT1", CLOSING);
+    EXPECT_HELD(CLAIM, client, "client end, the server's FIN received in FIN_WAIT1", CLOSING);
 }
 
 /* Each end of a simultaneous close was an active closer, so BOTH end in TIME_WAIT once their
@@ -234,17 +231,12 @@ AC_TEST(closeseq, simultaneous_close_both_time_wait,
         .description = "Both ends of a simultaneous close are active closers, so each goes "
                        "from CLOSING to TIME_WAIT once its own FIN is acknowledged.")
 {
-    struct pair p;
-    simultaneous_close(&p);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_CLOSING,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end", &p.client, AC_CLOSING,
-                    AC_STATE_TIMEOUT_MS);
+    struct pair *p = simultaneous_close();
+    EXPECT_STATE(SETUP, server, "server end", CLOSING);
+    EXPECT_STATE(SETUP, client, "client end", CLOSING);
     ac_hold_release();
-    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end once its FIN is acknowledged",
-                    &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end once its FIN is acknowledged",
-                    &p.client, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(CLAIM, server, "server end once its FIN is acknowledged", TIME_WAIT);
+    EXPECT_STATE(CLAIM, client, "client end once its FIN is acknowledged", TIME_WAIT);
 }
 
 /* Not quite simultaneous: the server's FIN is LOST (dropped), not delayed, and the client,
@@ -253,16 +245,15 @@ AC_TEST(closeseq, simultaneous_close_both_time_wait,
  * already acknowledges the client's FIN (a segment carries the sender's acknowledgement as of
  * its sending), so the client goes FIN_WAIT1 -> TIME_WAIT directly. Hold: drop everything the
  * server sends. */
-static void lost_fin_then_peer_closes(struct pair *p)
+static struct pair *lost_fin_then_peer_closes(void)
 {
-    open_pair(p);
+    struct pair *p = open_pair();
     ac_hold_drop_all(PORT, p->client_port);
     close_fd(&p->c.server);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its FIN lost", &p->server,
-                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end, unaware of the server's FIN",
-                    &p->client, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(SETUP, server, "server end, its FIN lost", FIN_WAIT1);
+    EXPECT_STATE(SETUP, client, "client end, unaware of the server's FIN", ESTABLISHED);
     close_fd(&p->c.client);
+    return p;
 }
 
 AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side,
@@ -270,13 +261,9 @@ AC_TEST(closeseq, lost_fin_then_peer_close_closing_on_one_side,
                        "enters CLOSING, while the client waits in FIN_WAIT1 for an ACK of its "
                        "own FIN.")
 {
-    struct pair p;
-    lost_fin_then_peer_closes(&p);
-    ac_hold_expect_retransmitted(AC_CLAIM(STATE, "server end"),
-                                 "server end, the client's FIN received in FIN_WAIT1", &p.server,
-                                 AC_CLOSING, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end, its FIN acknowledged by nobody yet",
-                    &p.client, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    struct pair *p = lost_fin_then_peer_closes();
+    EXPECT_HELD(CLAIM, server, "server end, the client's FIN received in FIN_WAIT1", CLOSING);
+    EXPECT_STATE(CLAIM, client, "client end, its FIN acknowledged by nobody yet", FIN_WAIT1);
 }
 
 AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait,
@@ -285,17 +272,11 @@ AC_TEST(closeseq, lost_fin_then_peer_close_both_time_wait,
                        "retransmitted FIN already acknowledges the client's; neither TIME_WAIT "
                        "has a file.")
 {
-    struct pair p;
-    lost_fin_then_peer_closes(&p);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_CLOSING,
-                    AC_STATE_TIMEOUT_MS);
+    struct pair *p = lost_fin_then_peer_closes();
+    EXPECT_STATE(SETUP, server, "server end", CLOSING);
     ac_hold_release();
-    struct ac_sockinfo s =
-        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the release", &p.server,
-                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
-    struct ac_sockinfo c =
-        ac_expect_state(AC_CLAIM(STATE, "client end"), "client end after the release", &p.client,
-                        AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+    struct ac_sockinfo s = EXPECT_STATE(CLAIM, server, "server end after the release", TIME_WAIT);
+    struct ac_sockinfo c = EXPECT_STATE(CLAIM, client, "client end after the release", TIME_WAIT);
     ac_expect_int(AC_CLAIM(FILE, "server end"), "inode of the server's TIME_WAIT", 0, s.inode);
     ac_expect_int(AC_CLAIM(FILE, "client end"), "inode of the client's TIME_WAIT", 0, c.inode);
 }
@@ -313,41 +294,36 @@ AC_TEST(closeseq, read_returns_zero_in_close_wait,
                        "read() returns 0 on every call; reading the end of file does not leave "
                        "CLOSE_WAIT, only close() does.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("server sends bye", send(p.c.server, "bye", 3, 0) == 3 ? 0 : EIO);
-    close_fd(&p.c.server);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    struct pair *p = open_pair();
+    ac_setup_ok("server sends bye", send(p->c.server, "bye", 3, 0) == 3 ? 0 : EIO);
+    close_fd(&p->c.server);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
     char buf[16] = {0};
-    ssize_t n = read(p.c.client, buf, sizeof buf - 1);
+    ssize_t n = read(p->c.client, buf, sizeof buf - 1);
     ac_expect_int(AC_CLAIM(IO, "client end"),
                   "first read() in CLOSE_WAIT: the data sent before the FIN", 3, n);
     ac_expect_str(AC_CLAIM(IO, "client end"), "data read", "bye", n > 0 ? buf : "");
     ac_expect_int(AC_CLAIM(IO, "client end"), "second read() in CLOSE_WAIT (0 = end of file)", 0,
-                  read(p.c.client, buf, 1));
+                  read(p->c.client, buf, 1));
     ac_expect_int(AC_CLAIM(IO, "client end"), "third read() in CLOSE_WAIT", 0,
-                  read(p.c.client, buf, 1));
+                  read(p->c.client, buf, 1));
     /* Reading the end of file does not close anything: only close() leaves CLOSE_WAIT. */
-    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end after reading end of file",
-                    &p.client, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(CLAIM, client, "client end after reading end of file", CLOSE_WAIT);
 }
 
 /* The peer resets the connection (close() with SO_LINGER {1, 0}: RST, no FIN) while ours is
  * ESTABLISHED. tcp_reset() stores ECONNRESET as the socket error; the first send() returns it
  * and clears it (sock_error()); the socket is closed for sending, so every later send() gives
  * EPIPE (sk_stream_error()). MSG_NOSIGNAL keeps SIGPIPE away. */
-static void peer_resets(struct pair *p)
+static struct pair *peer_resets(void)
 {
-    open_pair(p);
+    struct pair *p = open_pair();
     struct linger lg = {.l_onoff = 1, .l_linger = 0};
     ac_setup_ok("SO_LINGER {1, 0} on the client",
                 setsockopt(p->c.client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) ? errno : 0);
     close_fd(&p->c.client);
-    struct ac_match any = p->server;
-    any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, "server end"), "server end after the client's RST", &any,
-                   AC_STATE_TIMEOUT_MS);
+    EXPECT_GONE(SETUP, server, "server end after the client's RST");
+    return p;
 }
 
 AC_TEST(closeseq, write_after_rst_econnreset_then_epipe,
@@ -355,14 +331,13 @@ AC_TEST(closeseq, write_after_rst_econnreset_then_epipe,
                        "send() returns and clears; the reset socket is shut down for sending, "
                        "so every later send() gives EPIPE.")
 {
-    struct pair p;
-    peer_resets(&p);
+    struct pair *p = peer_resets();
     ac_expect_errno(AC_CLAIM(IO, "server end"), "first send() after the RST", ECONNRESET,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
     ac_expect_errno(AC_CLAIM(IO, "server end"), "second send() after the RST", EPIPE,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
     ac_expect_errno(AC_CLAIM(IO, "server end"), "third send() after the RST", EPIPE,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
 }
 
 /* The same reset seen by read(): the first read() takes the pending ECONNRESET; after that the
@@ -372,13 +347,12 @@ AC_TEST(closeseq, read_after_rst_econnreset_then_zero,
                        "reset also shut the socket down for receiving, so the next read() "
                        "returns 0.")
 {
-    struct pair p;
-    peer_resets(&p);
+    struct pair *p = peer_resets();
     char b;
     ac_expect_errno(AC_CLAIM(IO, "server end"), "first read() after the RST", ECONNRESET,
-                    io_err(read(p.c.server, &b, 1)));
+                    io_err(read(p->c.server, &b, 1)));
     ac_expect_int(AC_CLAIM(IO, "server end"), "second read() after the RST", 0,
-                  read(p.c.server, &b, 1));
+                  read(p->c.server, &b, 1));
 }
 
 /* Only EPIPE raises SIGPIPE (sk_stream_error()); the ECONNRESET of the first send() does not.
@@ -388,19 +362,18 @@ AC_TEST(closeseq, epipe_send_raises_sigpipe_econnreset_does_not,
                        "returns the stored ECONNRESET raises none and the next one, EPIPE, "
                        "does.")
 {
-    struct pair p;
-    peer_resets(&p);
+    struct pair *p = peer_resets();
     sigset_t pipe_set, pending;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     ac_setup_ok("block SIGPIPE", pthread_sigmask(SIG_BLOCK, &pipe_set, NULL));
     ac_expect_errno(AC_SETUP(IO, "server end"), "first send() after the RST", ECONNRESET,
-                    io_err(send(p.c.server, "x", 1, 0)));
+                    io_err(send(p->c.server, "x", 1, 0)));
     sigpending(&pending);
     ac_expect_str(AC_CLAIM(SIGNAL, "server end"), "SIGPIPE pending after the ECONNRESET send()",
                   "no", yes_no(sigismember(&pending, SIGPIPE)));
     ac_expect_errno(AC_SETUP(IO, "server end"), "second send() after the RST", EPIPE,
-                    io_err(send(p.c.server, "x", 1, 0)));
+                    io_err(send(p->c.server, "x", 1, 0)));
     sigpending(&pending);
     ac_expect_str(AC_CLAIM(SIGNAL, "server end"), "SIGPIPE pending after the EPIPE send()", "yes",
                   yes_no(sigismember(&pending, SIGPIPE)));
@@ -417,21 +390,16 @@ AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe,
                        "orphaned socket answers the data with an RST, and every send() after "
                        "it gives EPIPE.")
 {
-    struct pair p;
-    open_pair(&p);
-    close_fd(&p.c.client);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    struct pair *p = open_pair();
+    close_fd(&p->c.client);
+    EXPECT_STATE(SETUP, server, "server end after the client's FIN", CLOSE_WAIT);
     ac_expect_int(AC_CLAIM(IO, "server end"), "send() in CLOSE_WAIT", 1,
-                  send(p.c.server, "x", 1, MSG_NOSIGNAL));
-    struct ac_match any = p.server;
-    any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after the client's RST", &any,
-                   AC_STATE_TIMEOUT_MS);
+                  send(p->c.server, "x", 1, MSG_NOSIGNAL));
+    EXPECT_GONE(CLAIM, server, "server end after the client's RST");
     ac_expect_errno(AC_CLAIM(IO, "server end"), "first send() after the RST", EPIPE,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
     ac_expect_errno(AC_CLAIM(IO, "server end"), "second send() after the RST", EPIPE,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
 }
 
 /* shutdown(SHUT_WR) sends the same FIN as close() and walks the same states, but the
@@ -442,22 +410,18 @@ AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives,
                        "descriptor, so the half-closed socket in FIN_WAIT2 still has its file "
                        "and still receives the peer's data.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &p.client,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    struct pair *p = open_pair();
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p->c.server, SHUT_WR) ? errno : 0);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
     struct ac_sockinfo fw2 =
-        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after shutdown(SHUT_WR)",
-                        &p.server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+        EXPECT_STATE(CLAIM, server, "server end after shutdown(SHUT_WR)", FIN_WAIT2);
     ac_expect_str(AC_CLAIM(FILE, "server end"), "FIN_WAIT2 socket still has a file (inode != 0)",
                   "yes", yes_no(fw2.inode != 0));
-    ac_setup_ok("client sends late", send(p.c.client, "late", 4, 0) == 4 ? 0 : EIO);
+    ac_setup_ok("client sends late", send(p->c.client, "late", 4, 0) == 4 ? 0 : EIO);
     char buf[8] = {0};
-    ssize_t n = recv(p.c.server, buf, 4, MSG_WAITALL);
+    ssize_t n = recv(p->c.server, buf, 4, MSG_WAITALL);
     ac_expect_str(AC_CLAIM(IO, "server end"), "data read in FIN_WAIT2", "late", n == 4 ? buf : "");
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after reading", &p.server,
-                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(SETUP, server, "server end after reading", FIN_WAIT2);
 }
 
 /* The peer's FIN moves a half-closed FIN_WAIT2 socket to TIME_WAIT although the application
@@ -468,20 +432,17 @@ AC_TEST(closeseq, shutdown_write_time_wait_while_fd_still_open,
                        "with its descriptor open: tcp_time_wait() puts a file-less timewait "
                        "socket in the table, and read() on the descriptor returns 0.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)", &p.server,
-                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    close_fd(&p.c.client);
+    struct pair *p = open_pair();
+    ac_setup_ok("shutdown(SHUT_WR)", shutdown(p->c.server, SHUT_WR) ? errno : 0);
+    EXPECT_STATE(SETUP, server, "server end after shutdown(SHUT_WR)", FIN_WAIT2);
+    close_fd(&p->c.client);
     struct ac_sockinfo tw =
-        ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the client's FIN",
-                        &p.server, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
+        EXPECT_STATE(CLAIM, server, "server end after the client's FIN", TIME_WAIT);
     ac_expect_int(AC_CLAIM(FILE, "server end"),
                   "inode of the TIME_WAIT socket, the server's fd still open", 0, tw.inode);
     char b;
     ac_expect_int(AC_CLAIM(IO, "server's fd"), "read() on the server's fd", 0,
-                  read(p.c.server, &b, 1));
+                  read(p->c.server, &b, 1));
 }
 
 /* close() with data still unread in the receive queue does not send a FIN at all: it sends an
@@ -492,19 +453,15 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin,
                        "a FIN (tcp_close(), RFC 2525 2.17), so the socket is gone at once and "
                        "the peer's read() gets ECONNRESET.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("client sends unread", send(p.c.client, "unread", 6, 0) == 6 ? 0 : EIO);
-    struct pollfd in = {.fd = p.c.server, .events = POLLIN};
+    struct pair *p = open_pair();
+    ac_setup_ok("client sends unread", send(p->c.client, "unread", 6, 0) == 6 ? 0 : EIO);
+    struct pollfd in = {.fd = p->c.server, .events = POLLIN};
     ac_setup_ok("data arrived at the server", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : EIO);
-    close_fd(&p.c.server);
-    struct ac_match any = p.server;
-    any.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close() with unread data", &any,
-                   AC_STATE_TIMEOUT_MS);
+    close_fd(&p->c.server);
+    EXPECT_GONE(CLAIM, server, "server end after close() with unread data");
     char b;
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the server's close()",
-                    ECONNRESET, io_err(read(p.c.client, &b, 1)));
+                    ECONNRESET, io_err(read(p->c.client, &b, 1)));
 }
 
 /* A FIN only says "I will send no more". When the peer merely shut down its sending side
@@ -516,19 +473,16 @@ AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer,
                        "down its sending side still reads, so data sent from CLOSE_WAIT is "
                        "delivered, with no RST.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p.c.client, SHUT_WR) ? errno : 0);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN", &p.server,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    struct pair *p = open_pair();
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p->c.client, SHUT_WR) ? errno : 0);
+    EXPECT_STATE(SETUP, server, "server end after the client's FIN", CLOSE_WAIT);
     ac_expect_int(AC_SETUP(IO, "server end"), "send() in CLOSE_WAIT", 5,
-                  send(p.c.server, "reply", 5, MSG_NOSIGNAL));
+                  send(p->c.server, "reply", 5, MSG_NOSIGNAL));
     char buf[8] = {0};
-    ssize_t n = recv(p.c.client, buf, 5, MSG_WAITALL);
+    ssize_t n = recv(p->c.client, buf, 5, MSG_WAITALL);
     ac_expect_str(AC_CLAIM(IO, "client end"), "what the half-closed client reads", "reply",
                   n == 5 ? buf : "");
-    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after sending", &p.server,
-                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    EXPECT_STATE(CLAIM, server, "server end after sending", CLOSE_WAIT);
 }
 
 /* After our own shutdown(SHUT_WR) a send() fails at once with EPIPE (SEND_SHUTDOWN in
@@ -539,16 +493,13 @@ AC_TEST(closeseq, send_after_own_shutdown_write_epipe,
                        "(SEND_SHUTDOWN in tcp_sendmsg_locked()) and sends nothing, so the peer "
                        "sees only our FIN.")
 {
-    struct pair p;
-    open_pair(&p);
-    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p.c.server, SHUT_WR) ? errno : 0);
+    struct pair *p = open_pair();
+    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p->c.server, SHUT_WR) ? errno : 0);
     ac_expect_errno(AC_CLAIM(IO, "server end"), "send() after shutdown(SHUT_WR)", EPIPE,
-                    io_err(send(p.c.server, "x", 1, MSG_NOSIGNAL)));
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end", &p.client, AC_CLOSE_WAIT,
-                    AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end", &p.server, AC_FIN_WAIT2,
-                    AC_STATE_TIMEOUT_MS);
+                    io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
+    EXPECT_STATE(SETUP, client, "client end", CLOSE_WAIT);
+    EXPECT_STATE(SETUP, server, "server end", FIN_WAIT2);
     char b;
     ac_expect_int(AC_CLAIM(IO, "client end"), "client read(): only the FIN arrived", 0,
-                  read(p.c.client, &b, 1));
+                  read(p->c.client, &b, 1));
 }

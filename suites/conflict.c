@@ -28,12 +28,10 @@
  * port (never 9999: the builder checks that no other socket has local port 9999). */
 #include "../harness/actest.h"
 #include "../harness/outcome.h"
-#include "../harness/probe.h"
 #include "../fixtures/states.h"
 #include "../fixtures/netns.h"
 
 #include <errno.h>
-#include <unistd.h>
 
 #define PORT 9999
 
@@ -131,25 +129,13 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
 #define CAT5_(a, b, c, d, e) a##b##c##d##e
 #define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
-/* Builds the state, probes bind() (and listen() after a success), checks that the existing
- * socket is still in its state, i.e. that the answer was given against that state. */
-static void conflict_cell(enum ac_state_kind kind, unsigned old_opts, unsigned new_opts,
-                          const char *ip, int expected)
-{
-    struct ac_held h;
-    struct ac_state_spec spec = {.kind = kind, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};
-    ac_state_hold(&h, &spec);
-    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
-    ac_state_expect_still(&h);
-    if (fd >= 0)
-        close(fd);
-}
-
-#define CONFLICT_CELL(state, combo, old_opts, new_opts, addr, ip, outcome)                         \
+#define CONFLICT_CELL(state, combo, old_opts, new_opts, addr, new_ip, outcome)                     \
     AC_TEST_OUTCOME(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,               \
                     .description = NOTE_##state " " RULE_##outcome)                                \
     {                                                                                              \
-        conflict_cell(KIND_##state, old_opts, new_opts, ip, ERRNO_##outcome);                      \
+        struct ac_state_spec spec = {                                                              \
+            .kind = KIND_##state, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};             \
+        ac_state_probe_bind(&spec, new_ip, new_opts, ERRNO_##outcome);                             \
     }
 #define CONFLICT_ROW(state, ...) CONFLICT_COLUMNS(CONFLICT_CELL, state, __VA_ARGS__)
 CONFLICT_TABLE(CONFLICT_ROW)
@@ -181,31 +167,16 @@ CONFLICT_TABLE(CONFLICT_ROW)
     X(via_server_addr, AC_SERVER_IP,   both, AC_REUSEADDR, AC_REUSEADDR,   APART, SHARE, SHARE)
 // clang-format on
 
-static void wildcard_tw_cell(const char *via, unsigned old_opts, unsigned new_opts, const char *ip,
-                             int expected)
-{
-    struct ac_held h;
-    struct ac_state_spec spec = {.kind = AC_HOLD_TIME_WAIT,
-                                 .ip = "0.0.0.0",
-                                 .connect_ip = via,
-                                 .port = PORT,
-                                 .opts = old_opts};
-    ac_state_hold(&h, &spec);
-    struct ac_addr want;
-    ac_addr_parse(&want, via, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
-                  want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);
-    ac_state_expect_still(&h);
-    if (fd >= 0)
-        close(fd);
-}
-
-#define WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, addr, ip, outcome)                \
+#define WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, addr, new_ip, outcome)            \
     AC_TEST_OUTCOME(conflict, CAT5(wildcard_listener_tw_##via, _reuse_, combo, _bind_, addr),      \
                     ERRNO_##outcome, .description = NOTE_##via " " RULE_##outcome)                 \
     {                                                                                              \
-        wildcard_tw_cell(via_ip, old_opts, new_opts, ip, ERRNO_##outcome);                         \
+        struct ac_state_spec spec = {.kind = AC_HOLD_TIME_WAIT,                                    \
+                                     .ip = "0.0.0.0",                                              \
+                                     .connect_ip = via_ip,                                         \
+                                     .port = PORT,                                                 \
+                                     .opts = old_opts};                                            \
+        ac_state_probe_bind(&spec, new_ip, new_opts, ERRNO_##outcome);                             \
     }
 #define WILDCARD_TW_ROW(via, via_ip, combo, old_opts, new_opts, lo, server, any)                   \
     WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, loopback, AC_LOOPBACK_IP, lo)         \

@@ -18,12 +18,10 @@
  * ipv6/v6_loopback_vs_v4_any_listen_succeeds. */
 #include "../harness/actest.h"
 #include "../harness/outcome.h"
-#include "../harness/probe.h"
 #include "../fixtures/states.h"
 #include "../fixtures/netns.h"
 
 #include <errno.h>
-#include <unistd.h>
 
 #define PORT 9999
 
@@ -84,32 +82,16 @@ TestSuite(dualstack_tw, .description = "A restarted IPv6 server meets its IPv4 p
 #define CAT5_(a, b, c, d, e) a##b##c##d##e
 #define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
-static void dualstack_tw_cell(const char *listen_ip, const char *connect_ip, unsigned old_opts,
-                              const char *new_ip, unsigned new_opts, int expected)
-{
-    struct ac_held h;
-    struct ac_state_spec spec = {.kind = AC_HOLD_TIME_WAIT,
-                                 .ip = listen_ip,
-                                 .connect_ip = connect_ip,
-                                 .port = PORT,
-                                 .opts = old_opts};
-    ac_state_hold(&h, &spec);
-    struct ac_addr want;
-    ac_addr_parse(&want, connect_ip, PORT);
-    ac_expect_str(AC_SETUP(ADDRESS, "existing socket"), "local address of the TIME_WAIT socket",
-                  want.text, h.info.local.text);
-    int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);
-    ac_state_expect_still(&h);
-    if (fd >= 0)
-        close(fd);
-}
-
 #define DUALSTACK_TW_CELL(who, tw, combo, old_opts, new_opts, outcome)                             \
     AC_TEST_OUTCOME(dualstack_tw, CAT5(who, _vs_tw_, tw, _reuse_, combo), ERRNO_##outcome,         \
                     .description = RULE_##outcome(NEW_##who, TW_##tw))                             \
     {                                                                                              \
-        dualstack_tw_cell(LISTEN_##tw, CONNECT_##tw, old_opts, IP_##who, OPTS_##who | (new_opts),  \
-                          ERRNO_##outcome);                                                        \
+        struct ac_state_spec spec = {.kind = AC_HOLD_TIME_WAIT,                                    \
+                                     .ip = LISTEN_##tw,                                            \
+                                     .connect_ip = CONNECT_##tw,                                   \
+                                     .port = PORT,                                                 \
+                                     .opts = old_opts};                                            \
+        ac_state_probe_bind(&spec, IP_##who, OPTS_##who | (new_opts), ERRNO_##outcome);            \
     }
 #define DUALSTACK_TW_ROW(who, tw, o_none, o_old, o_new, o_both)                                    \
     DUALSTACK_TW_CELL(who, tw, none, 0, 0, o_none)                                                 \

@@ -38,7 +38,7 @@ TestSuite(emfile, .description = "accept() reserves a descriptor before it deque
                                  "connection queued, so a level-triggered epoll keeps reporting "
                                  "the listener and the accept loop spins.");
 
-/* The blog's server under RLIMIT_NOFILE=16, in the seed server's helper child (harness/
+/* The blog's server under RLIMIT_NOFILE=16, in the seed server's helper child (fixtures/
  * seedserver.h): reports and _exit()s, never asserts. */
 static void seed_server(int listener, int ep)
 {
@@ -53,11 +53,7 @@ static void seed_server(int listener, int ep)
     struct epoll_event ev;
     int accepts = 0, first = -1, last = -1, err = 0;
     while (!err) {
-        if (epoll_wait(ep, &ev, 1, 5000) != 1) {
-            err = ETIMEDOUT; /* the listener was never reported: not the trap */
-            break;
-        }
-        int s = accept(listener, NULL, NULL);
+        int s = ac_seed_accept(listener, ep); /* ETIMEDOUT: the listener was never reported */
         if (s < 0) {
             err = errno;
         } else {
@@ -81,12 +77,11 @@ static void seed_server(int listener, int ep)
     _exit(0);
 }
 
-/* CLOSE_WAIT sockets on 192.168.1.100:9999 that a file refers to, and queued ones (no file). */
-static void count_close_wait(int *with_file, int *queued)
+/* CLOSE_WAIT sockets on the server's address that a file refers to, and queued ones (no
+ * file). */
+static void count_close_wait(const struct ac_addr *at, int *with_file, int *queued)
 {
-    struct ac_addr at;
-    ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    struct ac_match m = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &at};
+    struct ac_match m = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = at};
     ac_setup_ok("read the socket table", -ac_diag_count_files(&m, with_file, queued));
 }
 
@@ -99,14 +94,9 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 32, seed_server);
 
-    struct ac_addr server;
-    ac_addr_parse(&server, AC_SERVER_IP, PORT);
-    for (int i = 0; i < CLIENTS; i++) {
-        int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
-        ac_setup_ok("client connect", ac_connect(c, &server));
-        close(c); /* its FIN puts the queued server end in CLOSE_WAIT */
-    }
-    struct ac_match cw = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &server};
+    for (int i = 0; i < CLIENTS; i++)
+        close(ac_seed_connect(&seed)); /* its FIN puts the queued server end in CLOSE_WAIT */
+    struct ac_match cw = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &seed.at};
     ac_setup_ok("13 queued connections in CLOSE_WAIT before any accept()",
                 ac_diag_wait_count(&cw, CLIENTS, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
 
@@ -127,7 +117,7 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
     ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() again after those reports", EMFILE,
                     ac_seed_hear(&seed, "again"));
     int with_file, queued;
-    count_close_wait(&with_file, &queued);
+    count_close_wait(&seed.at, &with_file, &queued);
     ac_expect_int(AC_CLAIM(COUNT, "accepted connections"),
                   "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
     ac_expect_int(AC_CLAIM(COUNT, "queued connections"),

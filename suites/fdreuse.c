@@ -16,25 +16,15 @@
 #include "../fixtures/netns.h"
 
 #include <errno.h>
-#include <sys/epoll.h>
 #include <unistd.h>
 
 #define PORT 9999
-
-/* epoll_wait for the listener, then accept; -1 on timeout or error. */
-static int accept_when_ready(int ep, int listener)
-{
-    struct epoll_event ev;
-    if (epoll_wait(ep, &ev, 1, 5000) != 1)
-        return -1;
-    return accept(listener, NULL, NULL);
-}
 
 /* The blog's server, in the seed server's helper child (fixtures/seedserver.h): it never
  * asserts, it reports and _exit()s. Its one order means "accept the next connection". */
 static void seed_server(int listener, int ep)
 {
-    int first = accept_when_ready(ep, listener);
+    int first = ac_seed_accept(listener, ep);
     char buf[32];
     if (first < 0 || read(first, buf, sizeof buf) <= 0)
         _exit(6);
@@ -44,7 +34,7 @@ static void seed_server(int listener, int ep)
 
     if (!ac_seed_wait_order())
         _exit(7);
-    ac_seed_say("accepted_again", accept_when_ready(ep, listener));
+    ac_seed_say("accepted_again", ac_seed_accept(listener, ep));
     _exit(0);
 }
 
@@ -61,10 +51,7 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 16, seed_server);
 
-    struct ac_addr server;
-    ac_addr_parse(&server, AC_SERVER_IP, PORT);
-    int client = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
-    ac_setup_ok("client connect", ac_connect(client, &server));
+    int client = ac_seed_connect(&seed);
     ac_setup_ok("send hello", write(client, "hello server", 12) == 12 ? 0 : errno);
     ac_expect_int(AC_SETUP(FD, "server end"), "accepted fd", 5, ac_seed_hear(&seed, "accepted"));
     ac_seed_hear(&seed, "closed");
@@ -74,7 +61,7 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
     ac_setup_ok("client address", ac_local_addr(client, &client_end));
     close(client);
 
-    struct ac_match conn = {.local = &server, .remote = &client_end};
+    struct ac_match conn = {.local = &seed.at, .remote = &client_end};
     struct ac_sockinfo tw =
         ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after close(5)", &conn,
                         AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);
@@ -82,8 +69,7 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
                   "inode of the TIME_WAIT socket (0: no file refers to it)", 0, tw.inode);
 
     ac_seed_order(&seed, "order next accept", 'n');
-    int again = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
-    ac_setup_ok("second client connect", ac_connect(again, &server));
+    int again = ac_seed_connect(&seed);
     ac_expect_int(AC_CLAIM(FD, "next accepted socket"), "next accepted fd", 5,
                   ac_seed_hear(&seed, "accepted_again"));
     /* Still there after the accept() that reused 5 (and it was there before it): the number came

@@ -14,6 +14,7 @@
 #include "../fixtures/hold.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/netns.h"
+#include "../fixtures/seedserver.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -304,20 +305,15 @@ AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
 
 /* --- Descriptor numbers come back lowest first ------------------------------------------ */
 
-#define REPORT_FD 100 /* the helper child's line to the test */
+#define REPORT_FD AC_CHILD_REPORT_FD /* the helper child's line to the test */
 
 /* A helper child with a clean descriptor table (0-2, then nothing below REPORT_FD): opens four
  * TCP sockets (3, 4, 5, 6), closes `closes` in that order, opens `nnext` sockets and reports
  * every number it got, on one line. It never asserts and always _exit()s. */
 static void lowest_free_child(int report, const int *closes, int nclose, int nnext)
 {
-    if (dup2(report, REPORT_FD) < 0)
+    if (!ac_child_clean_table(report, -1))
         _exit(3);
-    close_range(3, REPORT_FD - 1, 0);
-    close_range(REPORT_FD + 1, ~0U, 0);
-    for (int fd = 0; fd < 3; fd++) /* the standard streams must exist for the layout to hold */
-        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-            _exit(4);
     for (int i = 0; i < 4; i++)
         dprintf(REPORT_FD, "%s%d", i ? " " : "", ac_tcp_socket(AF_INET, 0));
     for (int i = 0; i < nclose; i++)

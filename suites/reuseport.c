@@ -219,14 +219,9 @@ REUSEPORT_OTHER_UID_CASES(X)
 #define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
-        struct ac_held h;                                                                          \
         struct ac_state_spec spec = {                                                              \
             .kind = AC_HOLD_ESTABLISHED, .ip = V4_ADDR, .port = PORT, .opts = old_opts};           \
-        ac_state_hold(&h, &spec);                                                                  \
-        int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, new_opts, expected);                   \
-        ac_state_expect_still(&h);                                                                 \
-        if (fd >= 0)                                                                               \
-            close(fd);                                                                             \
+        ac_state_probe_bind(&spec, new_ip, new_opts, expected);                                    \
     }
 REUSEPORT_ESTABLISHED_CASES(X)
 #undef X

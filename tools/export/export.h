@@ -85,6 +85,27 @@ struct ac_counts {
 };
 struct ac_counts ac_count(json_t **cases, size_t n);
 
+/* The writers' command line (cli.c): options are NAME VALUE or a flag, then the operands. */
+struct ac_export_opt {
+    const char *name;   /* "--out" */
+    const char **value; /* set to the next argument, or */
+    bool *flag;         /* set to true */
+};
+struct ac_export_cli {
+    const char *prog;                 /* "afterclose-ktap" */
+    const char *usage;                /* "usage: afterclose-ktap [--out FILE] RESULTS.jsonl..." */
+    const char *help;                 /* what --help prints after the usage line */
+    const struct ac_export_opt *opts; /* ended by {NULL} */
+    const char **enough;              /* when this option was given, no operand is needed */
+};
+/* The index of the first operand; 0 after --help (exit 0); -1 after one line "PROG: what" and
+ * the usage on stderr (exit 2), also when there is no operand. */
+int ac_export_options(int argc, char **argv, const struct ac_export_cli *cli);
+/* out, or stdout when NULL; NULL after "PROG: cannot write OUT: why". */
+FILE *ac_export_open(const char *prog, const char *out);
+/* Closes out (flushes stdout); false after "PROG: write error on OUT". */
+bool ac_export_close(const char *prog, FILE *f, const char *out);
+
 /* Writes s on one line: control characters (newlines too) become spaces. */
 void ac_put_line(FILE *f, const char *s);
 

@@ -20,83 +20,56 @@
 #define _GNU_SOURCE
 #include "export.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define USAGE                                                                                      \
-    "usage: afterclose-junit [--ctest CTEST.xml] [--labels LIST] [--out FILE] RESULTS.jsonl..."
-
-static int usage(const char *what)
-{
-    fprintf(stderr, "afterclose-junit: %s\n" USAGE "\n", what);
-    return 2;
-}
+#define PROG "afterclose-junit"
 
 /* The document: ctest's tests enriched by the records, or the records alone. */
 static bool build(struct ac_jdoc *d, struct ac_export *x, const char *ctest, char **files,
                   int nfiles)
 {
-    const char *prog = "afterclose-junit";
-    if (nfiles > 0 && !ac_export_load(x, prog, files, nfiles, false))
+    if (nfiles > 0 && !ac_export_load(x, PROG, files, nfiles, false))
         return false;
     if (!ctest)
         return true; /* ac_junit_write makes its own document */
     d->props = json_object();
     if (x->n)
         json_object_set_new(d->props, "kernel", json_string(ac_str(x->cases[0], "kernel")));
-    return ac_junit_from_ctest(d, x, prog, ctest);
+    return ac_junit_from_ctest(d, x, PROG, ctest);
 }
 
 int main(int argc, char **argv)
 {
     const char *out = NULL, *labels = NULL, *ctest = NULL;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            out = argv[++i];
-        else if (!strcmp(argv[i], "--labels") && i + 1 < argc)
-            labels = argv[++i];
-        else if (!strcmp(argv[i], "--ctest") && i + 1 < argc)
-            ctest = argv[++i];
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            puts(
-                USAGE
-                "\n"
-                "JUnit XML from afterclose result records: classname = suite, failure and\n"
-                "skip messages from the records, the kernel as a suite property.\n"
-                "  --ctest FILE   ctest's --output-junit file of the same run: every ctest test\n"
-                "                 with ctest's verdict, enriched by its record (records optional)\n"
-                "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
-                "  --out FILE     write there instead of stdout\n"
-                "Exit: 0 written, 1 written and a test failed/crashed/timed out, 2 bad usage "
-                "or input.");
-            return 0;
-        } else
-            return usage(!strcmp(argv[i], "--out") || !strcmp(argv[i], "--labels") ||
-                                 !strcmp(argv[i], "--ctest")
-                             ? "option needs a value"
-                             : "unknown option");
-    }
-    if (i >= argc && !ctest)
-        return usage("no results file");
+    const struct ac_export_opt opts[] = {
+        {"--out", &out, NULL}, {"--labels", &labels, NULL}, {"--ctest", &ctest, NULL}, {0}};
+    const struct ac_export_cli cli = {
+        PROG, "usage: " PROG " [--ctest CTEST.xml] [--labels LIST] [--out FILE] RESULTS.jsonl...",
+        "JUnit XML from afterclose result records: classname = suite, failure and\n"
+        "skip messages from the records, the kernel as a suite property.\n"
+        "  --ctest FILE   ctest's --output-junit file of the same run: every ctest test\n"
+        "                 with ctest's verdict, enriched by its record (records optional)\n"
+        "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
+        "  --out FILE     write there instead of stdout\n"
+        "Exit: 0 written, 1 written and a test failed/crashed/timed out, 2 bad usage or input.",
+        opts, &ctest};
+    int i = ac_export_options(argc, argv, &cli);
+    if (i <= 0)
+        return i == 0 ? 0 : 2;
 
     struct ac_export x = {0};
     struct ac_jdoc d = {0};
-    if ((labels && !ac_export_labels(&x, "afterclose-junit", labels)) ||
+    if ((labels && !ac_export_labels(&x, PROG, labels)) ||
         !build(&d, &x, ctest, argv + i, argc - i)) {
         ac_jdoc_free(&d);
         ac_export_free(&x);
         return 2;
     }
-    FILE *f = out ? fopen(out, "we") : stdout;
+    FILE *f = ac_export_open(PROG, out);
+    bool failed = false;
     if (!f) {
-        fprintf(stderr, "afterclose-junit: cannot write %s: %s\n", out, strerror(errno));
         ac_jdoc_free(&d);
         ac_export_free(&x);
         return 2;
     }
-    bool failed = false;
     if (ctest) {
         ac_jdoc_write(f, &d);
         for (size_t k = 0; k < d.n; k++)
@@ -107,9 +80,7 @@ int main(int argc, char **argv)
     }
     ac_jdoc_free(&d);
     ac_export_free(&x);
-    if ((out && fclose(f) != 0) || (!out && fflush(f) != 0)) {
-        fprintf(stderr, "afterclose-junit: write error on %s\n", out ? out : "stdout");
+    if (!ac_export_close(PROG, f, out))
         return 2;
-    }
     return failed ? 1 : 0;
 }

@@ -13,71 +13,44 @@
 #define _GNU_SOURCE
 #include "export.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
-static int usage(const char *what)
-{
-    fprintf(stderr,
-            "afterclose-ktap: %s\nusage: afterclose-ktap [--kselftest] [--tests LIST] "
-            "[--out FILE] RESULTS.jsonl...\n",
-            what);
-    return 2;
-}
+#define PROG "afterclose-ktap"
 
 int main(int argc, char **argv)
 {
     const char *out = NULL, *tests = NULL;
     bool kselftest = false;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--kselftest"))
-            kselftest = true;
-        else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            out = argv[++i];
-        else if (!strcmp(argv[i], "--tests") && i + 1 < argc)
-            tests = argv[++i];
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            puts("usage: afterclose-ktap [--kselftest] [--tests LIST] [--out FILE] "
-                 "RESULTS.jsonl...\n"
-                 "KTAP v1 from afterclose result records, one subtest block per suite.\n"
-                 "  --kselftest   exit 4 (KSFT_SKIP) instead of 77 when every test skipped\n"
-                 "  --tests LIST  only the tests of LIST (afterclose-suite --afterclose-list)\n"
-                 "  --out FILE    write there instead of stdout\n"
-                 "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or "
-                 "input, 77 (4 with --kselftest) every test skipped.");
-            return 0;
-        } else
-            return usage(!strcmp(argv[i], "--out") || !strcmp(argv[i], "--tests")
-                             ? "option needs a value"
-                             : "unknown option");
-    }
-    if (i >= argc)
-        return usage("no results file");
+    const struct ac_export_opt opts[] = {
+        {"--kselftest", NULL, &kselftest}, {"--out", &out, NULL}, {"--tests", &tests, NULL}, {0}};
+    const struct ac_export_cli cli = {
+        PROG, "usage: " PROG " [--kselftest] [--tests LIST] [--out FILE] RESULTS.jsonl...",
+        "KTAP v1 from afterclose result records, one subtest block per suite.\n"
+        "  --kselftest   exit 4 (KSFT_SKIP) instead of 77 when every test skipped\n"
+        "  --tests LIST  only the tests of LIST (afterclose-suite --afterclose-list)\n"
+        "  --out FILE    write there instead of stdout\n"
+        "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or input, 77 (4 "
+        "with --kselftest) every test skipped.",
+        opts, NULL};
+    int i = ac_export_options(argc, argv, &cli);
+    if (i <= 0)
+        return i == 0 ? 0 : 2;
 
     struct ac_export x = {0};
-    if ((tests && !ac_export_labels(&x, "afterclose-ktap", tests)) ||
-        !ac_export_load(&x, "afterclose-ktap", argv + i, argc - i, tests != NULL)) {
+    if ((tests && !ac_export_labels(&x, PROG, tests)) ||
+        !ac_export_load(&x, PROG, argv + i, argc - i, tests != NULL)) {
         ac_export_free(&x);
         return 2;
     }
-    FILE *f = out ? fopen(out, "we") : stdout;
-    if (!f) {
-        fprintf(stderr, "afterclose-ktap: cannot write %s: %s\n", out, strerror(errno));
-        ac_export_free(&x);
-        return 2;
-    }
-    ac_ktap_write(f, &x);
+    FILE *f = ac_export_open(PROG, out);
+    if (f)
+        ac_ktap_write(f, &x);
     struct ac_counts c = ac_count(x.cases, x.n);
-    if ((out && fclose(f) != 0) || (!out && fflush(f) != 0)) {
-        fprintf(stderr, "afterclose-ktap: write error on %s\n", out ? out : "stdout");
+    if (!f || !ac_export_close(PROG, f, out)) {
         ac_export_free(&x);
         return 2;
     }
     if (c.skip == c.total) {
         /* The reason of the first skip: usually every test skipped for the same one. */
-        fprintf(stderr, "afterclose-ktap: every one of the %zu tests skipped (", c.total);
+        fprintf(stderr, PROG ": every one of the %zu tests skipped (", c.total);
         ac_put_line(stderr, ac_str(x.cases[0], "reason"));
         fputs(")\n", stderr);
     }

@@ -9,23 +9,12 @@
 #include "../matrix/matrix.h"
 #include "fuzz_gen.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* main.c's error printer, which the target does not link: formatted, not printed. */
-void errorf(const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-}
 
 static void column(struct fz *in, const char *dir, const char *id)
 {
