@@ -4,8 +4,8 @@
  * Criterion's own runner is never started (it re-executes the binary for every test and scans
  * every loaded library a dozen times). Here: the list of Test() definitions read from the linker
  * sections Criterion fills; the stand-ins that take the tests' calls into Criterion's API
- * (ld --wrap, CMakeLists.txt) and report them to the runner; and stubs for the libgit2 and
- * mbedTLS start-up that Debian's libcriterion drags in and afterclose never needs. */
+ * (ld --wrap, CMakeLists.txt) and report them to the runner; and stubs for the libgit2 that
+ * Criterion's static archive refers to and afterclose never needs. */
 #define _GNU_SOURCE
 #include "runner.h"
 
@@ -164,9 +164,8 @@ void ac_worker(const struct criterion_test *t, struct ac_report *r, bool short_f
     leave(EXIT_SUCCESS);
 }
 
-/* Criterion's static archive refers to libgit2 (diffs of new-style string assertions, unused
- * here); these stand in for it. With the shared library, libgit2's start-up parses the whole CA
- * bundle through mbedTLS in every process: the executable exports a loader that loads nothing. */
+/* Criterion's static archive refers to libgit2 (for diffs of new-style string assertions, set up
+ * by criterion_initialize(), which the runner never calls): these stand in for it. */
 #ifdef AC_CRITERION_STATIC
 int git_libgit2_init(void);
 int git_libgit2_shutdown(void);
@@ -182,13 +181,5 @@ int git_libgit2_shutdown(void)
 int git_diff_buffers(void)
 {
     return -1; /* GIT_ERROR: Criterion prints both values without a diff */
-}
-#else
-int mbedtls_x509_crt_parse_file(void *chain, const char *path);
-int mbedtls_x509_crt_parse_file(void *chain, const char *path)
-{
-    (void)chain;
-    (void)path;
-    return 0;
 }
 #endif
