@@ -24,14 +24,6 @@ extern struct criterion_test *__stop_cr_tst[] __attribute__((weak));
 extern struct criterion_suite *__start_cr_sts[] __attribute__((weak));
 extern struct criterion_suite *__stop_cr_sts[] __attribute__((weak));
 
-static int by_suite_then_name(const void *a, const void *b)
-{
-    const struct criterion_test *x = *(const struct criterion_test *const *)a;
-    const struct criterion_test *y = *(const struct criterion_test *const *)b;
-    int c = strcmp(x->category, y->category);
-    return c ? c : strcmp(x->name, y->name);
-}
-
 const struct criterion_test **ac_tests(size_t *n)
 {
     size_t max = (size_t)(__stop_cr_tst - __start_cr_tst);
@@ -45,8 +37,6 @@ const struct criterion_test **ac_tests(size_t *n)
         }
         out[(*n)++] = *p;
     }
-    if (out)
-        qsort(out, *n, sizeof *out, by_suite_then_name);
     return out;
 }
 

@@ -348,6 +348,14 @@ static void help(const char *prog)
            prog, DEFAULT_LIMIT_S, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE, AC_EXIT_SKIPPED);
 }
 
+static int by_suite_then_name(const void *a, const void *b)
+{
+    const struct criterion_test *x = *(const struct criterion_test *const *)a;
+    const struct criterion_test *y = *(const struct criterion_test *const *)b;
+    int c = strcmp(x->category, y->category);
+    return c ? c : strcmp(x->name, y->name);
+}
+
 /* -j N, -jN, --jobs N, --jobs=N: the number, or "" when it is missing. */
 static const char *jobs_value(int argc, char **argv, int *i)
 {
@@ -420,6 +428,7 @@ int main(int argc, char **argv)
     if (!tests)
         return AC_EXIT_UNUSABLE;
     if (ctest_list || describe || do_list) {
+        qsort(tests, n_all, sizeof *tests, by_suite_then_name);
         for (size_t i = 0; ctest_list && i < n_all; i++)
             printf("%s/%s\t%s\t%g\n", tests[i]->category, tests[i]->name, labels_of(tests[i]),
                    tests[i]->data->timeout);
@@ -435,6 +444,7 @@ int main(int argc, char **argv)
         if (!tests[i]->data->disabled && (!filter || !fnmatch(filter, id, FNM_EXTMATCH)))
             tests[n++] = tests[i];
     }
+    qsort(tests, n, sizeof *tests, by_suite_then_name); /* the selected only: ctest runs one */
     run.selected = n;
     if (n == 0) {
         filter_hint(filter, tests, n_all, why, sizeof why);

@@ -23,7 +23,7 @@ struct ac_end {
     double elapsed_s;
 };
 
-/* Every Test() of the binary (plain ones only), by suite then name; *n of them. */
+/* Every Test() of the binary (plain ones only), in no order; *n of them. */
 const struct criterion_test **ac_tests(size_t *n);
 const char *ac_suite_description(const char *suite);
 
