@@ -1,7 +1,7 @@
-/* A worker per test, forked by the runner: its own process group (the runner kills what the test
- * started with it) and network namespace, dying with the runner. One loop waits for the workers'
- * ends, their deadlines and SIGINT/SIGTERM/SIGHUP, all through sigtimedwait(): no handler runs
- * between a worker's end and its verdict. */
+/* A worker per test, forked by the runner: a process group of its own (the runner kills what the
+ * test started with it), so the network namespace the test makes dies with it; it dies with the
+ * runner. One loop waits for the workers' ends, their deadlines and SIGINT/SIGTERM/SIGHUP, all
+ * through sigtimedwait(): no handler runs between a worker's end and its verdict. */
 #define _GNU_SOURCE
 #include "runner.h"
 
