@@ -6,7 +6,7 @@
 # of a one-test run (ci/bench). libcriterion-dev also ships libcriterion.a, which needs BoxFort's
 # and nanopb's archives (libboxfort-dev, libnanopb-dev), nanomsg and libffi; libgit2 serves only
 # the diffs of Criterion's new-style assertions, which afterclose does not use, so three stand-ins
-# (runner/no_libgit2.c) take its place. Without the archives the shared library is used.
+# (runner/criterion_glue.c) take its place. Without the archives the shared library is used.
 option(AFTERCLOSE_STATIC_CRITERION "Link Criterion's static archive when it is installed" ON)
 
 find_package(Threads REQUIRED)

@@ -27,7 +27,7 @@ foreach(line IN LISTS lines)
     string(REPLACE "," ";" extra "${extra}")
     list(APPEND labels ${extra})
   endif()
-  # Criterion enforces the test's own .timeout; ctest's bound only catches a hung runner.
+  # The runner enforces the test's own .timeout; ctest's bound only catches a hung runner.
   if(timeout GREATER 0)
     math(EXPR ctest_timeout "${timeout} + 30")
   else()

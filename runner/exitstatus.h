@@ -1,7 +1,7 @@
 /* The runner's exit statuses, defined once: runner.c exits with them, and ci/lib/common.sh and
  * cmake/AfterCloseExitStatus.cmake read the "#define AC_EXIT_NAME number" lines below to decode
  * them (keep that form). Interrupted by SIGHUP, SIGINT or SIGTERM, the runner dies of the signal
- * instead (runguard.h): its caller sees 128 + the signal's number. */
+ * instead (runner.c): its caller sees 128 + the signal's number. */
 #ifndef AC_EXITSTATUS_H
 #define AC_EXITSTATUS_H
 

@@ -1,134 +1,92 @@
-/* The suite binaries' main(): Criterion with the guard rails a CI user needs.
- *
- * - Not root: enter a user namespace before Criterion starts (a worker, which already has a
- *   second thread, cannot), so the tests can still make network namespaces; if that fails the
- *   tests skip and say why.
- * - Criterion exits 0 on an unknown option, a filter that matches nothing, and a mistyped report
- *   option: here those exit 2 with one line saying what was wrong.
- * - Exit status (exitstatus.h): 0 every test that ran passed, 1 a test failed/crashed/timed out,
- *   77 every test that ran was skipped (ctest's SKIP_RETURN_CODE), 2 usage error or records
- *   lost; killed by SIGINT/SIGTERM/SIGHUP it dies of that signal (runguard.h).
- * - Every selected test ends with exactly one verdict and one record (docs/results-format.md,
- *   when AFTERCLOSE_RESULTS is set): Criterion reports a test that crashes through another hook
- *   than a finished one, and one that dies in its setup or teardown through none; both are
- *   failures here, never missing. A scenario passes only if its worker said it ran to the end
- *   and recorded what it saw. */
+/* The suite binaries' main(): selects the tests, runs each in a worker of its own (run.c), and
+ * gives every selected test exactly one verdict and one record (docs/results-format.md), crashes
+ * and deaths in setup included. Criterion's runner is never started: its silent mistakes (exit 0
+ * on an unknown option or a filter matching nothing) are not ours; see --help for the rest. */
 #define _GNU_SOURCE
 #include "exitstatus.h"
-#include "filterhint.h"
+#include "runner.h"
 #include "../fixtures/nft.h"
 #include "../fixtures/netns.h"
 #include "../harness/actest.h"
 #include "../harness/record.h"
-#include "runner_help.h"
-#include "runguard.h"
-#include "solo.h"
 
-#include <criterion/criterion.h>
-#include <criterion/hooks.h>
-#include <criterion/internal/ordered-set.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define AC_SLOW_TAG "[slow]"
+#define DEFAULT_LIMIT_S 45.0 /* below ctest's 60 s, so the run's own record says what happened */
 
 static struct {
-    int ran, passed, failed, skipped, unrecorded;
-    char kernel[256];
-    char rundir[4096];
-    pid_t runner;       /* exit handlers are the runner's, not a forked worker's */
-    bool started;       /* Criterion accepted the filter and selected the tests */
-    bool list_selected; /* --afterclose-selected: print the selection, run nothing */
-    const char *filter; /* the --filter pattern, if any */
-    char hint[256];     /* for a filter that selects nothing (filterhint.h) */
-    json_t *selected;   /* "suite/test" -> the test, for those the filter selected */
-    json_t *recorded;   /* "suite/test" -> true once its verdict is counted */
+    int ran, passed, failed, skipped, crashed, unrecorded;
+    bool verbose;
+    size_t selected;
+    char kernel[256], rundir[4096];
+    const char *prog;
 } run;
 
-static const char *verdict_of(const struct criterion_test_stats *st)
+static int usage_error(const char *what)
 {
-    if (st->timed_out)
-        return "timeout";
-    if (st->crashed)
-        return "crash";
-    switch (st->test_status) {
-    case CR_STATUS_PASSED:
-        return "pass";
-    case CR_STATUS_SKIPPED:
-        return "skip";
-    default:
-        return "fail";
-    }
+    fprintf(stderr, "%s: %s (see %s --help)\n", run.prog, what, run.prog);
+    return AC_EXIT_UNUSABLE;
 }
 
-/* The message of the first failed assertion: for failures that did not come through the
- * recorded checks (a plain cr_assert in a helper). */
-static const char *first_failed_assert(const struct criterion_test_stats *st)
+static const char *labels_of(const struct criterion_test *t)
 {
-    for (const struct criterion_assert_stats *a = st->asserts; a; a = a->next)
-        if (!a->passed && a->message && *a->message)
-            return a->message;
-    return NULL;
+    const struct ac_meta *m = ac_meta_of(t);
+    bool root = m && m->scenario, slow = m && m->slow;
+    return slow && root ? "root,slow" : slow ? "slow" : root ? "root" : "-";
 }
 
-static void count(const char *verdict)
-{
-    run.ran++;
-    if (strcmp(verdict, "pass") == 0)
-        run.passed++;
-    else if (strcmp(verdict, "skip") == 0)
-        run.skipped++;
-    else
-        run.failed++;
-    ac_guard_set_progress(run.ran, (int)json_object_size(run.selected));
-}
-
-/* What a test with the network fixture must leave behind to pass: the marker that its body ran
- * to the end, and the interface it ran on. NULL: it did. */
+/* What a scenario must leave behind to pass: that its body ran to the end, the interface it ran
+ * on, and a claim among its checks. NULL: it did. */
 static const char *missing_evidence(const struct criterion_test *t, const char *obs, json_t *rec)
 {
-    if (!t->data || t->data->init != ac_scenario_marker)
+    if (!ac_meta_of(t) || !ac_meta_of(t)->scenario)
         return NULL;
     if (!ac_record_was_completed(obs))
         return "passed without saying that it ran to the end: it exited early, or its records "
                "could not be written";
     if (!strcmp(json_string_value(json_object_get(rec, "iface_kind")), "none"))
         return "passed without recording the interface it ran on: no evidence";
-    /* Harness tests assert with cr_assert and record nothing; a test that records checks is a
-     * scenario, and the docs generator refuses a described scenario without a claim. */
-    json_t *checks = json_object_get(rec, "checks");
+    json_t *checks = json_object_get(rec, "checks"); /* harness tests record none */
     if (json_array_size(checks) && ac_claim_count(checks) == 0)
         return "passed without a claim: a scenario marks the checks it exists to prove with "
                "AC_CLAIM";
     return NULL;
 }
 
-static void write_record(const char *id, const char *verdict, const char *reason, const char *obs,
-                         double elapsed_s, const struct criterion_test *t)
+/* The record of a test, from what its worker left in its scratch file (used up). */
+static void write_record(const struct criterion_test *t, const char *id, const char *verdict,
+                         const char *reason, double elapsed_s)
 {
+    char *obs = ac_record_scratch_read(run.rundir, t->category, t->name);
+    char scratch[4096];
+    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
+    unlink(scratch);
     const char *results = getenv(AC_RESULTS_ENV);
     json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
-    const char *missing = strcmp(verdict, "pass") == 0 ? missing_evidence(t, obs, rec) : NULL;
+    const char *missing = !strcmp(verdict, "pass") ? missing_evidence(t, obs, rec) : NULL;
     if (missing) {
         fprintf(stderr, "[FAIL] %s: %s\n", id, missing);
         json_decref(rec);
         verdict = "fail";
         rec = ac_record_build(id, run.kernel, verdict, missing, obs);
     }
-    count(verdict);
-    json_object_set_new(run.recorded, id, json_true());
+    run.ran++;
+    run.passed += !strcmp(verdict, "pass");
+    run.skipped += !strcmp(verdict, "skip");
+    run.failed += strcmp(verdict, "pass") && strcmp(verdict, "skip");
     if (results && *results) {
-        /* Run-specific (the benchmark reads it; docs and the matrix ignore it). */
-        json_object_set_new(rec, "elapsed_ms", json_real(elapsed_s * 1000.0));
+        json_object_set_new(rec, "elapsed_ms", json_real(elapsed_s * 1000.0)); /* ci/bench's */
         int err = ac_record_append(results, rec);
         if (err) {
             fprintf(stderr, "afterclose: cannot write the record of %s to %s: %s\n", id, results,
@@ -137,127 +95,76 @@ static void write_record(const char *id, const char *verdict, const char *reason
         }
     }
     json_decref(rec);
-}
-
-/* The record of a test from what its worker left in its scratch file, which is used up. */
-static void record_from_scratch(const struct criterion_test *t, const char *id, const char *verdict,
-                                const char *reason, double elapsed_s)
-{
-    char *obs = ac_record_scratch_read(run.rundir, t->category, t->name);
-    char scratch[4096];
-    ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
-    unlink(scratch);
-    write_record(id, verdict, reason, obs, elapsed_s, t);
     free(obs);
 }
 
-/* One test's verdict and why, from whichever side saw its end: Criterion's hooks or a solo run.
- * `message`: the skip reason or the failure's; `signal`/`exit_code`: how a crash ended. */
-static void conclude(const struct criterion_test *t, const char *id, const char *verdict,
-                     bool killed, int signal, int exit_code, const char *message, double elapsed_s)
+void ac_started(const struct criterion_test *t)
 {
-    char why[256];
-    const char *reason = message;
-    if (killed)
-        reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
-    else if (!strcmp(verdict, "timeout"))
-        reason = "timed out";
-    else if (!strcmp(verdict, "crash")) {
-        if (signal)
-            snprintf(why, sizeof why, "crashed: the test process died of SIG%s",
-                     sigabbrev_np(signal) ? sigabbrev_np(signal) : "?");
-        else
-            snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
-                     exit_code);
-        reason = why;
-    }
-    if (!strcmp(verdict, "skip"))
-        fprintf(stderr, "[SKIP] %s: %s\n", id, message ? message : "");
-    else if (!strcmp(verdict, "crash") || !strcmp(verdict, "timeout"))
-        fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
-    record_from_scratch(t, id, verdict, reason, elapsed_s);
+    if (run.verbose)
+        fprintf(stderr, "[RUN ] %s::%s\n", t->category, t->name);
 }
 
-/* One test's end, from whichever hook reported it. */
-static void finish(struct criterion_test_stats *st, bool crashed)
+void ac_ended(const struct criterion_test *t, const struct ac_end *e)
 {
-    const struct criterion_test *t = st->test;
-    char id[512];
+    char id[512], why[256];
     snprintf(id, sizeof id, "%s/%s", t->category, t->name);
-    ac_guard_lock();
-    bool killed = ac_guard_test_ended(t->category, t->name);
-    if (ac_guard_interrupted() || json_object_get(run.recorded, id)) {
-        ac_guard_unlock();
-        return;
+    const char *msg = e->report.message[0] ? e->report.message : NULL;
+    bool crash = e->signal || e->exit_code, timeout = e->killed || e->timed_out;
+    const char *verdict = timeout             ? "timeout"
+                          : crash             ? "crash"
+                          : e->report.skipped ? "skip"
+                          : e->report.failed  ? "fail"
+                                              : "pass";
+    const char *reason = msg;
+    if (e->killed)
+        reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
+    else if (timeout)
+        reason = "timed out";
+    else if (e->signal)
+        snprintf(why, sizeof why, "crashed: the test process died of SIG%s",
+                 sigabbrev_np(e->signal) ? sigabbrev_np(e->signal) : "?");
+    else if (crash)
+        snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
+                 e->exit_code);
+    reason = crash && !timeout ? why : reason;
+    if (e->report.skipped && !crash && !timeout)
+        fprintf(stderr, "[SKIP] %s: %s\n", id, msg ? msg : "");
+    else if (crash || timeout)
+        fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
+    int passed = run.passed, failed = run.failed;
+    write_record(t, id, verdict, reason, e->elapsed_s);
+    run.crashed += crash || timeout;
+    if (run.failed > failed && !crash && !timeout) /* Criterion's closing line of a test */
+        fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, e->elapsed_s);
+    else if (run.verbose && run.passed > passed)
+        fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, e->elapsed_s);
+}
+
+/* Says on stderr that `sig` stopped the run while `running` ran, and appends the
+ * {"interrupted": ...} line that makes every reader refuse the results file. */
+static void report_interrupt(int sig, const struct criterion_test **running, size_t n)
+{
+    const char *results = getenv(AC_RESULTS_ENV);
+    results = results && *results ? results : NULL;
+    char names[1024] = "", signame[16];
+    json_t *ids = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *id = json_sprintf("%s/%s", running[i]->category, running[i]->name);
+        if (strlen(names) + json_string_length(id) + 3 < sizeof names)
+            strcat(strcat(names, names[0] ? ", " : ""), json_string_value(id));
+        json_array_append_new(ids, id);
     }
-    const char *verdict = killed ? "timeout" : crashed ? "crash" : verdict_of(st);
-    const char *message = st->message;
-    if (!strcmp(verdict, "fail") && (!message || !*message))
-        message = first_failed_assert(st); /* NULL: the worker's own failure line is used */
-    conclude(t, id, verdict, killed, st->signal, st->exit_code, message, st->elapsed_time);
-    ac_guard_unlock();
-}
-
-ReportHook(PRE_ALL)(struct criterion_test_set *set)
-{
-    FOREACH_SET(struct criterion_suite_set * s, set->suites)
-    {
-        FOREACH_SET(struct criterion_test * t, s->tests)
-        {
-            if (t->data && t->data->disabled)
-                continue;
-            char id[512];
-            snprintf(id, sizeof id, "%s/%s", t->category, t->name);
-            json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)t));
-            if (run.list_selected)
-                printf("%s\n", id);
-        }
-    }
-    run.started = true;
-    if (json_object_size(run.selected) == 0)
-        ac_filter_hint(set, run.filter, run.hint, sizeof run.hint);
-    if (run.list_selected) {
-        fflush(stdout);
-        if (json_object_size(run.selected) == 0)
-            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?%s\n",
-                    run.hint);
-        exit(json_object_size(run.selected) ? AC_EXIT_OK : AC_EXIT_UNUSABLE);
-    }
-    ac_guard_set_progress(0, (int)json_object_size(run.selected));
-}
-
-ReportHook(PRE_TEST)(struct criterion_test *t)
-{
-    ac_guard_lock();
-    ac_guard_test_started(t->category, t->name, t->data ? t->data->timeout : 0);
-    ac_guard_unlock();
-}
-
-ReportHook(POST_TEST)(struct criterion_test_stats *st)
-{
-    finish(st, false);
-}
-
-ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
-{
-    finish(st, true);
-}
-
-/* Tests the filter selected that never reported: died in .init/.fini, or lost. */
-static void record_unreported(void)
-{
-    const char *id;
-    json_t *v;
-    json_object_foreach(run.selected, id, v)
-    {
-        if (json_object_get(run.recorded, id))
-            continue;
-        const struct criterion_test *t = (const void *)(intptr_t)json_integer_value(v);
-        const char *why = "crashed: no verdict came back (the test process died in its setup or "
-                          "teardown, or was lost)";
-        fprintf(stderr, "[FAIL] %s: %s\n", id, why);
-        record_from_scratch(t, id, "crash", why, 0);
-    }
+    snprintf(signame, sizeof signame, "SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    fprintf(stderr,
+            "afterclose: interrupted by %s while running %s; %d of %zu tests had finished%s%s%s\n",
+            signame, names[0] ? names : "no test", run.ran, run.selected, results ? "; " : "",
+            results ? results : "", results ? " is marked interrupted (incomplete)" : "");
+    json_t *marker =
+        json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", AC_RESULTS_SCHEMA, "interrupted", signame,
+                  "running", ids, "finished", run.ran, "selected", (int)run.selected);
+    if (results && ac_record_append(results, marker) != 0)
+        fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", results);
+    json_decref(marker);
 }
 
 static int write_file(const char *path, const char *text)
@@ -271,85 +178,49 @@ static int write_file(const char *path, const char *text)
     return err;
 }
 
-/* Become root of a new user namespace, so that CLONE_NEWNET is allowed in the workers. */
+/* Not root: become root of a new user namespace, so the workers may make network namespaces.
+ * Where that is refused, the scenarios skip with the reason (fixtures/netns.c). */
 static void enter_user_namespace(void)
 {
-    if (geteuid() == 0)
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    char map[64], why[256];
+    if (uid == 0)
         return;
     if (getenv("AFTERCLOSE_NO_USERNS")) {
         setenv("AFTERCLOSE_USERNS_ERROR", "not tried: AFTERCLOSE_NO_USERNS is set", 1);
         return;
     }
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-    char map[64];
     int err = unshare(CLONE_NEWUSER) == 0 ? 0 : errno;
     if (!err)
         err = write_file("/proc/self/setgroups", "deny");
-    if (!err) {
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+    if (!err)
         err = write_file("/proc/self/uid_map", map);
-    }
-    if (!err) {
-        snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+    if (!err)
         err = write_file("/proc/self/gid_map", map);
-    }
     if (err) {
-        char why[256];
         snprintf(why, sizeof why, "unshare(CLONE_NEWUSER) as uid %u: %s", (unsigned)uid,
                  strerror(err));
         setenv("AFTERCLOSE_USERNS_ERROR", why, 1);
     }
 }
 
-/* Labels, comma-separated: "root" for tests that build a namespace (they need root or a user
- * namespace), "slow" for tests whose description starts with [slow]; "-" for none. */
-static const char *labels_of(const struct criterion_test *t)
-{
-    const char *d = t->data ? t->data->description : NULL;
-    bool slow = d && strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)) == 0;
-    bool root = t->data && t->data->init == ac_scenario_marker;
-    return slow && root ? "root,slow" : slow ? "slow" : root ? "root" : "-";
-}
-
-/* "suite/test<TAB>labels<TAB>timeout" per test, for the ctest registration. */
-static void list_for_ctest(struct criterion_test_set *set)
-{
-    FOREACH_SET(struct criterion_suite_set * s, set->suites)
-    {
-        FOREACH_SET(struct criterion_test * t, s->tests)
-        {
-            double timeout = t->data ? t->data->timeout : 0;
-            printf("%s/%s\t%s\t%g\n", t->category, t->name, labels_of(t), timeout);
-        }
-    }
-}
-
-/* The tests as JSON, for the docs generator: [{test, suite, description, suite_description,
- * labels, timeout}]. The descriptions are the rules the docs print next to each result. */
-static void describe_as_json(struct criterion_test_set *set)
+/* The tests as JSON, for the docs generator. */
+static void describe_as_json(const struct criterion_test **tests, size_t n)
 {
     json_t *all = json_array();
-    FOREACH_SET(struct criterion_suite_set * s, set->suites)
-    {
-        const char *sdesc = s->suite.data ? s->suite.data->description : NULL;
-        FOREACH_SET(struct criterion_test * t, s->tests)
-        {
-            char id[512];
-            snprintf(id, sizeof id, "%s/%s", t->category, t->name);
-            const char *d = t->data && t->data->description ? t->data->description : "";
-            if (!strncmp(d, AC_SLOW_TAG, strlen(AC_SLOW_TAG)))
-                d += strlen(AC_SLOW_TAG) + (d[strlen(AC_SLOW_TAG)] == ' ');
-            json_t *o =
-                json_pack("{s:s, s:s, s:s, s:s, s:s, s:f}", "test", id, "suite", t->category,
-                          "description", d, "suite_description", sdesc ? sdesc : "", "labels",
-                          labels_of(t), "timeout", t->data ? t->data->timeout : 0.0);
-            /* Where Test() was expanded: the docs link each row to its source. */
-            if (t->data && t->data->file_)
-                json_object_set_new(o, "source",
-                                    json_sprintf("%s:%u", t->data->file_, t->data->line_));
-            json_array_append_new(all, o);
-        }
+    for (size_t i = 0; i < n; i++) {
+        const struct criterion_test *t = tests[i];
+        const char *d = t->data->description ? t->data->description : "";
+        json_t *o = json_pack("{s:s++, s:s, s:s, s:s, s:s, s:f}", "test", t->category, "/", t->name,
+                              "suite", t->category, "description", d, "suite_description",
+                              ac_suite_description(t->category), "labels", labels_of(t), "timeout",
+                              t->data->timeout);
+        if (t->data->file_) /* the docs link each row to its source */
+            json_object_set_new(o, "source", json_sprintf("%s:%u", t->data->file_, t->data->line_));
+        json_array_append_new(all, o);
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     puts(text);
@@ -357,113 +228,41 @@ static void describe_as_json(struct criterion_test_set *set)
     json_decref(all);
 }
 
-static int usage_error(const char *prog, const char *what)
+/* Criterion's --list: each suite, then its tests as a tree. */
+static void list_tree(const struct criterion_test **tests, size_t n)
 {
-    fprintf(stderr, "%s: %s (see %s --help)\n", prog, what, prog);
-    return AC_EXIT_UNUSABLE;
-}
-
-/* What the environment asks for must be possible before any test runs: a results file that
- * cannot be written would lose every record, an unknown interface kind would fail every test. */
-static int check_env(const char *prog)
-{
-    const char *results = getenv(AC_RESULTS_ENV);
-    if (results && *results) {
-        int fd = open(results, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            fprintf(stderr, "%s: cannot write the results file %s (" AC_RESULTS_ENV "): %s\n", prog,
-                    results, strerror(errno));
-            return AC_EXIT_UNUSABLE;
-        }
-        close(fd);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && !strcmp(tests[j]->category, tests[i]->category); j++)
+            ;
+        printf("%s: %zu test%s\n", tests[i]->category, j - i, j - i == 1 ? "" : "s");
+        for (size_t k = i; k < j; k++)
+            printf("%s %s\n", k + 1 == j ? "└──" : "├──", tests[k]->name);
     }
-    const char *iface = getenv(AC_IFACE_ENV);
-    if (iface && *iface && strcmp(iface, "veth") && strcmp(iface, "dummy"))
-        return usage_error(prog, AC_IFACE_ENV " must be veth or dummy");
-    return 0;
 }
 
-/* Criterion only prints "[ERR] Could not open the file" and exits 0 when a report cannot be
- * written. Opening it here (without truncating) creates it, as Criterion would. */
-static bool writable(const char *path)
+/* A filter without '/' that matches suite names selects no test: say how to select their tests. */
+static void filter_hint(const char *filter, const struct criterion_test **tests, size_t n,
+                        char *out, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return false;
-    close(fd);
-    return true;
-}
-
-/* -j N, -jN, --jobs N, --jobs=N: Criterion reads a non-number as 0 (its default) silently. */
-static const char *jobs_value(int argc, char **argv, int i)
-{
-    const char *a = argv[i];
-    if (!strncmp(a, "--jobs=", 7))
-        return a + 7;
-    if (!strncmp(a, "-j", 2) && a[2])
-        return a + 2;
-    if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && i + 1 < argc)
-        return argv[i + 1];
-    return NULL;
-}
-
-/* Catches what Criterion would accept silently. Returns 0, or AC_EXIT_UNUSABLE after printing
- * the error. */
-static int check_args(int argc, char **argv, int *info_only)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-v") ||
-            !strcmp(a, "--version") || !strcmp(a, "-l") || !strcmp(a, "--list"))
-            *info_only = 1;
-        if (!strcmp(a, "--always-succeed"))
-            return usage_error(argv[0], "--always-succeed would hide failures; not allowed");
-        if (!strncmp(a, "--output=", 9) && !strchr(a + 9, ':'))
-            return usage_error(argv[0], "--output takes PROVIDER:FILE, e.g. --output=json:r.json");
-        const char *report =
-            !strncmp(a, "--output=", 9) && strchr(a + 9, ':') ? strchr(a, ':') + 1
-            : !strncmp(a, "--json=", 7) || !strncmp(a, "--tap=", 6) || !strncmp(a, "--xml=", 6)
-                ? strchr(a, '=') + 1
-                : NULL;
-        if (report && strcmp(report, "-") != 0 && !writable(report)) {
-            fprintf(stderr, "%s: cannot write the report %s: %s\n", argv[0], report,
-                    strerror(errno));
-            return AC_EXIT_UNUSABLE;
+    out[0] = '\0';
+    for (size_t i = 0; filter && !strchr(filter, '/') && i < n; i++)
+        if (fnmatch(filter, tests[i]->category, FNM_EXTMATCH) == 0) {
+            snprintf(out, len, " (did you mean --filter '%s/*'?)", filter);
+            return;
         }
-        const char *jobs = jobs_value(argc, argv, i);
-        if (jobs && (!*jobs || strspn(jobs, "0123456789") != strlen(jobs)))
-            return usage_error(argv[0], "--jobs takes a number, e.g. -j2");
-        if (!strcmp(a, "--filter") || !strcmp(a, "--filter="))
-            return usage_error(argv[0], "--filter needs a pattern: --filter=suite/test");
-        if (a[0] != '-' &&
-            !(i > 1 && (!strcmp(argv[i - 1], "--jobs") || !strcmp(argv[i - 1], "-j"))))
-            return usage_error(argv[0], "unexpected argument");
-    }
-    return 0;
 }
 
-static void remove_rundir(void)
-{
-    if (!run.rundir[0])
-        return;
-    ac_record_remove_dir(run.rundir);
-    run.rundir[0] = '\0';
-}
-
-/* Scratch directories of runs that were killed outright (SIGKILL leaves no time to clean up):
- * afterclose.<pid>.XXXXXX whose runner is gone. */
+/* Scratch directories (afterclose.<pid>.XXXXXX) of runs killed outright, whose runner is gone. */
 static void prune_stale_scratch(const char *tmp)
 {
     DIR *d = opendir(tmp);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         long pid;
-        char rest[16];
-        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0)
+        char rest[16], dir[4096];
+        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0 ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* its runner is alive (or not ours to ask) */
-        char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
         ac_record_remove_dir(dir);
     }
@@ -471,257 +270,104 @@ static void prune_stale_scratch(const char *tmp)
         closedir(d);
 }
 
-/* Criterion exit()s with 3 on a --filter it cannot compile ("pattern error"), before selecting
- * anything: that is a usage error, and the scratch directory must not stay behind. */
-static void at_exit(void)
+/* What the run needs before its first test: the environment's wishes checked (an unwritable
+ * results file would lose every record), the kernel's name, a scratch directory. */
+static int prepare_run(void)
 {
-    if (getpid() != run.runner)
-        return; /* a solo worker that called exit() mid-test */
-    bool bad_filter = !run.started && run.rundir[0];
-    remove_rundir();
-    if (bad_filter) {
-        fprintf(stderr, "afterclose: the --filter pattern is not valid (see above)\n");
-        _exit(AC_EXIT_UNUSABLE);
+    const char *results = getenv(AC_RESULTS_ENV), *iface = getenv(AC_IFACE_ENV);
+    int fd =
+        results && *results ? open(results, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : -2;
+    if (fd == -1) {
+        fprintf(stderr, "%s: cannot write the results file %s (" AC_RESULTS_ENV "): %s\n", run.prog,
+                results, strerror(errno));
+        return AC_EXIT_UNUSABLE;
     }
-}
-
-/* What every run needs before its first test: the kernel's name for the records, and a scratch
- * directory for the workers (removed at exit). `criterion`: the run is Criterion's, whose killed
- * runs leave files of their own behind. Returns 0, or AC_EXIT_UNUSABLE after saying why. */
-static int prepare_run(const char *prog, bool criterion)
-{
+    if (fd >= 0)
+        close(fd);
+    if (iface && *iface && strcmp(iface, "veth") && strcmp(iface, "dummy"))
+        return usage_error(AC_IFACE_ENV " must be veth or dummy");
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     const char *tmp = getenv("TMPDIR");
     tmp = tmp && *tmp ? tmp : "/tmp";
     prune_stale_scratch(tmp);
-    if (criterion) {
-        ac_guard_prune_worker_maps();
-        ac_guard_prune_message_servers();
-    }
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
-        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", prog, tmp,
+        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", run.prog, tmp,
                 strerror(errno));
-        run.rundir[0] = '\0';
         return AC_EXIT_UNUSABLE;
     }
-    run.runner = getpid();
-    atexit(at_exit);
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
     return 0;
 }
 
-/* The exit status of a run that ended, from its counts. */
-static int run_status(const char *prog)
+static void help(const char *prog)
 {
-    if (run.unrecorded > 0)
-        fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n", prog,
-                run.unrecorded);
-    if (json_object_size(run.selected) == 0) {
-        char what[512];
-        snprintf(what, sizeof what, "no test selected: does the --filter match any test?%s",
-                 run.hint);
-        return usage_error(prog, what);
-    }
-    if (run.failed > 0)
-        return AC_EXIT_FAILED;
-    if (run.unrecorded > 0)
-        return AC_EXIT_UNUSABLE; /* a CI job must not take it as passed */
-    if (run.skipped == run.ran)
-        return AC_EXIT_SKIPPED;
-    return AC_EXIT_OK;
+    printf("usage: %s [OPTIONS]\n"
+           "The afterclose scenarios (Criterion tests), each in a process and a network namespace\n"
+           "of its own, forked by this runner.\n\n"
+           "Options:\n"
+           "  --filter=PATTERN        run the tests matching PATTERN (suite/test, extended globs\n"
+           "                          as fnmatch(3): 'timewait/*', '@(a|b)/*', '!(timers/*)');\n"
+           "                          exit 2 if it matches nothing\n"
+           "  -jN, -j N, --jobs=N     N tests at once (default: CRITERION_JOBS, else the number\n"
+           "                          of CPUs; under ctest -j use -j1)\n"
+           "  -l, --list              list the tests and exit\n"
+           "  --verbose[=LEVEL]       a line as each test starts and passes\n"
+           "  -S, --short-filename    base names of source files in failure messages\n"
+           "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
+           "                          (labels: root = needs a network namespace, slow)\n"
+           "  --afterclose-describe   the tests and their rules as JSON (for the docs)\n"
+           "  --afterclose-on-demand\n"
+           "                          libraries opened on demand (libnftables), one path a line\n"
+           "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"
+           "  -h, --help              this text\n"
+           "Criterion's other options are refused; its reports: afterclose ktap / junit.\n\n"
+           "Environment:\n"
+           "  AFTERCLOSE_RESULTS=FILE      append one JSON record per test to FILE\n"
+           "                               (docs/results-format.md); checked writable first\n"
+           "  AFTERCLOSE_RESULTS_DEFAULT=FILE  the same when AFTERCLOSE_RESULTS is unset (the\n"
+           "                               ctest registration sets it)\n"
+           "  AFTERCLOSE_IFACE=veth|dummy  the link kind carrying 192.168.1.100 (default: dummy\n"
+           "                               where the kernel has it, else veth)\n"
+           "  AFTERCLOSE_NO_USERNS=1       not root: do not enter a user namespace (the\n"
+           "                               scenarios then skip, with the reason)\n"
+           "  AFTERCLOSE_WATCHDOG=SECONDS  end a test without a .timeout of its own that runs\n"
+           "                               longer as timed out (default: %.0f s)\n"
+           "  TMPDIR                       where the run's scratch directory goes\n"
+           "Not root, the runner enters a user namespace of its own before any test starts;\n"
+           "where that is refused every scenario skips and says why.\n\n"
+           "Exit status:\n"
+           "  %-3d every test that ran passed (some may have skipped)\n"
+           "  %-3d a test failed, crashed or timed out\n"
+           "  %-3d usage error (unknown option, a filter matching nothing, an unwritable\n"
+           "      results file), or a record could not be written\n"
+           "  %-3d every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
+           "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
+           "      and the results file is marked interrupted (readers refuse it)\n",
+           prog, DEFAULT_LIMIT_S, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE, AC_EXIT_SKIPPED);
 }
 
-/* The tests a solo run takes (solo.h): those of a run with no option but a --filter, -j and
- * the ones ctest and ci/run-suite pass. NULL: Criterion's runner runs it (also when the filter
- * selects nothing: Criterion says whether the pattern is wrong or only matches nothing). */
-struct solo_options {
-    bool verbose, short_filename, list_selected;
-    int jobs;
-};
-
-static const struct criterion_test **solo_candidate(int argc, char **argv, struct solo_options *o,
-                                                    size_t *n)
+static int by_suite_then_name(const void *a, const void *b)
 {
-    const char *want = getenv(AC_RUNNER_ENV);
-    if (want && !strcmp(want, "criterion"))
+    const struct criterion_test *x = *(const struct criterion_test *const *)a;
+    const struct criterion_test *y = *(const struct criterion_test *const *)b;
+    int c = strcmp(x->category, y->category);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* -j N, -jN, --jobs N, --jobs=N: the number, or "" when it is missing. */
+static const char *jobs_value(int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (!strncmp(a, "--jobs=", 7) || (!strncmp(a, "-j", 2) && a[2] && a[2] != '-'))
+        return strchr(a, '=') ? strchr(a, '=') + 1 : a + 2;
+    if (strcmp(a, "-j") && strcmp(a, "--jobs"))
         return NULL;
-    const char *pattern = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *jobs = jobs_value(argc, argv, i);
-        if (!strncmp(a, "--filter=", 9) && !pattern && a[9])
-            pattern = a + 9;
-        else if (!strcmp(a, "--short-filename") || !strcmp(a, "-S"))
-            o->short_filename = true;
-        else if (!strcmp(a, "--verbose"))
-            o->verbose = true;
-        else if (!strcmp(a, "--afterclose-selected"))
-            o->list_selected = true;
-        else if (jobs && *jobs && strspn(jobs, "0123456789") == strlen(jobs)) {
-            o->jobs = atoi(jobs);
-            i += !strcmp(a, "-j") || !strcmp(a, "--jobs");
-        } else
-            return NULL;
-    }
-    const struct criterion_test **tests = ac_solo_select(pattern, n);
-    if (tests && *n == 0) {
-        free(tests);
-        return NULL;
-    }
-    return tests;
+    return *i + 1 < argc ? argv[++*i] : "";
 }
 
-struct solo_run {
-    bool verbose;
-    int crashed;
-    json_t *running; /* when interrupted */
-};
-
-static void solo_started(const struct criterion_test *t, void *ctx)
-{
-    const struct solo_run *c = ctx;
-    if (c->verbose)
-        fprintf(stderr, "[RUN ] %s::%s\n", t->category, t->name);
-}
-
-static void solo_ended(const struct criterion_test *t, const struct ac_solo_end *end, void *ctx)
-{
-    struct solo_run *c = ctx;
-    char id[512];
-    snprintf(id, sizeof id, "%s/%s", t->category, t->name);
-    const char *verdict = end->killed || end->timed_out   ? "timeout"
-                          : end->signal || end->exit_code ? "crash"
-                          : end->skipped                  ? "skip"
-                          : end->failed                   ? "fail"
-                                                          : "pass";
-    int passed = run.passed, failed = run.failed;
-    conclude(t, id, verdict, end->killed, end->signal, end->exit_code,
-             end->message[0] ? end->message : NULL, end->elapsed_s);
-    bool crash = !strcmp(verdict, "crash") || !strcmp(verdict, "timeout");
-    c->crashed += crash;
-    /* Criterion's closing line of a test, for a reader of ctest's output. */
-    if (run.failed > failed && !crash)
-        fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, end->elapsed_s);
-    else if (c->verbose && run.passed > passed)
-        fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, end->elapsed_s);
-}
-
-static void solo_interrupted_while(const struct criterion_test *t, void *ctx)
-{
-    struct solo_run *c = ctx;
-    json_array_append_new(c->running, json_sprintf("%s/%s", t->category, t->name));
-}
-
-static int run_solo(const struct criterion_test **tests, size_t n, const struct solo_options *o,
-                    int argc, char **argv)
-{
-    if (o->list_selected) {
-        for (size_t i = 0; i < n; i++)
-            printf("%s/%s\n", tests[i]->category, tests[i]->name);
-        return AC_EXIT_OK;
-    }
-    int info_only = 0;
-    int bad = check_args(argc, argv, &info_only);
-    if (!bad)
-        bad = check_env(argv[0]);
-    if (bad || (bad = prepare_run(argv[0], false)))
-        return bad;
-    run.started = true;
-    for (size_t i = 0; i < n; i++) {
-        char id[512];
-        snprintf(id, sizeof id, "%s/%s", tests[i]->category, tests[i]->name);
-        json_object_set_new(run.selected, id, json_integer((json_int_t)(intptr_t)tests[i]));
-    }
-    struct solo_run c = {.verbose = o->verbose, .running = json_array()};
-    struct ac_solo_hooks hooks = {solo_started, solo_ended, solo_interrupted_while};
-    const char *env_jobs = getenv("CRITERION_JOBS"); /* Criterion's default, kept */
-    int jobs = o->jobs > 0                      ? o->jobs
-               : env_jobs && atoi(env_jobs) > 0 ? atoi(env_jobs)
-                                                : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    int sig =
-        ac_solo_run_all(tests, n, jobs, ac_guard_default_limit(), o->short_filename, &hooks, &c);
-    if (sig < 0) {
-        fprintf(stderr, "%s: cannot start a test's process: %s\n", argv[0], strerror(-sig));
-        return AC_EXIT_UNUSABLE;
-    }
-    if (sig > 0) {
-        ac_guard_report_interrupt(getenv(AC_RESULTS_ENV), sig, c.running, run.ran, (int)n);
-        remove_rundir();
-        ac_guard_die_of(sig);
-    }
-    json_decref(c.running);
-    fprintf(stderr, "[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d \n",
-            run.ran - run.skipped, run.passed, run.failed - c.crashed, c.crashed);
-    int status = run_status(argv[0]);
-    remove_rundir();
-    return status;
-}
-
-/* Takes --afterclose-selected out of argv (Criterion would refuse it). */
-static bool take_flag(int *argc, char **argv, const char *flag)
-{
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], flag) == 0) {
-            memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof *argv);
-            (*argc)--;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* --filter=suite/test naming one test exactly (what ctest runs): select it here. Criterion's
- * matcher compiles the pattern and matches every test name against it, at a cost that grows with
- * the square of the name length (43 ms median per ctest test, 362 ms for the longest name);
- * disabling the other tests is all its filter does in the end. Patterns go to Criterion. */
-static void select_literal_filter(struct criterion_test_set *set, int *argc, char **argv)
-{
-    for (int i = 1; i < *argc; i++) {
-        const char *name = !strncmp(argv[i], "--filter=", 9) ? argv[i] + 9 : NULL;
-        if (!name || strpbrk(name, "*?[]{}()|!@+\\"))
-            continue;
-        struct criterion_test *match = NULL;
-        FOREACH_SET(struct criterion_suite_set * s, set->suites)
-        {
-            FOREACH_SET(struct criterion_test * t, s->tests)
-            {
-                size_t n = strlen(t->category);
-                if (!strncmp(name, t->category, n) && name[n] == '/' &&
-                    !strcmp(name + n + 1, t->name))
-                    match = t;
-            }
-        }
-        if (!match)
-            return; /* Criterion selects nothing, and the run says so */
-        FOREACH_SET(struct criterion_suite_set * s, set->suites)
-        {
-            FOREACH_SET(struct criterion_test * t, s->tests)
-            {
-                if (t != match && t->data)
-                    t->data->disabled = true;
-            }
-        }
-        take_flag(argc, argv, argv[i]);
-        return;
-    }
-}
-
-/* The libraries the suite opens on demand, one path a line: what ldd cannot see. */
-static int list_on_demand(void)
-{
-    char path[4096];
-    if (ac_nft_library_path(path, sizeof path) != 0) {
-        fprintf(stderr, "afterclose: %s\n", path);
-        return AC_EXIT_UNUSABLE;
-    }
-    printf("%s\n", path);
-    return AC_EXIT_OK;
-}
-
-/* Every scenario starts in a namespace of its own. A constructor, not main(): Criterion's workers
- * run the tests without passing through main(). */
+/* Every scenario starts in a namespace of its own (a constructor: it holds in the workers too). */
 __attribute__((constructor)) static void wire_scenario_fixture(void)
 {
     ac_scenario_set_fixture(ac_netns_enter);
@@ -729,80 +375,128 @@ __attribute__((constructor)) static void wire_scenario_fixture(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "--afterclose-on-demand"))
-        return list_on_demand();
-    ac_guard_early();
-    ac_record_default_results();
-    enter_user_namespace();
-    run.selected = json_object();
-    run.recorded = json_object();
-    struct solo_options solo_opts = {0};
-    size_t n_solo = 0;
-    const struct criterion_test **solo = solo_candidate(argc, argv, &solo_opts, &n_solo);
-    if (solo) {
-        int status = run_solo(solo, n_solo, &solo_opts, argc, argv);
-        free(solo);
-        return status;
+    run.prog = argv[0];
+    if (argc == 2 && !strcmp(argv[1], "--afterclose-on-demand")) {
+        char path[4096];
+        int err = ac_nft_library_path(path, sizeof path);
+        fprintf(err ? stderr : stdout, "%s%s\n", err ? "afterclose: " : "", path);
+        return err ? AC_EXIT_UNUSABLE : AC_EXIT_OK;
     }
-    struct criterion_test_set *tests = criterion_initialize();
-    if (argc == 2 && !strcmp(argv[1], "--afterclose-list")) {
-        list_for_ctest(tests);
-        criterion_finalize(tests);
-        return AC_EXIT_OK;
-    }
-    if (argc == 2 && !strcmp(argv[1], "--afterclose-describe")) {
-        describe_as_json(tests);
-        criterion_finalize(tests);
-        return AC_EXIT_OK;
-    }
-    run.list_selected = take_flag(&argc, argv, "--afterclose-selected");
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "--filter=", 9))
-            run.filter = argv[i] + 9;
-    select_literal_filter(tests, &argc, argv);
-
-    int info_only = 0;
-    int bad = check_args(argc, argv, &info_only);
-    for (int i = 1; !bad && i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            ac_runner_help(stdout, argv[0]); /* afterclose's own, not Criterion's stock text */
-            criterion_finalize(tests);
-            return AC_EXIT_OK;
+    const char *filter = NULL, *env_jobs = getenv("CRITERION_JOBS"), *j;
+    int jobs = env_jobs && atoi(env_jobs) > 0 ? atoi(env_jobs) : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    bool short_names = false, do_help = false, do_list = false, ctest_list = false;
+    bool describe = false, selected_only = false;
+    char why[512];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if ((j = jobs_value(argc, argv, &i))) {
+            if (!*j || strspn(j, "0123456789") != strlen(j))
+                return usage_error("--jobs takes a number, e.g. -j2");
+            jobs = atoi(j) > 0 ? atoi(j) : jobs;
+        } else if (!strncmp(a, "--filter=", 9) && a[9])
+            filter = a + 9;
+        else if (!strcmp(a, "--filter") || !strcmp(a, "--filter="))
+            return usage_error("--filter needs a pattern: --filter=suite/test");
+        else if (!strcmp(a, "-S") || !strcmp(a, "--short-filename"))
+            short_names = true;
+        else if (!strcmp(a, "--verbose") || !strncmp(a, "--verbose=", 10))
+            run.verbose = true;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+            do_help = true;
+        else if (!strcmp(a, "-l") || !strcmp(a, "--list"))
+            do_list = true;
+        else if (!strcmp(a, "--afterclose-list"))
+            ctest_list = true;
+        else if (!strcmp(a, "--afterclose-describe"))
+            describe = true;
+        else if (!strcmp(a, "--afterclose-selected"))
+            selected_only = true;
+        else if (!strcmp(a, "--always-succeed"))
+            return usage_error("--always-succeed would hide failures; not allowed");
+        else {
+            snprintf(why, sizeof why, "%s %s",
+                     a[0] == '-' ? "unknown option" : "unexpected argument", a);
+            return usage_error(why);
         }
     }
-    if (!bad && !info_only && !run.list_selected)
-        bad = check_env(argv[0]);
-    if (bad) {
-        criterion_finalize(tests);
-        return bad;
+    if (do_help) {
+        help(argv[0]);
+        return AC_EXIT_OK;
     }
-
-    if (prepare_run(argv[0], true) != 0) {
-        criterion_finalize(tests);
+    size_t n_all = 0, n = 0;
+    const struct criterion_test **tests = ac_tests(&n_all);
+    if (!tests)
         return AC_EXIT_UNUSABLE;
+    if (ctest_list || describe || do_list) {
+        qsort(tests, n_all, sizeof *tests, by_suite_then_name);
+        for (size_t i = 0; ctest_list && i < n_all; i++)
+            printf("%s/%s\t%s\t%g\n", tests[i]->category, tests[i]->name, labels_of(tests[i]),
+                   tests[i]->data->timeout);
+        if (describe)
+            describe_as_json(tests, n_all);
+        if (do_list)
+            list_tree(tests, n_all);
+        return AC_EXIT_OK;
     }
-
-    int status;
-    if (!criterion_handle_args(argc, argv, true)) {
-        run.started = true; /* --help, --version: Criterion printed what was asked */
-        status = info_only ? AC_EXIT_OK : usage_error(argv[0], "bad option");
-    } else {
-        int err = run.list_selected ? 0 : ac_guard_start(getenv(AC_RESULTS_ENV), run.rundir);
-        if (err) {
-            fprintf(stderr, "%s: cannot start the run's guard: %s\n", argv[0], strerror(err));
-            criterion_finalize(tests);
+    for (size_t i = 0; i < n_all; i++) {
+        char id[512];
+        snprintf(id, sizeof id, "%s/%s", tests[i]->category, tests[i]->name);
+        if (!tests[i]->data->disabled && (!filter || !fnmatch(filter, id, FNM_EXTMATCH)))
+            tests[n++] = tests[i];
+    }
+    qsort(tests, n, sizeof *tests, by_suite_then_name); /* the selected only: ctest runs one */
+    run.selected = n;
+    if (n == 0) {
+        filter_hint(filter, tests, n_all, why, sizeof why);
+        if (selected_only) {
+            fprintf(stderr, "afterclose: no test selected: does the --filter match any test?%s\n",
+                    why);
             return AC_EXIT_UNUSABLE;
         }
-        /* No global --timeout default here: Criterion's global timeout replaces the tests' own
-         * .timeout (a 60 s TIME_WAIT test would be cut short). A hung test is ended by the
-         * guard's watchdog (runguard.h), and under ctest by its per-test TIMEOUT too. */
-        criterion_run_all_tests(tests);
-        ac_guard_lock();
-        record_unreported();
-        ac_guard_unlock();
-        status = run_status(argv[0]);
+        char what[600];
+        snprintf(what, sizeof what, "no test selected: does the --filter match any test?%s", why);
+        return usage_error(what);
     }
-    criterion_finalize(tests);
-    remove_rundir();
-    return status;
+    for (size_t i = 0; selected_only && i < n; i++)
+        printf("%s/%s\n", tests[i]->category, tests[i]->name);
+    if (selected_only)
+        return AC_EXIT_OK;
+
+    prctl(PR_SET_PDEATHSIG, SIGTERM); /* the parent gone: an interrupt, so the results say so */
+    ac_record_default_results();
+    enter_user_namespace();
+    int status = prepare_run();
+    if (status)
+        return status;
+    const char *wd = getenv("AFTERCLOSE_WATCHDOG");
+    double limit = wd && *wd && strtod(wd, NULL) > 0 ? strtod(wd, NULL) : DEFAULT_LIMIT_S;
+    const struct criterion_test *running[jobs > 0 ? jobs : 1];
+    size_t n_running = 0;
+    int sig = ac_run_all(tests, n, jobs, limit, short_names, running, &n_running);
+    if (sig > 0) {
+        report_interrupt(sig, running, n_running);
+        ac_record_remove_dir(run.rundir);
+        signal(sig, SIG_DFL); /* die of it: the caller sees 128 + sig */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        kill(getpid(), sig);
+        _exit(128 + sig);
+    }
+    ac_record_remove_dir(run.rundir);
+    if (sig < 0) {
+        fprintf(stderr, "%s: cannot start a test's process: %s\n", argv[0], strerror(-sig));
+        return AC_EXIT_UNUSABLE;
+    }
+    fprintf(stderr, "[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d \n",
+            run.ran - run.skipped, run.passed, run.failed - run.crashed, run.crashed);
+    if (run.unrecorded > 0)
+        fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n",
+                argv[0], run.unrecorded);
+    free(tests);
+    return run.failed               ? AC_EXIT_FAILED
+           : run.unrecorded         ? AC_EXIT_UNUSABLE /* a CI job must not take it as passed */
+           : run.skipped == run.ran ? AC_EXIT_SKIPPED
+                                    : AC_EXIT_OK;
 }

@@ -170,10 +170,11 @@ AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
 /* The one test that really waits TIME_WAIT out: after 60 s (plus timer-wheel slack, up to a
  * couple of seconds at this distance) the socket is gone and the stopped server can bind
  * 192.168.1.100:9999 again without SO_REUSEADDR. */
-AC_TEST(timers, time_wait_expires_after_60s_then_rebind_succeeds, .timeout = 90,
-        .description = AC_SLOW "The TIME_WAIT timer is 60 s: when it fires the socket leaves the "
-                               "bind table, and the server binds 192.168.1.100:9999 again "
-                               "without SO_REUSEADDR.")
+AC_TEST_WITH(timers, time_wait_expires_after_60s_then_rebind_succeeds, (.slow = true),
+             .timeout = 90,
+             .description = "The TIME_WAIT timer is 60 s: when it fires the socket leaves the "
+                            "bind table, and the server binds 192.168.1.100:9999 again "
+                            "without SO_REUSEADDR.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -355,8 +356,9 @@ AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
  * = 600 ms for 1 retry; the check runs when the (backed-off) timer fires. The exact count
  * depends on the kernel's loss-probe and RTO details, so only the end is asserted: gone, within
  * a bound. */
-AC_TEST(timers, last_ack_gives_up_after_orphan_retries, .timeout = 20,
-        .description = AC_SLOW
+AC_TEST_WITH(
+    timers, last_ack_gives_up_after_orphan_retries, (.slow = true), .timeout = 20,
+    .description =
         "An orphan's retransmissions are limited by tcp_orphan_retries: with 1 the retry budget "
         "(about 600 ms from the first retransmission) runs out and the orphaned LAST_ACK is "
         "destroyed, its FIN never acknowledged.")
@@ -381,10 +383,11 @@ static bool retransmitted_3_times(const struct ac_sockinfo *s, void *arg)
 /* The contrast: with the default tcp_orphan_retries (0, which tcp_orphan_retries() turns into 8
  * while the RTO is below its maximum) the same LAST_ACK is still there and retransmits a third
  * time, at the very timer expiry at which 1 retry lets it go. */
-AC_TEST(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retries, .timeout = 20,
-        .description = AC_SLOW "The default tcp_orphan_retries=0 means 8 retries while the RTO "
-                               "is below its maximum, so the orphaned LAST_ACK outlives the point "
-                               "where 1 retry gives up and retransmits its FIN a third time.")
+AC_TEST_WITH(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retries,
+             (.slow = true), .timeout = 20,
+             .description = "The default tcp_orphan_retries=0 means 8 retries while the RTO "
+                            "is below its maximum, so the orphaned LAST_ACK outlives the point "
+                            "where 1 retry gives up and retransmits its FIN a third time.")
 {
     struct ac_conn c;
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);

@@ -1,0 +1,178 @@
+/* A worker per test, forked by the runner: a process group of its own (the runner kills what the
+ * test started with it), so the network namespace the test makes dies with it; it dies with the
+ * runner. One loop waits for the workers' ends, their deadlines and SIGINT/SIGTERM/SIGHUP, all
+ * through sigtimedwait(): no handler runs between a worker's end and its verdict. */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void kill_worker(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+struct slot {
+    const struct criterion_test *t;
+    pid_t pid; /* 0: free */
+    double started, deadline;
+    struct ac_report *report; /* shared with the worker */
+    struct ac_end end;
+};
+
+static pid_t start_worker(struct slot *sl, const struct criterion_test *t, double limit_s,
+                          bool short_filename, const sigset_t *before)
+{
+    memset(sl->report, 0, sizeof *sl->report);
+    memset(&sl->end, 0, sizeof sl->end);
+    sl->t = t;
+    fflush(NULL);
+    pid_t runner = getpid();
+    sl->started = now_s();
+    sl->deadline = sl->started + (t->data->timeout > 0 ? t->data->timeout : limit_s);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != runner)
+            _exit(127);
+        sigprocmask(SIG_SETMASK, before, NULL);
+        ac_worker(t, sl->report, short_filename);
+    }
+    if (pid > 0)
+        setpgid(pid, pid); /* also here: no race with a kill of the group */
+    sl->pid = pid > 0 ? pid : 0;
+    return pid;
+}
+
+static void overran(struct slot *sl)
+{
+    if (sl->t->data->timeout > 0)
+        sl->end.timed_out = true;
+    else {
+        sl->end.killed = true;
+        fprintf(stderr,
+                "afterclose: watchdog: %s/%s still running after %.0f s (frozen or hung): "
+                "killing its process\n",
+                sl->t->category, sl->t->name, now_s() - sl->started);
+    }
+    kill_worker(sl->pid);
+    sl->deadline = now_s() + 3600; /* now only its death is awaited */
+}
+
+static void reap(struct slot *sl, int status)
+{
+    struct ac_end *e = &sl->end;
+    e->elapsed_s = now_s() - sl->started;
+    kill(-sl->pid, SIGKILL); /* what the test started and left behind */
+    sl->pid = 0;
+    e->report = *sl->report;
+    /* exit(0) mid-test counts as a pass here, as in Criterion; runner.c then finds no evidence
+     * that a scenario ran to its end. */
+    if (!e->timed_out && !e->killed && WIFSIGNALED(status))
+        e->signal = WTERMSIG(status);
+    else if (!e->timed_out && !e->killed && !e->report.skipped)
+        e->exit_code = WEXITSTATUS(status);
+    ac_ended(sl->t, e);
+}
+
+int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
+               bool short_filename, const struct criterion_test **running, size_t *n_running)
+{
+    jobs = jobs < 1 ? 1 : (size_t)jobs > n ? (int)n : jobs;
+    struct slot *slots = calloc((size_t)jobs, sizeof *slots);
+    if (!slots)
+        return -ENOMEM;
+    for (int i = 0; i < jobs; i++) {
+        slots[i].report = mmap(NULL, sizeof *slots[i].report, PROT_READ | PROT_WRITE,
+                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (slots[i].report == MAP_FAILED)
+            return -errno; /* the runner exits at once */
+    }
+    sigset_t wanted, before;
+    sigemptyset(&wanted);
+    int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < 3; i++)
+        sigaddset(&wanted, stops[i]);
+    sigaddset(&wanted, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &wanted, &before);
+
+    size_t next = 0;
+    int busy = 0, result = 0;
+    while (!result) {
+        for (int i = 0; i < jobs && next < n; i++) {
+            if (slots[i].pid)
+                continue;
+            ac_started(tests[next]);
+            if (start_worker(&slots[i], tests[next], limit_s, short_filename, &before) < 0) {
+                result = -errno;
+                break;
+            }
+            next++;
+            busy++;
+        }
+        if (result || (busy == 0 && next >= n))
+            break;
+        double first = 0;
+        for (int i = 0; i < jobs; i++)
+            if (slots[i].pid && (first == 0 || slots[i].deadline < first))
+                first = slots[i].deadline;
+        double left = first - now_s();
+        int sig = -1;
+        if (left > 0) {
+            struct timespec wait = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
+            sig = sigtimedwait(&wanted, NULL, &wait);
+            if (sig < 0 && errno == EINTR)
+                continue;
+        }
+        if (sig < 0) {
+            for (int i = 0; i < jobs; i++)
+                if (slots[i].pid && slots[i].deadline <= now_s())
+                    overran(&slots[i]);
+        } else if (sig != SIGCHLD) {
+            result = sig;
+        } else {
+            int status;
+            pid_t pid;
+            while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+                for (int i = 0; i < jobs; i++)
+                    if (slots[i].pid == pid) {
+                        reap(&slots[i], status);
+                        busy--;
+                    }
+        }
+    }
+    *n_running = 0;
+    for (int i = 0; i < jobs; i++) {
+        if (slots[i].pid) {
+            running[(*n_running)++] = slots[i].t;
+            kill_worker(slots[i].pid);
+            waitpid(slots[i].pid, NULL, 0);
+        }
+        munmap(slots[i].report, sizeof *slots[i].report);
+    }
+    free(slots);
+    sigset_t pending;
+    sigpending(&pending);
+    for (size_t i = 0; result == 0 && i < 3; i++)
+        if (sigismember(&pending, stops[i]))
+            result = stops[i];
+    return result;
+}
