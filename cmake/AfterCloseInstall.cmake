@@ -88,7 +88,7 @@ if(NOT AFTERCLOSE_SANITIZE)
 # From the build tree: `afterclose list` runs the build's suite, `run --ktap -` / `--junit -`
 # keep stdout pure.
 add_test(NAME command/works_from_the_build_tree_with_pure_stdout
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-command-stdout ${CMAKE_BINARY_DIR})
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-command-stdout ${CMAKE_BINARY_DIR})
 set_tests_properties(command/works_from_the_build_tree_with_pure_stdout PROPERTIES
   LABELS "unit;command" TIMEOUT 60 FIXTURES_REQUIRED host_isolation)
 endif()

@@ -26,13 +26,13 @@ if(NOT AFTERCLOSE_SANITIZE)
   # The installed collection run by the kernel's kselftest runner (linux-source-*); skips
   # without it (fails under AFTERCLOSE_REQUIRE_VALIDATORS=1).
   add_test(NAME ktap/kselftest_runner_runs_the_collection
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kselftest-runner ${CMAKE_BINARY_DIR}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-kselftest-runner ${CMAKE_BINARY_DIR}
             ${CMAKE_BINARY_DIR}/kselftest-check)
   set_tests_properties(ktap/kselftest_runner_runs_the_collection PROPERTIES
     LABELS "ktap;kselftest;validator" SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED host_isolation)
   # The example kernel-CI test definition's run steps, as a LAVA lab runs them, on the same.
   add_test(NAME ktap/kernel_ci_definition_runs
-    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tools/command/check-kernel-ci-definition
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-kernel-ci-definition
             ${CMAKE_CURRENT_SOURCE_DIR}/docs/kernel-ci/afterclose.yaml ${CMAKE_BINARY_DIR}
             ${CMAKE_BINARY_DIR}/kernel-ci-check)
   set_tests_properties(ktap/kernel_ci_definition_runs PROPERTIES

@@ -3,7 +3,7 @@
 # the same kinds of cases outside ctest, including those that build or run the suite, and
 # prints the table of messages (docs/reliability.md).
 set(AC_EXPECT_ERROR ${CMAKE_CURRENT_SOURCE_DIR}/expect-error.cmake)
-set(AC_BAD_DATA ${PROJECT_SOURCE_DIR}/tools/report/testdata)
+set(AC_BAD_DATA ${PROJECT_SOURCE_DIR}/tests/report/data)
 
 # afterclose_bad_input(NAME CODE COMMAND...): COMMAND is a target name or a path.
 function(afterclose_bad_input name code first)
@@ -34,7 +34,7 @@ afterclose_bad_input(report/directory_not_file 2 afterclose-report ${AC_BAD_DATA
 
 # afterclose-junit --ctest: ctest's own JUnit file that is missing, not a file, not XML, cut
 # short, not ctest's, a test case without its status, a count that does not match its cases.
-set(AC_JUNIT_DATA ${PROJECT_SOURCE_DIR}/tools/export/testdata)
+set(AC_JUNIT_DATA ${PROJECT_SOURCE_DIR}/tests/export/data)
 afterclose_bad_input(junit/ctest_without_value 2 $<TARGET_FILE:afterclose-junit> --ctest)
 afterclose_bad_input(junit/ctest_missing 2 $<TARGET_FILE:afterclose-junit>
   --ctest /nonexistent/ctest-junit.xml)

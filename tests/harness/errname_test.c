@@ -1,5 +1,5 @@
 /* Errno names: what every failure message and result record is written in. */
-#include "../check.h"
+#include "../../harness/check.h"
 #include "errname.h"
 
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /* The fixture: what every scenario stands on. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/netns.h"
 
 #include <net/if.h>

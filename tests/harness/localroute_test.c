@@ -1,5 +1,5 @@
 /* Waiting for a NODAD IPv6 address to become reachable. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/localroute.h"
 #include "../../fixtures/expect_state.h"
 #include "../../fixtures/netns.h"

@@ -1,5 +1,5 @@
 /* sock_diag reads and bounded waits, in a namespace of their own. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/diagwait.h"
 #include "../../fixtures/expect_state.h"
 #include "../../fixtures/netns.h"

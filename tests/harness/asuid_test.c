@@ -1,5 +1,5 @@
 /* The other-uid helper really binds as that uid. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/asuid.h"
 #include "../../fixtures/netns.h"
 

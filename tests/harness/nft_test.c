@@ -1,5 +1,5 @@
 /* The nf_tables helper: a rule in the test's namespace really drops what it says. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/nft.h"
 #include "../../fixtures/diag.h"
 #include "../../fixtures/expect_state.h"

@@ -1,7 +1,7 @@
 /* The state builder (fixtures/states.h) beyond the IPv4 matrix that uses it: every kind is
  * reached on IPv6 too (the nft rules match on ports only, the bound-only dump takes either
  * family), and the kinds map to the states sock_diag reports. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/states.h"
 
 #include <string.h>

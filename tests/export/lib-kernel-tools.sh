@@ -3,8 +3,8 @@
 # kselftest runner): where to find a kernel tree, and what to do when there is none. The AC_*
 # variables the functions set are read by those scripts (hence no SC2034 here).
 
-# shellcheck source=SCRIPTDIR/../lib-validator.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../lib-validator.sh"
+# shellcheck source=SCRIPTDIR/../../tools/lib-validator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib-validator.sh"
 
 # ac_kernel_tree CACHE FILE: sets AC_KERNEL_TREE to the root of a kernel tree that has FILE (a
 # path inside it, e.g. tools/testing/kunit/kunit.py): a tree ci/kernel-build keeps, an unpacked

@@ -1,5 +1,5 @@
 /* Range checks for timers: the texts that go into the records and the docs. */
-#include "../within.h"
+#include "../../harness/within.h"
 
 #include <criterion/criterion.h>
 

@@ -1,5 +1,5 @@
 /* The existing-socket helper and the step names it shares with the probes. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/existing.h"
 #include "../../fixtures/diag.h"
 #include "../../fixtures/netns.h"

@@ -1,6 +1,6 @@
 /* The hold helpers: the loopback plug really delays (and then delivers) a packet, and the
  * quota rule really lets exactly one small segment through. */
-#include "../actest.h"
+#include "../../harness/actest.h"
 #include "../../fixtures/hold.h"
 #include "../../fixtures/expect_state.h"
 

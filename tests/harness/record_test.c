@@ -1,5 +1,5 @@
 /* The result record (docs/results-format.md): what the matrix and the docs are built from. */
-#include "../record.h"
+#include "../../harness/record.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
