@@ -129,9 +129,19 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
 #define CAT5_(a, b, c, d, e) a##b##c##d##e
 #define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
+/* The grid's axes (the docs' table per state): the name parts as the enums of harness/meta.h. */
+#define GRID_none       AC_GRID_REUSE_NONE
+#define GRID_old        AC_GRID_REUSE_OLD
+#define GRID_new        AC_GRID_REUSE_NEW
+#define GRID_both       AC_GRID_REUSE_BOTH
+#define GRID_same_addr  AC_GRID_SAME_ADDR
+#define GRID_other_addr AC_GRID_OTHER_ADDR
+#define GRID_wildcard   AC_GRID_WILDCARD
+
 #define CONFLICT_CELL(state, combo, old_opts, new_opts, addr, new_ip, outcome)                     \
-    AC_TEST_OUTCOME(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,               \
-                    .description = NOTE_##state " " RULE_##outcome)                                \
+    AC_TEST_OUTCOME_WITH(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,          \
+                         (.grid = {#state, GRID_##combo, GRID_##addr}),                            \
+                         .description = NOTE_##state " " RULE_##outcome)                           \
     {                                                                                              \
         struct ac_state_spec spec = {                                                              \
             .kind = KIND_##state, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};             \
