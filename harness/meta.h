@@ -17,7 +17,7 @@ enum ac_grid_address { AC_GRID_SAME_ADDR, AC_GRID_OTHER_ADDR, AC_GRID_WILDCARD }
 struct ac_meta {
     bool scenario; /* enters a network namespace of its own: needs root or a user namespace */
     bool slow;     /* waits out real kernel timers (up to a minute): ctest label "slow" */
-    /* The claim's expected result, 0 or an errno, where the definition states it: set with
+    /* What the claim's bind() must return, 0 or an errno, where the definition states it: set with
      * has_expected by AC_TEST_OUTCOME (outcome.h) from the same value as the name's suffix. */
     bool has_expected;
     int expected;
