@@ -2,17 +2,45 @@
  * .description), kept as data for the runner, ctest's labels and the docs: AC_TEST points
  * Criterion's `.data` at one (a plain Test() has none). A new fact is a field here, set in the
  * definition through AC_TEST_WITH (actest.h), and read with ac_meta_of(); never parsed from a
- * name or a description. */
+ * name or a description. --afterclose-describe prints them for the docs. */
 #ifndef AC_META_H
 #define AC_META_H
 
 #include <criterion/types.h>
 #include <stdbool.h>
 
+/* The bind-conflict grid's axes (suites/conflict.c): which socket set SO_REUSEADDR... */
+enum ac_grid_reuse { AC_GRID_REUSE_NONE, AC_GRID_REUSE_OLD, AC_GRID_REUSE_NEW, AC_GRID_REUSE_BOTH };
+/* ...and where the new socket binds, against the existing one's 192.168.1.100:9999. */
+enum ac_grid_address { AC_GRID_SAME_ADDR, AC_GRID_OTHER_ADDR, AC_GRID_WILDCARD };
+
 struct ac_meta {
     bool scenario; /* enters a network namespace of its own: needs root or a user namespace */
     bool slow;     /* waits out real kernel timers (up to a minute): ctest label "slow" */
+    /* What the claim's bind() must return, 0 or an errno, where the definition states it: set with
+     * has_expected by AC_TEST_OUTCOME (outcome.h) from the same value as the name's suffix. */
+    bool has_expected;
+    int expected;
+    /* The test's cell of the conflict grid: the existing socket's state (the table it is in;
+     * NULL: not a cell), the row and the column. */
+    struct {
+        const char *state;
+        enum ac_grid_reuse reuse;
+        enum ac_grid_address address;
+    } grid;
 };
+
+/* The axes' names in --afterclose-describe. */
+static inline const char *ac_grid_reuse_name(enum ac_grid_reuse r)
+{
+    static const char *const names[] = {"none", "old", "new", "both"};
+    return names[r];
+}
+static inline const char *ac_grid_address_name(enum ac_grid_address a)
+{
+    static const char *const names[] = {"same", "other", "wildcard"};
+    return names[a];
+}
 
 /* NULL for a plain Test(): afterclose keeps Criterion's .data for struct ac_meta alone. */
 static inline const struct ac_meta *ac_meta_of(const struct criterion_test *t)

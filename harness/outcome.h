@@ -27,10 +27,15 @@
 #define AC_OUTCOME_NAME(stem, expected)  AC_OUTCOME_NAME_(stem, expected)
 #define AC_OUTCOME_NAME_(stem, expected) AC_OUTCOME_##expected(stem)
 
-/* AC_TEST(suite, <stem>_succeeds or <stem>_fails, ...). AC_TEST pastes its name argument
- * unexpanded, so the name is expanded one level up. */
+/* AC_TEST(suite, <stem>_succeeds or <stem>_fails, ...), whose struct ac_meta states the same
+ * `expected`; AC_TEST_OUTCOME_WITH adds more facts, in parentheses, as AC_TEST_WITH does. AC_TEST
+ * pastes its name argument unexpanded, so the name is expanded one level up. */
 #define AC_TEST_OUTCOME(suite, stem, expected, ...)                                                \
-    AC_TEST_OUTCOME_(suite, AC_OUTCOME_NAME(stem, expected), __VA_ARGS__)
-#define AC_TEST_OUTCOME_(suite, name, ...) AC_TEST(suite, name, __VA_ARGS__)
+    AC_TEST_OUTCOME_WITH(suite, stem, expected, (), __VA_ARGS__)
+#define AC_TEST_OUTCOME_WITH(suite, stem, expected, meta, ...)                                     \
+    AC_TEST_OUTCOME_(suite, AC_OUTCOME_NAME(stem, expected), expected, meta, __VA_ARGS__)
+#define AC_TEST_OUTCOME_(suite, name, result, meta, ...)                                           \
+    AC_TEST_WITH(suite, name, (.has_expected = true, .expected = (result), AC_META_FIELDS_ meta),  \
+                 __VA_ARGS__)
 
 #endif

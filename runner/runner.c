@@ -9,6 +9,7 @@
 #include "../fixtures/netns.h"
 #include "../harness/actest.h"
 #include "../harness/record.h"
+#include "errname.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -207,7 +208,14 @@ static void enter_user_namespace(void)
     }
 }
 
-/* The tests as JSON, for the docs generator. */
+/* A source file as the docs link it: relative to the checkout the suite was built from. */
+static const char *source_path(const char *file)
+{
+    size_t n = strlen(AC_SOURCE_DIR);
+    return strncmp(file, AC_SOURCE_DIR, n) == 0 ? file + n : file;
+}
+
+/* The tests and the facts their definitions state, as JSON, for the docs generator. */
 static void describe_as_json(const struct criterion_test **tests, size_t n)
 {
     json_t *all = json_array();
@@ -218,8 +226,17 @@ static void describe_as_json(const struct criterion_test **tests, size_t n)
                               "suite", t->category, "description", d, "suite_description",
                               ac_suite_description(t->category), "labels", labels_of(t), "timeout",
                               t->data->timeout);
-        if (t->data->file_) /* the docs link each row to its source */
-            json_object_set_new(o, "source", json_sprintf("%s:%u", t->data->file_, t->data->line_));
+        if (t->data->file_) /* the docs link each row to its source line */
+            json_object_set_new(o, "source",
+                                json_sprintf("%s:%u", source_path(t->data->file_), t->data->line_));
+        const struct ac_meta *m = ac_meta_of(t);
+        if (m && m->has_expected)
+            json_object_set_new(o, "expected", json_string(ac_errname(m->expected)));
+        if (m && m->grid.state)
+            json_object_set_new(o, "grid",
+                                json_pack("{s:s, s:s, s:s}", "state", m->grid.state, "reuse",
+                                          ac_grid_reuse_name(m->grid.reuse), "address",
+                                          ac_grid_address_name(m->grid.address)));
         json_array_append_new(all, o);
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -317,7 +334,7 @@ static void help(const char *prog)
            "  -S, --short-filename    base names of source files in failure messages\n"
            "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
            "                          (labels: root = needs a network namespace, slow)\n"
-           "  --afterclose-describe   the tests and their rules as JSON (for the docs)\n"
+           "  --afterclose-describe   the tests, their rules and facts as JSON (for the docs)\n"
            "  --afterclose-on-demand\n"
            "                          libraries opened on demand (libnftables), one path a line\n"
            "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"

@@ -45,22 +45,6 @@ TestSuite(acceptreuse, .description = "A TIME_WAIT keeps the SO_REUSEADDR of the
     "The accepted socket inherits SO_REUSEADDR from its listener at accept() (getsockopt shows "   \
     "it), which is how a TIME_WAIT usually comes to have the listener's flag."
 
-/* name stem, listener's opts, SO_REUSEADDR set on the accepted socket before close() (0, 1 or
- * KEEP), the value getsockopt must then show on it, the new socket's opts, the address it binds,
- * expected bind(), the rule. The test is named <stem>_fails or <stem>_succeeds after the expected
- * result (harness/outcome.h), so a name cannot contradict its row. */
-#define ACCEPTREUSE_CASES(X)                                                                       \
-    X(set_on_accepted_only_rebind_with_reuseaddr, 0, 1, 1, AC_REUSEADDR, AC_SERVER_IP, 0,          \
-      ON_ACCEPTED_NEW_ON)                                                                          \
-    X(set_on_accepted_only_rebind_wildcard_with_reuseaddr, 0, 1, 1, AC_REUSEADDR, "0.0.0.0", 0,    \
-      ON_ACCEPTED_NEW_ON)                                                                          \
-    X(set_on_accepted_only_rebind_without_reuseaddr, 0, 1, 1, 0, AC_SERVER_IP, EADDRINUSE,         \
-      ON_ACCEPTED_NEW_OFF)                                                                         \
-    X(cleared_on_accepted_rebind_with_reuseaddr, AC_REUSEADDR, 0, 0, AC_REUSEADDR, AC_SERVER_IP,   \
-      EADDRINUSE, OFF_ON_ACCEPTED)                                                                 \
-    X(inherited_from_listener_rebind_with_reuseaddr, AC_REUSEADDR, KEEP, 1, AC_REUSEADDR,          \
-      AC_SERVER_IP, 0, INHERITED)
-
 static void accepted_flag_then_restart(unsigned listener_opts, int set_on_accepted, int shown,
                                        unsigned new_opts, const char *ip, int expected)
 {
@@ -95,5 +79,19 @@ static void accepted_flag_then_restart(unsigned listener_opts, int set_on_accept
     {                                                                                              \
         accepted_flag_then_restart(listener_opts, set_on_accepted, shown, new_opts, ip, expected); \
     }
-ACCEPTREUSE_CASES(X)
+
+/* name stem, listener's opts, SO_REUSEADDR set on the accepted socket before close() (0, 1 or
+ * KEEP), the value getsockopt must then show on it, the new socket's opts, the address it binds,
+ * expected bind(), the rule. The test is named <stem>_fails or <stem>_succeeds after the expected
+ * result (harness/outcome.h), so a name cannot contradict its row. */
+X(set_on_accepted_only_rebind_with_reuseaddr, 0, 1, 1, AC_REUSEADDR, AC_SERVER_IP, 0,
+  ON_ACCEPTED_NEW_ON)
+X(set_on_accepted_only_rebind_wildcard_with_reuseaddr, 0, 1, 1, AC_REUSEADDR, "0.0.0.0", 0,
+  ON_ACCEPTED_NEW_ON)
+X(set_on_accepted_only_rebind_without_reuseaddr, 0, 1, 1, 0, AC_SERVER_IP, EADDRINUSE,
+  ON_ACCEPTED_NEW_OFF)
+X(cleared_on_accepted_rebind_with_reuseaddr, AC_REUSEADDR, 0, 0, AC_REUSEADDR, AC_SERVER_IP,
+  EADDRINUSE, OFF_ON_ACCEPTED)
+X(inherited_from_listener_rebind_with_reuseaddr, AC_REUSEADDR, KEEP, 1, AC_REUSEADDR, AC_SERVER_IP,
+  0, INHERITED)
 #undef X

@@ -62,13 +62,6 @@ static void probe_on_device(const char *dev, const char *ip, int expected)
     "The existing socket is bound to no device, so it conflicts with a socket on any device."
 #define NEW_ANY "The new socket is bound to no device, so it conflicts with a socket on any device."
 
-/* name, existing listener's device, new socket's device, expected, the rule; both 0.0.0.0:9999 */
-#define BINDTODEVICE_LISTEN_CASES(X)                                                               \
-    X(listen_ac0_new_ac0_fails, "ac0", "ac0", EADDRINUSE, SAME)                                    \
-    X(listen_ac0_new_lo_succeeds, "ac0", "lo", 0, DIFFER)                                          \
-    X(listen_ac0_new_unbound_fails, "ac0", NODEV, EADDRINUSE, NEW_ANY)                             \
-    X(listen_unbound_new_ac0_fails, NODEV, "ac0", EADDRINUSE, OLD_ANY)
-
 #define X(name, old_dev, new_dev, expected, rule)                                                  \
     AC_TEST(bindtodevice, name, .description = rule)                                               \
     {                                                                                              \
@@ -79,7 +72,12 @@ static void probe_on_device(const char *dev, const char *ip, int expected)
         probe_on_device(new_dev, "0.0.0.0", expected);                                             \
         close(old);                                                                                \
     }
-BINDTODEVICE_LISTEN_CASES(X)
+
+/* name, existing listener's device, new socket's device, expected, the rule; both 0.0.0.0:9999 */
+X(listen_ac0_new_ac0_fails, "ac0", "ac0", EADDRINUSE, SAME)
+X(listen_ac0_new_lo_succeeds, "ac0", "lo", 0, DIFFER)
+X(listen_ac0_new_unbound_fails, "ac0", NODEV, EADDRINUSE, NEW_ANY)
+X(listen_unbound_new_ac0_fails, NODEV, "ac0", EADDRINUSE, OLD_ANY)
 #undef X
 
 /* The TIME_WAIT of a listener on 0.0.0.0:9999 bound to lo, whose client came in via 127.0.0.1:
@@ -91,12 +89,6 @@ BINDTODEVICE_LISTEN_CASES(X)
     "The TIME_WAIT is bound to lo and the new socket to no device, which conflicts with every "    \
     "device: EADDRINUSE."
 #define TW_SAME "The TIME_WAIT kept its listener's device, lo, the new socket's device: EADDRINUSE."
-
-/* name, new socket's device, expected, the rule */
-#define BINDTODEVICE_TW_CASES(X)                                                                   \
-    X(time_wait_lo_new_ac0_succeeds, "ac0", 0, TW_DIFFER)                                          \
-    X(time_wait_lo_new_lo_fails, "lo", EADDRINUSE, TW_SAME)                                        \
-    X(time_wait_lo_new_unbound_fails, NODEV, EADDRINUSE, TW_NEW_ANY)
 
 #define X(name, new_dev, expected, rule)                                                           \
     AC_TEST(bindtodevice, name, .description = rule)                                               \
@@ -123,5 +115,9 @@ BINDTODEVICE_LISTEN_CASES(X)
                         &tw, AC_TIME_WAIT, AC_STATE_TIMEOUT_MS);                                   \
         probe_on_device(new_dev, AC_LOOPBACK_IP, expected);                                        \
     }
-BINDTODEVICE_TW_CASES(X)
+
+/* name, new socket's device, expected, the rule */
+X(time_wait_lo_new_ac0_succeeds, "ac0", 0, TW_DIFFER)
+X(time_wait_lo_new_lo_fails, "lo", EADDRINUSE, TW_SAME)
+X(time_wait_lo_new_unbound_fails, NODEV, EADDRINUSE, TW_NEW_ANY)
 #undef X

@@ -172,23 +172,6 @@ static void check_takeover(const char *ip, int connect_result)
 #define BOUND_NO_TIMESTAMPS                                                                        \
     "A TIME_WAIT without TCP timestamps is never taken over, not even on a bound port: connect() " \
     "to the same 4-tuple fails with EADDRNOTAVAIL."
-#define SAME_PORT_CASES(X)                                                                         \
-    /* bind() first: tcp_twsk_unique() with no twp ignores tcp_tw_reuse and the 1 s delay */       \
-    X(connect_same_port_during_timewait_succeeds_even_with_tw_reuse_0, AC_SERVER_IP, "0", "1", 0,  \
-      BOUND_TAKES_OVER)                                                                            \
-    X(connect_same_port_during_timewait_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", "1", 0,       \
-      BOUND_TAKES_OVER)                                                                            \
-    X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_non_loopback, AC_SERVER_IP, "2",  \
-      "1", 0, BOUND_TAKES_OVER)                                                                    \
-    X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, "2",    \
-      "1", 0, BOUND_TAKES_OVER)                                                                    \
-    /* No timestamps: tw_ts_recent_stamp is 0, no TIME_WAIT is ever taken over */                  \
-    X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_0, AC_SERVER_IP, "0",    \
-      "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)                                                     \
-    X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_1, AC_SERVER_IP, "1",    \
-      "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)                                                     \
-    X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_2_loopback,              \
-      AC_LOOPBACK_IP, "2", "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)
 
 /* The first client binds ip:CLIENT_PORT with SO_REUSEADDR (which its TIME_WAIT keeps), talks to
  * ip:PORT and closes first; the second binds the same ip:port (SO_REUSEADDR on both: no bind
@@ -209,7 +192,23 @@ static void check_takeover(const char *ip, int connect_result)
         ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), step, expected, dial(again, ip));     \
         check_takeover(ip, expected);                                                              \
     }
-SAME_PORT_CASES(X)
+
+/* bind() first: tcp_twsk_unique() with no twp ignores tcp_tw_reuse and the 1 s delay */
+X(connect_same_port_during_timewait_succeeds_even_with_tw_reuse_0, AC_SERVER_IP, "0", "1", 0,
+  BOUND_TAKES_OVER)
+X(connect_same_port_during_timewait_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", "1", 0,
+  BOUND_TAKES_OVER)
+X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_non_loopback, AC_SERVER_IP, "2", "1",
+  0, BOUND_TAKES_OVER)
+X(connect_same_port_during_timewait_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, "2", "1", 0,
+  BOUND_TAKES_OVER)
+/* No timestamps: tw_ts_recent_stamp is 0, no TIME_WAIT is ever taken over */
+X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_0, AC_SERVER_IP, "0", "0",
+  EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)
+X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_1, AC_SERVER_IP, "1", "0",
+  EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)
+X(connect_same_port_during_timewait_fails_without_timestamps_tw_reuse_2_loopback, AC_LOOPBACK_IP,
+  "2", "0", EADDRNOTAVAIL, BOUND_NO_TIMESTAMPS)
 #undef X
 
 /* Without SO_REUSEADDR the second client does not even get the port: the TIME_WAIT still
@@ -248,36 +247,6 @@ AC_TEST(client, connect_same_port_to_other_peer_port_during_timewait_succeeds,
                     ac_connect(again, &other));
 }
 
-/* --- a shrunk ephemeral range, every port of it in TIME_WAIT to the same peer ---
- * name, peer (and source) address, tcp_tw_reuse, make the TIME_WAITs old enough first,
- * expected connect(), the rule */
-#define EXHAUSTION_CASES(X)                                                                        \
-    /* tcp_tw_reuse=0: no TIME_WAIT is ever taken over: the range is used up */                    \
-    X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_0, AC_LOOPBACK_IP, "0", true,  \
-      EADDRNOTAVAIL,                                                                               \
-      "With tcp_tw_reuse=0 connect() never takes over a TIME_WAIT on a port the kernel picks, "    \
-      "loopback or not, so with every port of the range in TIME_WAIT it fails with "               \
-      "EADDRNOTAVAIL.")                                                                            \
-    /* tcp_tw_reuse=1: a TIME_WAIT older than the reuse delay is taken over */                     \
-    X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", true, \
-      0,                                                                                           \
-      "With tcp_tw_reuse=1 connect() takes over a TIME_WAIT with timestamps to the same peer "     \
-      "once "                                                                                      \
-      "it is old enough (tcp_tw_reuse_delay on 6.14+, the next clock second before), so a full "   \
-      "range still yields a port.")                                                                \
-    /* tcp_tw_reuse=2 (default): only TIME_WAITs with a loopback address qualify */                \
-    X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, \
-      "2", true, 0,                                                                                \
-      "tcp_tw_reuse=2, the default, allows the takeover when the TIME_WAIT has a loopback "        \
-      "address: "                                                                                  \
-      "these are on 127.0.0.1, so an old enough one is taken over.")                               \
-    /* ... and 192.168.1.100 is not loopback, though the packets went through lo */                \
-    X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_2_non_loopback, AC_SERVER_IP,  \
-      "2", true, EADDRNOTAVAIL,                                                                    \
-      "tcp_tw_reuse=2, the default, allows the takeover only when the TIME_WAIT has a loopback "   \
-      "address or is bound to lo; 192.168.1.100 is neither, though the packets go through lo, so " \
-      "the full range gives EADDRNOTAVAIL.")
-
 static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int expected)
 {
     ac_netns_sysctl("net/ipv4/ip_local_port_range", RANGE_LOW " " RANGE_HIGH);
@@ -315,7 +284,34 @@ static void exhaust_range(const char *ip, const char *tw_reuse, bool aged, int e
     {                                                                                              \
         exhaust_range(ip, tw_reuse, aged, expected);                                               \
     }
-EXHAUSTION_CASES(X)
+
+/* --- a shrunk ephemeral range, every port of it in TIME_WAIT to the same peer ---
+ * name, peer (and source) address, tcp_tw_reuse, make the TIME_WAITs old enough first,
+ * expected connect(), the rule */
+/* tcp_tw_reuse=0: no TIME_WAIT is ever taken over: the range is used up */
+X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_0, AC_LOOPBACK_IP, "0", true,
+  EADDRNOTAVAIL,
+  "With tcp_tw_reuse=0 connect() never takes over a TIME_WAIT on a port the kernel picks, "
+  "loopback or not, so with every port of the range in TIME_WAIT it fails with "
+  "EADDRNOTAVAIL.")
+/* tcp_tw_reuse=1: a TIME_WAIT older than the reuse delay is taken over */
+X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_1, AC_SERVER_IP, "1", true, 0,
+  "With tcp_tw_reuse=1 connect() takes over a TIME_WAIT with timestamps to the same peer "
+  "once "
+  "it is old enough (tcp_tw_reuse_delay on 6.14+, the next clock second before), so a full "
+  "range still yields a port.")
+/* tcp_tw_reuse=2 (default): only TIME_WAITs with a loopback address qualify */
+X(port_range_exhausted_by_time_wait_connect_succeeds_with_tw_reuse_2_loopback, AC_LOOPBACK_IP, "2",
+  true, 0,
+  "tcp_tw_reuse=2, the default, allows the takeover when the TIME_WAIT has a loopback "
+  "address: "
+  "these are on 127.0.0.1, so an old enough one is taken over.")
+/* ... and 192.168.1.100 is not loopback, though the packets went through lo */
+X(port_range_exhausted_by_time_wait_connect_fails_with_tw_reuse_2_non_loopback, AC_SERVER_IP, "2",
+  true, EADDRNOTAVAIL,
+  "tcp_tw_reuse=2, the default, allows the takeover only when the TIME_WAIT has a loopback "
+  "address or is bound to lo; 192.168.1.100 is neither, though the packets go through lo, so "
+  "the full range gives EADDRNOTAVAIL.")
 #undef X
 
 /* tcp_tw_reuse=1 but the TIME_WAITs are younger than tcp_tw_reuse_delay: not taken over. Only

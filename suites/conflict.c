@@ -87,28 +87,6 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
 #define KIND_closing            AC_HOLD_CLOSING
 #define KIND_time_wait          AC_HOLD_TIME_WAIT
 
-// clang-format off
-/* The matrix, one row per state of the existing socket. Columns: SO_REUSEADDR set on
- * {neither socket, the existing (old) one only, the new one only, both} x the address the new
- * socket binds {same 192.168.1.100, other 127.0.0.1, wildcard 0.0.0.0}:
- *
- *                        neither               old only              new only              both
- *                        same   other  wild    same   other  wild    same   other  wild    same   other  wild */
-#define CONFLICT_TABLE(X)                                                                                          \
-    X(bound,              INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    /* A listener is the one socket SO_REUSEADDR never shares an address with. */                                  \
-    X(listen,             INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  LISTEN, APART, LISTEN) \
-    X(established,        INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(close_wait,         INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(fin_wait1,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    /* A timewait socket with substate FIN_WAIT2 (tcp_time_wait()); bind() sees a non-listener. */                 \
-    X(fin_wait2_orphan,   INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(fin_wait2_shutdown, INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(last_ack,           INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(closing,            INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)   \
-    X(time_wait,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
-// clang-format on
-
 /* The 12 columns of a row: name part, old socket's options, new socket's options, address. */
 #define CONFLICT_COLUMNS(CELL, state, ns, no, nw, os, oo, ow, ws, wo, ww, bs, bo, bw)              \
     CELL(state, none, 0, 0, same_addr, AC_SERVER_IP, ns)                                           \
@@ -129,16 +107,46 @@ TestSuite(conflict, .description = "Two TCP sockets on one port conflict when th
 #define CAT5_(a, b, c, d, e) a##b##c##d##e
 #define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
 
+/* The grid's axes (the docs' table per state): the name parts as the enums of harness/meta.h. */
+#define GRID_none       AC_GRID_REUSE_NONE
+#define GRID_old        AC_GRID_REUSE_OLD
+#define GRID_new        AC_GRID_REUSE_NEW
+#define GRID_both       AC_GRID_REUSE_BOTH
+#define GRID_same_addr  AC_GRID_SAME_ADDR
+#define GRID_other_addr AC_GRID_OTHER_ADDR
+#define GRID_wildcard   AC_GRID_WILDCARD
+
 #define CONFLICT_CELL(state, combo, old_opts, new_opts, addr, new_ip, outcome)                     \
-    AC_TEST_OUTCOME(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,               \
-                    .description = NOTE_##state " " RULE_##outcome)                                \
+    AC_TEST_OUTCOME_WITH(conflict, CAT5(state, _reuse_, combo, _, addr), ERRNO_##outcome,          \
+                         (.grid = {#state, GRID_##combo, GRID_##addr}),                            \
+                         .description = NOTE_##state " " RULE_##outcome)                           \
     {                                                                                              \
         struct ac_state_spec spec = {                                                              \
             .kind = KIND_##state, .ip = AC_SERVER_IP, .port = PORT, .opts = old_opts};             \
         ac_state_probe_bind(&spec, new_ip, new_opts, ERRNO_##outcome);                             \
     }
 #define CONFLICT_ROW(state, ...) CONFLICT_COLUMNS(CONFLICT_CELL, state, __VA_ARGS__)
-CONFLICT_TABLE(CONFLICT_ROW)
+
+// clang-format off
+/* The matrix, one row per state of the existing socket. Columns: SO_REUSEADDR set on
+ * {neither socket, the existing (old) one only, the new one only, both} x the address the new
+ * socket binds {same 192.168.1.100, other 127.0.0.1, wildcard 0.0.0.0}:
+ *
+ *                        neither               old only              new only              both
+ *                        same   other  wild    same   other  wild    same   other  wild    same   other  wild */
+CONFLICT_ROW(bound,              INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+/* A listener is the one socket SO_REUSEADDR never shares an address with. */
+CONFLICT_ROW(listen,             INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  LISTEN, APART, LISTEN)
+CONFLICT_ROW(established,        INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(close_wait,         INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(fin_wait1,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+/* A timewait socket with substate FIN_WAIT2 (tcp_time_wait()); bind() sees a non-listener. */
+CONFLICT_ROW(fin_wait2_orphan,   INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(fin_wait2_shutdown, INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(last_ack,           INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(closing,            INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+CONFLICT_ROW(time_wait,          INUSE, APART, INUSE,  INUSE, APART, INUSE,  INUSE, APART, INUSE,  SHARE, APART, SHARE)
+// clang-format on
 #undef CONFLICT_ROW
 
 /* The TIME_WAIT left behind a WILDCARD listener. A listener on 0.0.0.0:9999 accepts a connection
@@ -153,19 +161,6 @@ CONFLICT_TABLE(CONFLICT_ROW)
 #define NOTE_via_server_addr                                                                       \
     "Existing: TIME_WAIT of a connection a 0.0.0.0:9999 listener accepted via 192.168.1.100; it "  \
     "holds 192.168.1.100:9999 only." INHERIT
-
-// clang-format off
-/* via, SO_REUSEADDR on, old opts, new opts | bind 127.0.0.1, bind 192.168.1.100, bind 0.0.0.0 */
-#define WILDCARD_TW_TABLE(X)                                                                    \
-    X(via_loopback,    AC_LOOPBACK_IP, none, 0,            0,              INUSE, APART, INUSE) \
-    X(via_loopback,    AC_LOOPBACK_IP, old,  AC_REUSEADDR, 0,              INUSE, APART, INUSE) \
-    X(via_loopback,    AC_LOOPBACK_IP, new,  0,            AC_REUSEADDR,   INUSE, APART, INUSE) \
-    X(via_loopback,    AC_LOOPBACK_IP, both, AC_REUSEADDR, AC_REUSEADDR,   SHARE, APART, SHARE) \
-    X(via_server_addr, AC_SERVER_IP,   none, 0,            0,              APART, INUSE, INUSE) \
-    X(via_server_addr, AC_SERVER_IP,   old,  AC_REUSEADDR, 0,              APART, INUSE, INUSE) \
-    X(via_server_addr, AC_SERVER_IP,   new,  0,            AC_REUSEADDR,   APART, INUSE, INUSE) \
-    X(via_server_addr, AC_SERVER_IP,   both, AC_REUSEADDR, AC_REUSEADDR,   APART, SHARE, SHARE)
-// clang-format on
 
 #define WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, addr, new_ip, outcome)            \
     AC_TEST_OUTCOME(conflict, CAT5(wildcard_listener_tw_##via, _reuse_, combo, _bind_, addr),      \
@@ -182,5 +177,16 @@ CONFLICT_TABLE(CONFLICT_ROW)
     WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, loopback, AC_LOOPBACK_IP, lo)         \
     WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, server_addr, AC_SERVER_IP, server)    \
     WILDCARD_TW_CELL(via, via_ip, combo, old_opts, new_opts, wildcard, "0.0.0.0", any)
-WILDCARD_TW_TABLE(WILDCARD_TW_ROW)
+
+// clang-format off
+/* via, SO_REUSEADDR on, old opts, new opts | bind 127.0.0.1, bind 192.168.1.100, bind 0.0.0.0 */
+WILDCARD_TW_ROW(via_loopback,    AC_LOOPBACK_IP, none, 0,            0,              INUSE, APART, INUSE)
+WILDCARD_TW_ROW(via_loopback,    AC_LOOPBACK_IP, old,  AC_REUSEADDR, 0,              INUSE, APART, INUSE)
+WILDCARD_TW_ROW(via_loopback,    AC_LOOPBACK_IP, new,  0,            AC_REUSEADDR,   INUSE, APART, INUSE)
+WILDCARD_TW_ROW(via_loopback,    AC_LOOPBACK_IP, both, AC_REUSEADDR, AC_REUSEADDR,   SHARE, APART, SHARE)
+WILDCARD_TW_ROW(via_server_addr, AC_SERVER_IP,   none, 0,            0,              APART, INUSE, INUSE)
+WILDCARD_TW_ROW(via_server_addr, AC_SERVER_IP,   old,  AC_REUSEADDR, 0,              APART, INUSE, INUSE)
+WILDCARD_TW_ROW(via_server_addr, AC_SERVER_IP,   new,  0,            AC_REUSEADDR,   APART, INUSE, INUSE)
+WILDCARD_TW_ROW(via_server_addr, AC_SERVER_IP,   both, AC_REUSEADDR, AC_REUSEADDR,   APART, SHARE, SHARE)
+// clang-format on
 #undef WILDCARD_TW_ROW

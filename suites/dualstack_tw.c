@@ -64,20 +64,6 @@ TestSuite(dualstack_tw, .description = "A restarted IPv6 server meets its IPv4 p
 #define IP_v6_loopback     "::1"
 #define OPTS_v6_loopback   AC_V6DUAL
 
-// clang-format off
-/* new socket, TIME_WAIT origin | SO_REUSEADDR on: neither, old only, new only, both */
-#define DUALSTACK_TW_TABLE(X)                                                      \
-    X(dualstack_any, server_addr,     INUSE, INUSE, INUSE, SHARE)                  \
-    X(dualstack_any, loopback,        INUSE, INUSE, INUSE, SHARE)                  \
-    X(dualstack_any, wildcard_via_lo, INUSE, INUSE, INUSE, SHARE)                  \
-    X(v6only_any,    server_addr,     APART, APART, APART, APART)                  \
-    X(v6only_any,    loopback,        APART, APART, APART, APART)                  \
-    X(v6only_any,    wildcard_via_lo, APART, APART, APART, APART)                  \
-    X(v6_loopback,   server_addr,     APART, APART, APART, APART)                  \
-    X(v6_loopback,   loopback,        APART, APART, APART, APART)                  \
-    X(v6_loopback,   wildcard_via_lo, APART, APART, APART, APART)
-// clang-format on
-
 /* The name ends in the expected result's _fails or _succeeds (harness/outcome.h). */
 #define CAT5_(a, b, c, d, e) a##b##c##d##e
 #define CAT5(a, b, c, d, e)  CAT5_(a, b, c, d, e)
@@ -98,5 +84,17 @@ TestSuite(dualstack_tw, .description = "A restarted IPv6 server meets its IPv4 p
     DUALSTACK_TW_CELL(who, tw, old, AC_REUSEADDR, 0, o_old)                                        \
     DUALSTACK_TW_CELL(who, tw, new, 0, AC_REUSEADDR, o_new)                                        \
     DUALSTACK_TW_CELL(who, tw, both, AC_REUSEADDR, AC_REUSEADDR, o_both)
-DUALSTACK_TW_TABLE(DUALSTACK_TW_ROW)
+
+// clang-format off
+/* new socket, TIME_WAIT origin | SO_REUSEADDR on: neither, old only, new only, both */
+DUALSTACK_TW_ROW(dualstack_any, server_addr,     INUSE, INUSE, INUSE, SHARE)
+DUALSTACK_TW_ROW(dualstack_any, loopback,        INUSE, INUSE, INUSE, SHARE)
+DUALSTACK_TW_ROW(dualstack_any, wildcard_via_lo, INUSE, INUSE, INUSE, SHARE)
+DUALSTACK_TW_ROW(v6only_any,    server_addr,     APART, APART, APART, APART)
+DUALSTACK_TW_ROW(v6only_any,    loopback,        APART, APART, APART, APART)
+DUALSTACK_TW_ROW(v6only_any,    wildcard_via_lo, APART, APART, APART, APART)
+DUALSTACK_TW_ROW(v6_loopback,   server_addr,     APART, APART, APART, APART)
+DUALSTACK_TW_ROW(v6_loopback,   loopback,        APART, APART, APART, APART)
+DUALSTACK_TW_ROW(v6_loopback,   wildcard_via_lo, APART, APART, APART, APART)
+// clang-format on
 #undef DUALSTACK_TW_ROW

@@ -379,21 +379,19 @@ static void lowest_free(const int *closes, int nclose, const int *next, int nnex
     "Once the hole at 5 is filled, no number below the highest open descriptor (6) is free, so "   \
     "the next one is 7."
 
-/* name, descriptors closed (in this order), numbers the next sockets must get, the rule */
-#define LOWEST_FREE_CASES(X)                                                                       \
-    /* The hole is the lowest free number, so it is reused at once. */                             \
-    X(lowest_free_close_5_next_is_5, FDS(5), FDS(5), LOWEST_REUSED)                                \
-    /* Two holes are filled lowest first. */                                                       \
-    X(lowest_free_close_4_and_6_next_are_4_then_6, FDS(4, 6), FDS(4, 6), LOWEST_FIRST)             \
-    /* The order of the close() calls does not matter: no free list, only "lowest". */             \
-    X(lowest_free_close_6_then_4_next_are_still_4_then_6, FDS(6, 4), FDS(4, 6), NO_FREE_LIST)      \
-    /* Once the hole is filled, numbering continues above the highest open one. */                 \
-    X(lowest_free_close_5_next_are_5_then_7, FDS(5), FDS(5, 7), ABOVE_HIGHEST)
-
 #define X(name, closes, next, rule)                                                                \
     AC_TEST(fds, name, .description = rule)                                                        \
     {                                                                                              \
         lowest_free(closes, LEN(closes), next, LEN(next));                                         \
     }
-LOWEST_FREE_CASES(X)
+
+/* name, descriptors closed (in this order), numbers the next sockets must get, the rule */
+/* The hole is the lowest free number, so it is reused at once. */
+X(lowest_free_close_5_next_is_5, FDS(5), FDS(5), LOWEST_REUSED)
+/* Two holes are filled lowest first. */
+X(lowest_free_close_4_and_6_next_are_4_then_6, FDS(4, 6), FDS(4, 6), LOWEST_FIRST)
+/* The order of the close() calls does not matter: no free list, only "lowest". */
+X(lowest_free_close_6_then_4_next_are_still_4_then_6, FDS(6, 4), FDS(4, 6), NO_FREE_LIST)
+/* Once the hole is filled, numbering continues above the highest open one. */
+X(lowest_free_close_5_next_are_5_then_7, FDS(5), FDS(5, 7), ABOVE_HIGHEST)
 #undef X

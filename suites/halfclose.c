@@ -87,14 +87,6 @@ static int server_half_closes(struct ac_conn *c, unsigned listener_opts, bool no
     "socket in CLOSE gave its port back: with the flag on the new socket it binds, fd open or "    \
     "not."
 
-/* name, listener's opts, new socket's opts, expected bind(), the rule */
-#define HALFCLOSE_TW_CASES(X)                                                                      \
-    X(shutdown_fd_open_time_wait_rebind_fails, 0, 0, EADDRINUSE, TW_NEITHER)                       \
-    X(shutdown_fd_open_time_wait_rebind_reuseaddr_new_only_fails, 0, AC_REUSEADDR, EADDRINUSE,     \
-      TW_NEW_ONLY)                                                                                 \
-    X(shutdown_fd_open_time_wait_rebind_reuseaddr_both_succeeds, AC_REUSEADDR, AC_REUSEADDR, 0,    \
-      TW_BOTH)
-
 #define X(name, listener_opts, new_opts, expected, rule)                                           \
     AC_TEST(halfclose, name, .description = rule)                                                  \
     {                                                                                              \
@@ -105,7 +97,12 @@ static int server_half_closes(struct ac_conn *c, unsigned listener_opts, bool no
             close(p);                                                                              \
         close(fd);                                                                                 \
     }
-HALFCLOSE_TW_CASES(X)
+
+/* name, listener's opts, new socket's opts, expected bind(), the rule */
+X(shutdown_fd_open_time_wait_rebind_fails, 0, 0, EADDRINUSE, TW_NEITHER)
+X(shutdown_fd_open_time_wait_rebind_reuseaddr_new_only_fails, 0, AC_REUSEADDR, EADDRINUSE,
+  TW_NEW_ONLY)
+X(shutdown_fd_open_time_wait_rebind_reuseaddr_both_succeeds, AC_REUSEADDR, AC_REUSEADDR, 0, TW_BOTH)
 #undef X
 
 AC_TEST(halfclose, accepted_close_state_with_fd_open_holds_no_port_rebind_succeeds,

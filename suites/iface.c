@@ -60,11 +60,6 @@ static void server_addr_on(enum ac_server_link where, const char *text)
       "With 192.168.1.100 on " TEXT_##link ", 127.0.0.1:9999 still does not overlap it.")          \
     X(link, bind_wildcard, "0.0.0.0", EADDRINUSE,                                                  \
       "With 192.168.1.100 on " TEXT_##link ", the wildcard still covers it.")
-#define IFACE_LINKS(X)                                                                             \
-    IFACE_PROBES(X, dummy)                                                                         \
-    IFACE_PROBES(X, veth_peer_down)                                                                \
-    IFACE_PROBES(X, veth_up)                                                                       \
-    IFACE_PROBES(X, lo)
 
 #define X(link, what, ip, expected, rule)                                                          \
     AC_TEST_OUTCOME(iface, link##_##what, expected, .description = rule)                           \
@@ -75,5 +70,9 @@ static void server_addr_on(enum ac_server_link where, const char *text)
         ac_conn_server_closes_first(&c, true);                                                     \
         ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, 0, expected);                                       \
     }
-IFACE_LINKS(X)
+
+IFACE_PROBES(X, dummy)
+IFACE_PROBES(X, veth_peer_down)
+IFACE_PROBES(X, veth_up)
+IFACE_PROBES(X, lo)
 #undef X

@@ -30,21 +30,6 @@ TestSuite(reuseaddr, .description = "Linux lets a new socket share a port with a
     "Both sockets set SO_REUSEADDR and the old one is not listening, so they may share the port."
 #define NO_OVERLAP "127.0.0.1:9999 does not overlap 192.168.1.100:9999: SO_REUSEADDR is not needed."
 
-/* name stem, old server's listener opts, new socket's opts, address the new socket binds, expected,
- * the rule. The test is named <stem>_fails or <stem>_succeeds after the expected result
- * (harness/outcome.h), so a name cannot contradict its row. */
-#define REUSEADDR_CASES(X)                                                                         \
-    X(old_off_new_off_same_addr, 0, 0, AC_SERVER_IP, EADDRINUSE, NEITHER)                          \
-    X(old_off_new_on_same_addr, 0, AC_REUSEADDR, AC_SERVER_IP, EADDRINUSE, OLD_OFF)                \
-    X(old_on_new_off_same_addr, AC_REUSEADDR, 0, AC_SERVER_IP, EADDRINUSE, NEW_OFF)                \
-    X(old_on_new_on_same_addr, AC_REUSEADDR, AC_REUSEADDR, AC_SERVER_IP, 0, BOTH)                  \
-    X(old_off_new_off_wildcard, 0, 0, "0.0.0.0", EADDRINUSE, NEITHER)                              \
-    X(old_off_new_on_wildcard, 0, AC_REUSEADDR, "0.0.0.0", EADDRINUSE, OLD_OFF)                    \
-    X(old_on_new_off_wildcard, AC_REUSEADDR, 0, "0.0.0.0", EADDRINUSE, NEW_OFF)                    \
-    X(old_on_new_on_wildcard, AC_REUSEADDR, AC_REUSEADDR, "0.0.0.0", 0, BOTH)                      \
-    X(old_off_new_on_loopback, 0, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)                     \
-    X(old_on_new_on_loopback, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)
-
 #define X(stem, old_opts, new_opts, ip, expected, rule)                                            \
     AC_TEST_OUTCOME(reuseaddr, stem, expected, .description = rule)                                \
     {                                                                                              \
@@ -53,5 +38,18 @@ TestSuite(reuseaddr, .description = "Linux lets a new socket share a port with a
         ac_conn_server_closes_first(&c, true);                                                     \
         ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, new_opts, expected);                                \
     }
-REUSEADDR_CASES(X)
+
+/* name stem, old server's listener opts, new socket's opts, address the new socket binds, expected,
+ * the rule. The test is named <stem>_fails or <stem>_succeeds after the expected result
+ * (harness/outcome.h), so a name cannot contradict its row. */
+X(old_off_new_off_same_addr, 0, 0, AC_SERVER_IP, EADDRINUSE, NEITHER)
+X(old_off_new_on_same_addr, 0, AC_REUSEADDR, AC_SERVER_IP, EADDRINUSE, OLD_OFF)
+X(old_on_new_off_same_addr, AC_REUSEADDR, 0, AC_SERVER_IP, EADDRINUSE, NEW_OFF)
+X(old_on_new_on_same_addr, AC_REUSEADDR, AC_REUSEADDR, AC_SERVER_IP, 0, BOTH)
+X(old_off_new_off_wildcard, 0, 0, "0.0.0.0", EADDRINUSE, NEITHER)
+X(old_off_new_on_wildcard, 0, AC_REUSEADDR, "0.0.0.0", EADDRINUSE, OLD_OFF)
+X(old_on_new_off_wildcard, AC_REUSEADDR, 0, "0.0.0.0", EADDRINUSE, NEW_OFF)
+X(old_on_new_on_wildcard, AC_REUSEADDR, AC_REUSEADDR, "0.0.0.0", 0, BOTH)
+X(old_off_new_on_loopback, 0, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)
+X(old_on_new_on_loopback, AC_REUSEADDR, AC_REUSEADDR, AC_LOOPBACK_IP, 0, NO_OVERLAP)
 #undef X

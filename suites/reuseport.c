@@ -98,40 +98,6 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
     "The new socket did not set SO_REUSEPORT: even a TIME_WAIT is shared only when both sockets "  \
     "have the option."
 
-/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
- * expected bind() result (listen() must then succeed too), the rule; same user. The test is named
- * <stem>_fails or <stem>_succeeds after the expected result (harness/outcome.h), so a name cannot
- * contradict its row. */
-#define REUSEPORT_CASES(X)                                                                         \
-    /* The option must be on both sockets, whatever the existing one's state. */                   \
-    X(bound_old_only, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)                     \
-    X(bound_new_only, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)                     \
-    X(bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                               \
-    X(listen_old_only, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)                \
-    X(listen_new_only, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)                \
-    /* Two listeners on one address: the point of SO_REUSEPORT. */                                 \
-    X(listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)                          \
-    /* Overlapping, not equal, addresses follow the same rule. */                                  \
-    X(listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0, OVERLAP_BOTH)     \
-    X(listen_both_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0, OVERLAP_BOTH)     \
-    X(listen_old_only_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, NONE, EADDRINUSE,    \
-      OVERLAP_OLD_ONLY)                                                                            \
-    X(listen_new_only_wildcard_then_specific, NONE, LISTENING, V4_ANY, V4_ADDR, RP, EADDRINUSE,    \
-      OVERLAP_NEW_ONLY)                                                                            \
-    X(listen_old_only_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, NONE, EADDRINUSE,    \
-      OVERLAP_OLD_ONLY)                                                                            \
-    X(listen_new_only_specific_then_wildcard, NONE, LISTENING, V4_ADDR, V4_ANY, RP, EADDRINUSE,    \
-      OVERLAP_NEW_ONLY)                                                                            \
-    X(bound_old_only_specific_then_wildcard, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,         \
-      OVERLAP_OLD_ONLY)                                                                            \
-    X(bound_new_only_specific_then_wildcard, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,         \
-      OVERLAP_NEW_ONLY)                                                                            \
-    /* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */                          \
-    X(listen_both_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, 0,       \
-      DUAL_BOTH)                                                                                   \
-    X(listen_old_only_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, NONE,    \
-      EADDRINUSE, DUAL_OLD_ONLY)
-
 #define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
@@ -141,17 +107,39 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
             close(fd);                                                                             \
         close(old);                                                                                \
     }
-REUSEPORT_CASES(X)
-#undef X
 
-/* name stem, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
- * socket's address, its opts, expected, the rule; same user */
-#define REUSEPORT_TIMEWAIT_CASES(X)                                                                \
-    X(timewait_old_only, RP, V4_ADDR, NONE, EADDRINUSE, TW_OLD_ONLY)                               \
-    X(timewait_new_only, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)                               \
-    /* The TIME_WAIT kept the listener's SO_REUSEPORT. */                                          \
-    X(timewait_both, RP, V4_ADDR, RP, 0, TW_BOTH)                                                  \
-    X(timewait_both_wildcard, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
+/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
+ * expected bind() result (listen() must then succeed too), the rule; same user. The test is named
+ * <stem>_fails or <stem>_succeeds after the expected result (harness/outcome.h), so a name cannot
+ * contradict its row. */
+/* The option must be on both sockets, whatever the existing one's state. */
+X(bound_old_only, RP, BOUND, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)
+X(bound_new_only, NONE, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)
+X(bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)
+X(listen_old_only, RP, LISTENING, V4_ADDR, V4_ADDR, NONE, EADDRINUSE, OLD_ONLY)
+X(listen_new_only, NONE, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, NEW_ONLY)
+/* Two listeners on one address: the point of SO_REUSEPORT. */
+X(listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, 0, BOTH_SAME_UID)
+/* Overlapping, not equal, addresses follow the same rule. */
+X(listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP, 0, OVERLAP_BOTH)
+X(listen_both_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, RP, 0, OVERLAP_BOTH)
+X(listen_old_only_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, NONE, EADDRINUSE,
+  OVERLAP_OLD_ONLY)
+X(listen_new_only_wildcard_then_specific, NONE, LISTENING, V4_ANY, V4_ADDR, RP, EADDRINUSE,
+  OVERLAP_NEW_ONLY)
+X(listen_old_only_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, NONE, EADDRINUSE,
+  OVERLAP_OLD_ONLY)
+X(listen_new_only_specific_then_wildcard, NONE, LISTENING, V4_ADDR, V4_ANY, RP, EADDRINUSE,
+  OVERLAP_NEW_ONLY)
+X(bound_old_only_specific_then_wildcard, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,
+  OVERLAP_OLD_ONLY)
+X(bound_new_only_specific_then_wildcard, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,
+  OVERLAP_NEW_ONLY)
+/* ... and so do the families: a dual-stack [::] overlaps 0.0.0.0. */
+X(listen_both_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, RP, 0, DUAL_BOTH)
+X(listen_old_only_dualstack_any_then_v4_any, RP | AC_V6DUAL, LISTENING, "::", V4_ANY, NONE,
+  EADDRINUSE, DUAL_OLD_ONLY)
+#undef X
 
 #define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
@@ -163,24 +151,15 @@ REUSEPORT_CASES(X)
         if (fd >= 0)                                                                               \
             close(fd);                                                                             \
     }
-REUSEPORT_TIMEWAIT_CASES(X)
-#undef X
 
-/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
- * expected, the rule; the new socket belongs to another user */
-#define REUSEPORT_OTHER_UID_CASES(X)                                                               \
-    /* Another user cannot join a bound socket or a listener, even with the option on both. */     \
-    X(other_uid_bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)           \
-    X(other_uid_listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)      \
-    X(other_uid_listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP,            \
-      EADDRINUSE, OTHER_UID_OVERLAP)                                                               \
-    /* Without an overlap there is nothing to share: the uid does not matter. */                   \
-    X(other_uid_listen_both_other_address, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0,                 \
-      OTHER_UID_NO_OVERLAP)                                                                        \
-    /* SO_REUSEADDR on both settles it for a socket that is not listening, before any uid test:    \
-     * the other user may bind, and even listen. */                                                \
-    X(other_uid_bound_reuseaddr_and_reuseport_both, RA | RP, BOUND, V4_ADDR, V4_ADDR, RA | RP, 0,  \
-      OTHER_UID_REUSEADDR)
+/* name stem, the old server's listener opts (its TIME_WAIT inherits them; listener closed), new
+ * socket's address, its opts, expected, the rule; same user */
+X(timewait_old_only, RP, V4_ADDR, NONE, EADDRINUSE, TW_OLD_ONLY)
+X(timewait_new_only, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)
+/* The TIME_WAIT kept the listener's SO_REUSEPORT. */
+X(timewait_both, RP, V4_ADDR, RP, 0, TW_BOTH)
+X(timewait_both_wildcard, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
+#undef X
 
 #define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
@@ -189,7 +168,20 @@ REUSEPORT_TIMEWAIT_CASES(X)
         ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, new_ip, PORT, new_opts, expected);       \
         close(old);                                                                                \
     }
-REUSEPORT_OTHER_UID_CASES(X)
+
+/* name stem, existing socket's opts, listening?, its address, new socket's address, its opts,
+ * expected, the rule; the new socket belongs to another user */
+/* Another user cannot join a bound socket or a listener, even with the option on both. */
+X(other_uid_bound_both, RP, BOUND, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)
+X(other_uid_listen_both, RP, LISTENING, V4_ADDR, V4_ADDR, RP, EADDRINUSE, OTHER_UID_BOTH)
+X(other_uid_listen_both_wildcard_then_specific, RP, LISTENING, V4_ANY, V4_ADDR, RP, EADDRINUSE,
+  OTHER_UID_OVERLAP)
+/* Without an overlap there is nothing to share: the uid does not matter. */
+X(other_uid_listen_both_other_address, RP, LISTENING, V4_LOOP, V4_ADDR, RP, 0, OTHER_UID_NO_OVERLAP)
+/* SO_REUSEADDR on both settles it for a socket that is not listening, before any uid test:
+ * the other user may bind, and even listen. */
+X(other_uid_bound_reuseaddr_and_reuseport_both, RA | RP, BOUND, V4_ADDR, V4_ADDR, RA | RP, 0,
+  OTHER_UID_REUSEADDR)
 #undef X
 
 /* Next to an ESTABLISHED socket: the accepted end of a connection (listener closed), which has
@@ -208,14 +200,6 @@ REUSEPORT_OTHER_UID_CASES(X)
     "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999; both have SO_REUSEPORT, "   \
     "same user: they share the port."
 
-/* name stem, the listener's opts (the accepted socket inherits them), new socket's address, its
- * opts, expected, the rule; same user */
-#define REUSEPORT_ESTABLISHED_CASES(X)                                                             \
-    X(established_both, RP, V4_ADDR, RP, 0, EST_BOTH)                                              \
-    X(established_old_only, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)                           \
-    X(established_new_only, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)                           \
-    X(established_both_wildcard, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
-
 #define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
     {                                                                                              \
@@ -223,16 +207,14 @@ REUSEPORT_OTHER_UID_CASES(X)
             .kind = AC_HOLD_ESTABLISHED, .ip = V4_ADDR, .port = PORT, .opts = old_opts};           \
         ac_state_probe_bind(&spec, new_ip, new_opts, expected);                                    \
     }
-REUSEPORT_ESTABLISHED_CASES(X)
-#undef X
 
-/* name stem, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of
- * root's server, the new socket belongs to another user */
-#define REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)                                                      \
-    /* A TIME_WAIT is shared with anyone who set the option (no uid test for TIME_WAIT). */        \
-    X(other_uid_timewait_both, RP, RP, 0, OTHER_UID_TW_BOTH)                                       \
-    X(other_uid_timewait_new_only, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)                    \
-    X(other_uid_timewait_old_only, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
+/* name stem, the listener's opts (the accepted socket inherits them), new socket's address, its
+ * opts, expected, the rule; same user */
+X(established_both, RP, V4_ADDR, RP, 0, EST_BOTH)
+X(established_old_only, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)
+X(established_new_only, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)
+X(established_both_wildcard, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
+#undef X
 
 #define X(stem, old_opts, new_opts, expected, rule)                                                \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
@@ -242,7 +224,13 @@ REUSEPORT_ESTABLISHED_CASES(X)
         ac_conn_server_closes_first(&c, true);                                                     \
         ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, V4_ADDR, PORT, new_opts, expected);      \
     }
-REUSEPORT_OTHER_UID_TIMEWAIT_CASES(X)
+
+/* name stem, the old server's listener opts, new socket's opts, expected, the rule; TIME_WAIT of
+ * root's server, the new socket belongs to another user */
+/* A TIME_WAIT is shared with anyone who set the option (no uid test for TIME_WAIT). */
+X(other_uid_timewait_both, RP, RP, 0, OTHER_UID_TW_BOTH)
+X(other_uid_timewait_new_only, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)
+X(other_uid_timewait_old_only, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
 #undef X
 
 /* Two listeners share the port; a third socket may join only with the option too. */

@@ -69,31 +69,6 @@ static const char *dotted(const char *path, char *buf, size_t len)
     return buf;
 }
 
-/* name (sysctl path under /proc/sys), test name, default, first kernel that has it, the
- * rule */
-#define SYSCTL_DEFAULTS(X)                                                                         \
-    X("net/ipv4/tcp_fin_timeout", tcp_fin_timeout_default_is_60, "60", AC_KV(5, 10),               \
-      "tcp_fin_timeout starts at TCP_FIN_TIMEOUT, 60 s: it bounds orphaned FIN_WAIT2, not "        \
-      "TIME_WAIT.")                                                                                \
-    X("net/ipv4/tcp_tw_reuse", tcp_tw_reuse_default_is_2, "2", AC_KV(5, 10),                       \
-      "tcp_tw_reuse starts at 2: connect() may take over a TIME_WAIT on loopback only.")           \
-    X("net/ipv4/tcp_timestamps", tcp_timestamps_default_is_1, "1", AC_KV(5, 10),                   \
-      "tcp_timestamps starts at 1, so TIME_WAITs carry the timestamps that tcp_tw_reuse needs.")   \
-    X("net/ipv4/tcp_rfc1337", tcp_rfc1337_default_is_0, "0", AC_KV(5, 10),                         \
-      "tcp_rfc1337 starts at 0 (never initialised): an RST may end a TIME_WAIT early.")            \
-    X("net/ipv4/tcp_orphan_retries", tcp_orphan_retries_default_is_0, "0", AC_KV(5, 10),           \
-      "tcp_orphan_retries starts at 0, which the kernel reads as 8 retries while the RTO is "      \
-      "small.")                                                                                    \
-    X("net/ipv4/ip_local_port_range", ip_local_port_range_default_is_32768_60999, "32768 60999",   \
-      AC_KV(5, 10),                                                                                \
-      "ip_local_port_range starts at 32768-60999 in every namespace (inet_init_net()).")           \
-    X("net/ipv4/tcp_child_ehash_entries", tcp_child_ehash_entries_default_is_0, "0", AC_KV(6, 1),  \
-      "tcp_child_ehash_entries starts at 0: child namespaces share the global established hash "   \
-      "(6.1+).")                                                                                   \
-    X("net/ipv4/tcp_tw_reuse_delay", tcp_tw_reuse_delay_default_is_1000, "1000", AC_KV(6, 14),     \
-      "tcp_tw_reuse_delay starts at 1000 ms: how old a TIME_WAIT must be before tcp_tw_reuse "     \
-      "takes it over (6.14+).")
-
 #define X(path, name, value, since, rule)                                                          \
     AC_TEST(sysctls, name, .description = rule)                                                    \
     {                                                                                              \
@@ -104,7 +79,29 @@ static const char *dotted(const char *path, char *buf, size_t len)
         ac_expect_str(AC_CLAIM(SYSCTL, dotted(path, subject, sizeof subject)),                     \
                       "default of " path " in a fresh namespace", value, v ? v : "(missing)");     \
     }
-SYSCTL_DEFAULTS(X)
+
+/* name (sysctl path under /proc/sys), test name, default, first kernel that has it, the
+ * rule */
+X("net/ipv4/tcp_fin_timeout", tcp_fin_timeout_default_is_60, "60", AC_KV(5, 10),
+  "tcp_fin_timeout starts at TCP_FIN_TIMEOUT, 60 s: it bounds orphaned FIN_WAIT2, not "
+  "TIME_WAIT.")
+X("net/ipv4/tcp_tw_reuse", tcp_tw_reuse_default_is_2, "2", AC_KV(5, 10),
+  "tcp_tw_reuse starts at 2: connect() may take over a TIME_WAIT on loopback only.")
+X("net/ipv4/tcp_timestamps", tcp_timestamps_default_is_1, "1", AC_KV(5, 10),
+  "tcp_timestamps starts at 1, so TIME_WAITs carry the timestamps that tcp_tw_reuse needs.")
+X("net/ipv4/tcp_rfc1337", tcp_rfc1337_default_is_0, "0", AC_KV(5, 10),
+  "tcp_rfc1337 starts at 0 (never initialised): an RST may end a TIME_WAIT early.")
+X("net/ipv4/tcp_orphan_retries", tcp_orphan_retries_default_is_0, "0", AC_KV(5, 10),
+  "tcp_orphan_retries starts at 0, which the kernel reads as 8 retries while the RTO is "
+  "small.")
+X("net/ipv4/ip_local_port_range", ip_local_port_range_default_is_32768_60999, "32768 60999",
+  AC_KV(5, 10), "ip_local_port_range starts at 32768-60999 in every namespace (inet_init_net()).")
+X("net/ipv4/tcp_child_ehash_entries", tcp_child_ehash_entries_default_is_0, "0", AC_KV(6, 1),
+  "tcp_child_ehash_entries starts at 0: child namespaces share the global established hash "
+  "(6.1+).")
+X("net/ipv4/tcp_tw_reuse_delay", tcp_tw_reuse_delay_default_is_1000, "1000", AC_KV(6, 14),
+  "tcp_tw_reuse_delay starts at 1000 ms: how old a TIME_WAIT must be before tcp_tw_reuse "
+  "takes it over (6.14+).")
 #undef X
 
 AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
@@ -122,17 +119,6 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
                                               : "-");
 }
 
-/* name part, sysctl, value */
-#define TIMER_CASES(X)                                                                             \
-    X(tcp_fin_timeout_1, "net/ipv4/tcp_fin_timeout", "1")                                          \
-    X(tcp_fin_timeout_120, "net/ipv4/tcp_fin_timeout", "120")                                      \
-    X(tcp_tw_reuse_0, "net/ipv4/tcp_tw_reuse", "0")                                                \
-    X(tcp_tw_reuse_1, "net/ipv4/tcp_tw_reuse", "1")                                                \
-    X(tcp_timestamps_0, "net/ipv4/tcp_timestamps", "0")                                            \
-    X(tcp_rfc1337_1, "net/ipv4/tcp_rfc1337", "1")                                                  \
-    X(tcp_max_tw_buckets_1, "net/ipv4/tcp_max_tw_buckets", "1")                                    \
-    X(tcp_orphan_retries_1, "net/ipv4/tcp_orphan_retries", "1")
-
 #define X(part, path, value)                                                                       \
     AC_TEST(sysctls, time_wait_timer_still_60s_with_##part,                                        \
             .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a constant: with " path "=" value    \
@@ -146,5 +132,14 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
                          "TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
                          60000, tw.expires_ms);                                                    \
     }
-TIMER_CASES(X)
+
+/* name part, sysctl, value */
+X(tcp_fin_timeout_1, "net/ipv4/tcp_fin_timeout", "1")
+X(tcp_fin_timeout_120, "net/ipv4/tcp_fin_timeout", "120")
+X(tcp_tw_reuse_0, "net/ipv4/tcp_tw_reuse", "0")
+X(tcp_tw_reuse_1, "net/ipv4/tcp_tw_reuse", "1")
+X(tcp_timestamps_0, "net/ipv4/tcp_timestamps", "0")
+X(tcp_rfc1337_1, "net/ipv4/tcp_rfc1337", "1")
+X(tcp_max_tw_buckets_1, "net/ipv4/tcp_max_tw_buckets", "1")
+X(tcp_orphan_retries_1, "net/ipv4/tcp_orphan_retries", "1")
 #undef X

@@ -17,17 +17,6 @@ TestSuite(timewait, .description = "A TIME_WAIT socket keeps its local address a
                                    "bind table until its timer expires; a new bind() conflicts "
                                    "with it wherever the two addresses overlap.");
 
-/* name stem, address the restarted server binds, expected bind() result, the rule. The test is
- * named <stem>_fails or <stem>_succeeds after the expected result (harness/outcome.h), so a name
- * cannot contradict its row. */
-#define TIMEWAIT_REBIND_CASES(X)                                                                   \
-    X(rebind_same_addr, AC_SERVER_IP, EADDRINUSE,                                                  \
-      "The TIME_WAIT socket still owns 192.168.1.100:9999 and neither socket set SO_REUSEADDR.")   \
-    X(bind_loopback, AC_LOOPBACK_IP, 0,                                                            \
-      "A port is owned per local address: 127.0.0.1:9999 does not overlap 192.168.1.100:9999.")    \
-    X(bind_wildcard, "0.0.0.0", EADDRINUSE,                                                        \
-      "The wildcard 0.0.0.0 covers every local address, 192.168.1.100 included.")
-
 #define X(stem, ip, expected, rule)                                                                \
     AC_TEST_OUTCOME(timewait, stem, expected, .description = rule)                                 \
     {                                                                                              \
@@ -36,5 +25,14 @@ TestSuite(timewait, .description = "A TIME_WAIT socket keeps its local address a
         ac_conn_server_closes_first(&c, true);                                                     \
         ac_probe_bind(AC_ROLE_CLAIM, ip, PORT, 0, expected);                                       \
     }
-TIMEWAIT_REBIND_CASES(X)
+
+/* name stem, address the restarted server binds, expected bind() result, the rule. The test is
+ * named <stem>_fails or <stem>_succeeds after the expected result (harness/outcome.h), so a name
+ * cannot contradict its row. */
+X(rebind_same_addr, AC_SERVER_IP, EADDRINUSE,
+  "The TIME_WAIT socket still owns 192.168.1.100:9999 and neither socket set SO_REUSEADDR.")
+X(bind_loopback, AC_LOOPBACK_IP, 0,
+  "A port is owned per local address: 127.0.0.1:9999 does not overlap 192.168.1.100:9999.")
+X(bind_wildcard, "0.0.0.0", EADDRINUSE,
+  "The wildcard 0.0.0.0 covers every local address, 192.168.1.100 included.")
 #undef X

@@ -26,7 +26,10 @@ struct source {
 };
 
 struct docs {
-    json_t *tests;  /* the describe array: {test, suite, description, suite_description, ...} */
+    /* the describe array: {test, suite, description, suite_description, labels, timeout,
+     * source: "suites/x.c:24", and where the definition states them expected: "EADDRINUSE",
+     * grid: {state, reuse, address}} */
+    json_t *tests;
     json_t *topics; /* suite -> section title (docs/doc-topics.json), may be empty */
     json_t *claims; /* the claims file (docs/blog-claims.json) */
     json_t *caught; /* test -> the faults it caught (docs/generated/mutation-catches.json) */
@@ -47,6 +50,9 @@ bool add_results(struct docs *d, const char *label, const char *path, bool run_s
  * columns of kind "host" are left out when skip_host (the fresh run on this machine replaces
  * them). */
 bool add_matrix(struct docs *d, const char *path, bool skip_host);
+/* The records the docs describe tests by must have checked what the tests' definitions expect
+ * (else they are results of another build): false after one error line. */
+bool check_expectations(const struct docs *d);
 void docs_free(struct docs *d);
 
 /* records.c: looking results up */
@@ -61,6 +67,8 @@ char *passed_on(const struct docs *d, const char *test);
  * sock_diag. Whether it is the claim: ac_check_is_claim(). */
 bool check_is_state(json_t *check);
 const char *check_str(json_t *check, const char *key);
+/* The record's first claim of that kind (a bind: the call AC_TEST_OUTCOME's result is of). */
+json_t *claim_of_kind(json_t *rec, enum ac_kind kind);
 
 /* text.c */
 char *humanize(const char *test);       /* "timewait/rebind_same_addr_fails" -> "rebind same
@@ -80,12 +88,14 @@ bool write_claims(const struct docs *d, const char *path, int *unverified);
 bool write_states_dot(const struct docs *d, const char *path);
 bool write_matrix_html(const struct docs *d, const char *path);
 /* grid.c: the bind-conflict grid (per state of the existing socket: SO_REUSEADDR none / old /
- * new / both x same / other specific / wildcard address), in expected-results.md and the page. */
+ * new / both x same / other specific / wildcard address), in expected-results.md and the page;
+ * a test's cell is its describe entry's "grid". */
+/* The index of an axis' name ("old": 1; reuse false: the address, "wildcard": 2), -1 if none. */
+int grid_axis(const char *name, bool reuse);
 void write_conflict_grid_md(FILE *f, const struct docs *d);
 void write_conflict_grid_html(FILE *f, const struct docs *d);
-/* source.c: "suites/timewait.c#L20", the line of the test's own table row when the source can
- * be read, else where Test() was expanded; NULL when the describe entry has no source. Caller
- * frees. */
+/* source.c: "suites/timewait.c#L24" from the describe entry's source (where the test's
+ * definition, its table row, is). Caller frees. */
 char *test_source_link(json_t *t);
 
 #endif

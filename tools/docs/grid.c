@@ -2,17 +2,18 @@
  * X while a socket in state Y holds the port". One small table per state of the existing socket:
  * rows SO_REUSEADDR on none / old / new / both, columns the same address, another specific
  * address and the wildcard; a cell is what bind() (and listen(), when bind succeeded) returned,
- * on every kernel, with cross-kernel differences marked. Built from the tests' names
- * (conflict/<state>_reuse_<who>_<where>_<outcome>) and the records' checks. */
+ * on every kernel, with cross-kernel differences marked. A test's cell is what its definition
+ * says (its describe entry's "grid"); what the kernel did comes from the records' checks. */
 #define _GNU_SOURCE
 #include "docs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const reuse[] = {"none", "old", "new", "both"};
+/* The axes' names in the describe output (runner/runner.c), in the grid's order. */
+static const char *const reuse_name[] = {"none", "old", "new", "both"};
+static const char *const where_name[] = {"same", "other", "wildcard"};
 static const char *const reuse_label[] = {"none", "old only", "new only", "both"};
-static const char *const where[] = {"same_addr", "other_addr", "wildcard"};
 static const char *const where_label[] = {"same address 192.168.1.100:9999",
                                           "other specific 127.0.0.1:9999", "wildcard 0.0.0.0:9999"};
 /* The page's narrower headers: the address alone. */
@@ -21,33 +22,24 @@ static const char *const where_short[] = {"same<br>192.168.1.100", "other<br>127
 #define NREUSE 4
 #define NWHERE 3
 
-/* "conflict/time_wait_reuse_old_wildcard_fails" -> state "time_wait", r 1, w 2. */
-static bool parse(const char *test, char *state, size_t len, int *r, int *w)
+int grid_axis(const char *name, bool reuse)
 {
-    if (strncmp(test, "conflict/", 9) != 0)
-        return false;
-    const char *name = test + 9, *mark = strstr(name, "_reuse_");
-    if (!mark || (size_t)(mark - name) >= len)
-        return false;
-    const char *rest = mark + 7;
-    for (*r = 0; *r < NREUSE; (*r)++) {
-        size_t n = strlen(reuse[*r]);
-        if (strncmp(rest, reuse[*r], n) == 0 && rest[n] == '_')
-            break;
-    }
-    if (*r == NREUSE)
-        return false;
-    rest += strlen(reuse[*r]) + 1;
-    for (*w = 0; *w < NWHERE; (*w)++) {
-        size_t n = strlen(where[*w]);
-        if (strncmp(rest, where[*w], n) == 0 && rest[n] == '_')
-            break;
-    }
-    if (*w == NWHERE)
-        return false;
-    memcpy(state, name, (size_t)(mark - name));
-    state[mark - name] = '\0';
-    return true;
+    const char *const *names = reuse ? reuse_name : where_name;
+    for (int i = 0; name && i < (reuse ? NREUSE : NWHERE); i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The test's cell from its describe entry: false when it is not one (inputs.c checked the
+ * names). */
+static bool cell_of(json_t *t, const char **state, int *r, int *w)
+{
+    json_t *grid = json_object_get(t, "grid");
+    *state = json_string_value(json_object_get(grid, "state"));
+    *r = grid_axis(json_string_value(json_object_get(grid, "reuse")), true);
+    *w = grid_axis(json_string_value(json_object_get(grid, "address")), false);
+    return *state && *r >= 0 && *w >= 0;
 }
 
 /* What the kernel did in one record: its claim bind's answer, "EADDRINUSE", or "OK, listen OK";
@@ -87,7 +79,7 @@ struct cell {
 };
 
 struct grid {
-    char state[64];
+    const char *state; /* the describe entry's */
     struct cell cells[NREUSE][NWHERE];
 };
 
@@ -115,10 +107,9 @@ static struct grid *grids(const struct docs *d, size_t *n)
     json_t *t;
     json_array_foreach(d->tests, i, t)
     {
-        const char *test = json_string_value(json_object_get(t, "test"));
-        char state[64];
+        const char *test = json_string_value(json_object_get(t, "test")), *state;
         int r, w;
-        if (!parse(test, state, sizeof state, &r, &w))
+        if (!cell_of(t, &state, &r, &w))
             continue;
         size_t k = 0;
         while (k < *n && strcmp(g[k].state, state) != 0)
@@ -126,7 +117,7 @@ static struct grid *grids(const struct docs *d, size_t *n)
         if (k == *n) {
             g = realloc(g, (*n + 1) * sizeof *g);
             memset(&g[k], 0, sizeof *g);
-            snprintf(g[k].state, sizeof g[k].state, "%s", state);
+            g[k].state = state;
             (*n)++;
         }
         g[k].cells[r][w].test = test;

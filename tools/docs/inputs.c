@@ -4,6 +4,7 @@
 
 #include "readall.h"
 #include "results.h"
+#include "errname.h"
 #include "typed.h"
 
 #include <ctype.h>
@@ -45,6 +46,38 @@ static bool plain_name(const char *s)
         if (!isalnum((unsigned char)*s) && !strchr("_.-+/", *s))
             return false;
     return true;
+}
+
+/* "suites/timewait.c:24": a path relative to the checkout, without "..", and a line. */
+static bool source_ok(const char *src)
+{
+    const char *colon = src ? strrchr(src, ':') : NULL;
+    if (!colon || colon == src || *src == '/' || strstr(src, "..") || !colon[1])
+        return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return strtoul(colon + 1, NULL, 10) > 0;
+}
+
+/* The facts a test's definition states, beyond its names and rule (runner/runner.c's
+ * describe_as_json): NULL when they are well formed, else what is wrong. */
+static const char *bad_facts(json_t *t)
+{
+    json_t *src = json_object_get(t, "source"), *exp = json_object_get(t, "expected");
+    json_t *grid = json_object_get(t, "grid");
+    if (!source_ok(json_string_value(src)))
+        return "no \"source\" of the form path:line (a path relative to the checkout)";
+    if (exp && (!json_is_string(exp) || ac_errno_from_name(json_string_value(exp)) < 0))
+        return "\"expected\" is not OK or an errno name";
+    if (!grid)
+        return NULL;
+    if (!json_is_object(grid) || !plain_name(json_string_value(json_object_get(grid, "state"))) ||
+        grid_axis(json_string_value(json_object_get(grid, "reuse")), true) < 0 ||
+        grid_axis(json_string_value(json_object_get(grid, "address")), false) < 0)
+        return "\"grid\" needs a state name, a reuse of none, old, new or both and an address "
+               "of same, other or wildcard";
+    return NULL;
 }
 
 bool load_describe(struct docs *d, const char *path)
@@ -89,6 +122,11 @@ bool load_describe(struct docs *d, const char *path)
                     name);
             bad++;
         }
+        const char *bad_fact = bad_facts(t);
+        if (bad_fact) {
+            fprintf(stderr, "afterclose-docs: %s: test %s: %s\n", path, name, bad_fact);
+            bad++;
+        }
         if (!has_text(t, "suite_description")) {
             fprintf(stderr,
                     "afterclose-docs: test %s: its suite has no .description (the rule "
@@ -99,6 +137,27 @@ bool load_describe(struct docs *d, const char *path)
     }
     json_decref(seen);
     return bad == 0;
+}
+
+bool check_expectations(const struct docs *d)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(d->tests, i, t)
+    {
+        const char *test = json_string_value(json_object_get(t, "test"));
+        const char *stated = json_string_value(json_object_get(t, "expected"));
+        json_t *bind = claim_of_kind(reference_record(d, test), AC_KIND_BIND);
+        if (!stated || !bind || strcmp(check_str(bind, "expected"), stated) == 0)
+            continue;
+        char shown[160];
+        fprintf(stderr,
+                "afterclose-docs: test %s: its definition expects bind → %s, its record "
+                "expected %s: results of another build\n",
+                test, stated, ac_printable(check_str(bind, "expected"), shown, sizeof shown));
+        return false;
+    }
+    return true;
 }
 
 bool load_topics(struct docs *d, const char *path)

@@ -83,7 +83,7 @@ static bool load(struct docs *d, const struct args *a)
         if (!ok)
             return false;
     }
-    return true;
+    return check_expectations(d);
 }
 
 static char *out_path(const char *dir, const char *name)

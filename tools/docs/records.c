@@ -51,3 +51,15 @@ bool check_is_state(json_t *check)
 {
     return ac_kind_from_name(check_str(check, "kind")) == AC_KIND_STATE;
 }
+
+json_t *claim_of_kind(json_t *rec, enum ac_kind kind)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(rec, "checks"), i, c)
+    {
+        if (ac_check_is_claim(c) && ac_kind_from_name(check_str(c, "kind")) == (int)kind)
+            return c;
+    }
+    return NULL;
+}

@@ -64,6 +64,19 @@ static json_t *describe(struct fz *in)
         put_text(in, t, "suite", suite);
         put_text(in, t, "description", NULL);
         put_text(in, t, "suite_description", NULL);
+        put_text(in, t, "source", fz_chance(in, 8) ? NULL : "suites/demo.c:12");
+        static const char *const results[] = {"OK", "EADDRINUSE", "E42", "EWHAT"};
+        if (fz_chance(in, 128))
+            put_text(in, t, "expected", results[fz_pick(in, 4)]);
+        if (fz_chance(in, 128)) { /* a cell of the conflict grid, now and then a bad axis */
+            static const char *const reuse[] = {"none", "old", "new", "both", "all"};
+            static const char *const address[] = {"same", "other", "wildcard", "any"};
+            json_t *grid = json_object();
+            put_text(in, grid, "state", fz_chance(in, 16) ? NULL : "time_wait");
+            put_text(in, grid, "reuse", reuse[fz_pick(in, 5)]);
+            put_text(in, grid, "address", address[fz_pick(in, 4)]);
+            json_object_set_new(t, "grid", grid);
+        }
         free(suite);
         json_array_append_new(all, t);
     }
