@@ -24,10 +24,13 @@ extern struct criterion_test *__stop_cr_tst[] __attribute__((weak));
 extern struct criterion_suite *__start_cr_sts[] __attribute__((weak));
 extern struct criterion_suite *__stop_cr_sts[] __attribute__((weak));
 
+/* Made once and kept for the whole run (a static, so leak checkers see it is still reachable). */
+static const struct criterion_test **all_tests;
+
 const struct criterion_test **ac_tests(size_t *n)
 {
     size_t max = (size_t)(__stop_cr_tst - __start_cr_tst);
-    const struct criterion_test **out = calloc(max + 1, sizeof *out);
+    const struct criterion_test **out = all_tests = calloc(max + 1, sizeof *out);
     *n = 0;
     for (struct criterion_test **p = __start_cr_tst; out && p && p < __stop_cr_tst; p++) {
         if ((*p)->data->kind_ != CR_TEST_NORMAL || (*p)->data->param_) {
