@@ -1,7 +1,9 @@
 /* A worker per test, forked by the runner: a process group of its own (the runner kills what the
  * test started with it), so the network namespace the test makes dies with it; it dies with the
  * runner. One loop waits for the workers' ends, their deadlines and SIGINT/SIGTERM/SIGHUP, all
- * through sigtimedwait(): no handler runs between a worker's end and its verdict. */
+ * through sigtimedwait(): no handler runs between a worker's end and its verdict. Finished
+ * workers are reaped before any deadline is judged, and time the runner spent stopped (Ctrl-Z,
+ * SIGSTOP; SIGCONT says it ended) is added to the running tests' deadlines: not their time. */
 #define _GNU_SOURCE
 #include "runner.h"
 
@@ -93,6 +95,44 @@ static void reap(struct slot *sl, int status)
     ac_ended(sl->t, e);
 }
 
+/* Every worker that has ended gets its verdict; returns how many. */
+static int reap_finished(struct slot *slots, int jobs)
+{
+    int status, n = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        for (int i = 0; i < jobs; i++)
+            if (slots[i].pid == pid) {
+                reap(&slots[i], status);
+                n++;
+            }
+    return n;
+}
+
+/* The runner was stopped for at most `gap` seconds: the running tests get that time back. */
+static void credit_stopped(struct slot *slots, int jobs, double gap)
+{
+    for (int i = 0; i < jobs; i++)
+        if (slots[i].pid) {
+            slots[i].started += gap;
+            slots[i].deadline += gap;
+        }
+}
+
+/* Whether a SIGCONT was queued (and now taken): the runner was stopped and continued. */
+static bool took_sigcont(void)
+{
+    sigset_t cont;
+    sigemptyset(&cont);
+    sigaddset(&cont, SIGCONT);
+    struct timespec zero = {0, 0};
+    return sigtimedwait(&cont, NULL, &zero) == SIGCONT;
+}
+
+/* The longest wait: a stop is noticed (SIGCONT) at the next wake-up, and the time since the last
+ * one is credited whole, so a test gets at most this much more than its limit. */
+#define TICK_S 1.0
+
 int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
                bool short_filename, const struct criterion_test **running, size_t *n_running)
 {
@@ -112,10 +152,12 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
     for (size_t i = 0; i < 3; i++)
         sigaddset(&wanted, stops[i]);
     sigaddset(&wanted, SIGCHLD);
+    sigaddset(&wanted, SIGCONT); /* blocked, it still continues the runner, and is then queued */
     sigprocmask(SIG_BLOCK, &wanted, &before);
 
     size_t next = 0;
     int busy = 0, result = 0;
+    double awake = now_s(); /* when a stop was last looked for */
     while (!result) {
         for (int i = 0; i < jobs && next < n; i++) {
             if (slots[i].pid)
@@ -135,29 +177,22 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
             if (slots[i].pid && (first == 0 || slots[i].deadline < first))
                 first = slots[i].deadline;
         double left = first - now_s();
+        left = left > TICK_S ? TICK_S : left;
         int sig = -1;
         if (left > 0) {
             struct timespec wait = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
             sig = sigtimedwait(&wanted, NULL, &wait);
-            if (sig < 0 && errno == EINTR)
-                continue;
         }
-        if (sig < 0) {
-            for (int i = 0; i < jobs; i++)
-                if (slots[i].pid && slots[i].deadline <= now_s())
-                    overran(&slots[i]);
-        } else if (sig != SIGCHLD) {
+        if (sig > 0 && sig != SIGCHLD && sig != SIGCONT)
             result = sig;
-        } else {
-            int status;
-            pid_t pid;
-            while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-                for (int i = 0; i < jobs; i++)
-                    if (slots[i].pid == pid) {
-                        reap(&slots[i], status);
-                        busy--;
-                    }
-        }
+        busy -= reap_finished(slots, jobs); /* before any deadline: a finished test is no timeout */
+        double t = now_s();
+        if (sig == SIGCONT || took_sigcont()) /* the wait may have ended in EINTR or SIGCHLD */
+            credit_stopped(slots, jobs, t - awake);
+        awake = t;
+        for (int i = 0; !result && i < jobs; i++)
+            if (slots[i].pid && slots[i].deadline <= t)
+                overran(&slots[i]);
     }
     *n_running = 0;
     for (int i = 0; i < jobs; i++) {

@@ -68,6 +68,13 @@ AC_TEST(misbehaving, passes, .description = "A scenario that passes, for compari
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
 }
 
+/* Still running when the runner is stopped (Ctrl-Z): it must pass however long the stop. */
+AC_TEST(misbehaving, passes_after_a_second, .description = "Sleeps 1 s, then passes.")
+{
+    sleep(1);
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
+}
+
 /* Many short passing tests: the runner spawns workers all the time, so that an interrupt lands
  * while one is being spawned (Criterion then fails where it spawns or talks to it). */
 #define PASSES_QUICKLY(n)                                                                          \
