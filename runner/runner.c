@@ -40,6 +40,16 @@ static int usage_error(const char *what)
     return AC_EXIT_UNUSABLE;
 }
 
+bool ac_stdout_written(const char *prog, const char *what)
+{
+    int err = fflush(stdout) == 0 ? 0 : errno;
+    if (!err && !ferror(stdout))
+        return true;
+    err = err ? err : errno; /* an earlier write's (puts), when the buffer was dropped then */
+    fprintf(stderr, "%s: cannot write %s to stdout: %s\n", prog, what, strerror(err ? err : EIO));
+    return false;
+}
+
 static const char *labels_of(const struct criterion_test *t)
 {
     const struct ac_meta *m = ac_meta_of(t);
@@ -186,9 +196,11 @@ static void enter_user_namespace(void)
     uid_t uid = geteuid();
     gid_t gid = getegid();
     char map[64], why[256];
+    unsetenv("AFTERCLOSE_USERNS_ERROR"); /* the runner's word to its workers, not the caller's */
     if (uid == 0)
         return;
-    if (getenv("AFTERCLOSE_NO_USERNS")) {
+    const char *no = getenv("AFTERCLOSE_NO_USERNS");
+    if (no && !strcmp(no, "1")) {
         setenv("AFTERCLOSE_USERNS_ERROR", "not tried: AFTERCLOSE_NO_USERNS is set", 1);
         return;
     }
@@ -289,20 +301,18 @@ static void prune_stale_scratch(const char *tmp)
 
 /* What the run needs before its first test: the environment's wishes checked (an unwritable
  * results file would lose every record), the kernel's name, a scratch directory. */
-static int prepare_run(void)
+static int prepare_run(const char *results_from)
 {
-    const char *results = getenv(AC_RESULTS_ENV), *iface = getenv(AC_IFACE_ENV);
+    const char *results = getenv(AC_RESULTS_ENV);
     int fd =
         results && *results ? open(results, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : -2;
     if (fd == -1) {
-        fprintf(stderr, "%s: cannot write the results file %s (" AC_RESULTS_ENV "): %s\n", run.prog,
-                results, strerror(errno));
+        fprintf(stderr, "%s: cannot write the results file %s (%s): %s\n", run.prog, results,
+                results_from, strerror(errno));
         return AC_EXIT_UNUSABLE;
     }
     if (fd >= 0)
         close(fd);
-    if (iface && *iface && strcmp(iface, "veth") && strcmp(iface, "dummy"))
-        return usage_error(AC_IFACE_ENV " must be veth or dummy");
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     const char *tmp = getenv("TMPDIR");
@@ -310,7 +320,7 @@ static int prepare_run(void)
     prune_stale_scratch(tmp);
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
-        fprintf(stderr, "%s: cannot create a scratch directory in %s: %s\n", run.prog, tmp,
+        fprintf(stderr, "%s: cannot create a scratch directory in %s (TMPDIR): %s\n", run.prog, tmp,
                 strerror(errno));
         return AC_EXIT_UNUSABLE;
     }
@@ -348,10 +358,11 @@ static void help(const char *prog)
            "  AFTERCLOSE_IFACE=veth|dummy  the link kind carrying 192.168.1.100 (default: dummy\n"
            "                               where the kernel has it, else veth)\n"
            "  AFTERCLOSE_NO_USERNS=1       not root: do not enter a user namespace (the\n"
-           "                               scenarios then skip, with the reason)\n"
+           "                               scenarios then skip, with the reason); 0: do\n"
            "  AFTERCLOSE_WATCHDOG=SECONDS  end a test without a .timeout of its own that runs\n"
            "                               longer as timed out (default: %.0f s)\n"
            "  TMPDIR                       where the run's scratch directory goes\n"
+           "A bad value of one of these (or of CRITERION_JOBS): one line naming it, exit %d.\n"
            "Not root, the runner enters a user namespace of its own before any test starts;\n"
            "where that is refused every scenario skips and says why.\n\n"
            "Exit status:\n"
@@ -362,7 +373,8 @@ static void help(const char *prog)
            "  %-3d every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
            "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
            "      and the results file is marked interrupted (readers refuse it)\n",
-           prog, DEFAULT_LIMIT_S, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE, AC_EXIT_SKIPPED);
+           prog, DEFAULT_LIMIT_S, AC_EXIT_UNUSABLE, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE,
+           AC_EXIT_SKIPPED);
 }
 
 static int by_suite_then_name(const void *a, const void *b)
@@ -397,19 +409,20 @@ int main(int argc, char **argv)
         char path[4096];
         int err = ac_nft_library_path(path, sizeof path);
         fprintf(err ? stderr : stdout, "%s%s\n", err ? "afterclose: " : "", path);
+        if (!err && !ac_stdout_written(run.prog, "the library path"))
+            return AC_EXIT_UNUSABLE;
         return err ? AC_EXIT_UNUSABLE : AC_EXIT_OK;
     }
-    const char *filter = NULL, *env_jobs = getenv("CRITERION_JOBS"), *j;
-    int jobs = env_jobs && atoi(env_jobs) > 0 ? atoi(env_jobs) : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    const char *filter = NULL, *j;
+    int jobs = 0; /* -j, else CRITERION_JOBS, else the number of CPUs */
     bool short_names = false, do_help = false, do_list = false, ctest_list = false;
     bool describe = false, selected_only = false;
     char why[512];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((j = jobs_value(argc, argv, &i))) {
-            if (!*j || strspn(j, "0123456789") != strlen(j))
-                return usage_error("--jobs takes a number, e.g. -j2");
-            jobs = atoi(j) > 0 ? atoi(j) : jobs;
+            if (!ac_parse_count(j, AC_MAX_JOBS, &jobs))
+                return usage_error("--jobs takes a number from 1 to 1024, e.g. -j2");
         } else if (!strncmp(a, "--filter=", 9) && a[9])
             filter = a + 9;
         else if (!strcmp(a, "--filter") || !strcmp(a, "--filter="))
@@ -438,7 +451,7 @@ int main(int argc, char **argv)
     }
     if (do_help) {
         help(argv[0]);
-        return AC_EXIT_OK;
+        return ac_stdout_written(run.prog, "the help") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
     }
     size_t n_all = 0, n = 0;
     const struct criterion_test **tests = ac_tests(&n_all);
@@ -453,7 +466,7 @@ int main(int argc, char **argv)
             describe_as_json(tests, n_all);
         if (do_list)
             list_tree(tests, n_all);
-        return AC_EXIT_OK;
+        return ac_stdout_written(run.prog, "the test list") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
     }
     for (size_t i = 0; i < n_all; i++) {
         char id[512];
@@ -477,16 +490,21 @@ int main(int argc, char **argv)
     for (size_t i = 0; selected_only && i < n; i++)
         printf("%s/%s\n", tests[i]->category, tests[i]->name);
     if (selected_only)
-        return AC_EXIT_OK;
+        return ac_stdout_written(run.prog, "the selected tests") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
+
+    int env_jobs = 0;
+    double limit = DEFAULT_LIMIT_S;
+    if (!ac_environment_ok(run.prog, &env_jobs, &limit))
+        return AC_EXIT_UNUSABLE;
+    jobs = jobs ? jobs : env_jobs ? env_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    const char *results_from = getenv(AC_RESULTS_ENV) ? AC_RESULTS_ENV : AC_RESULTS_DEFAULT_ENV;
 
     prctl(PR_SET_PDEATHSIG, SIGTERM); /* the parent gone: an interrupt, so the results say so */
     ac_record_default_results();
     enter_user_namespace();
-    int status = prepare_run();
+    int status = prepare_run(results_from);
     if (status)
         return status;
-    const char *wd = getenv("AFTERCLOSE_WATCHDOG");
-    double limit = wd && *wd && strtod(wd, NULL) > 0 ? strtod(wd, NULL) : DEFAULT_LIMIT_S;
     const struct criterion_test *running[jobs > 0 ? jobs : 1];
     size_t n_running = 0;
     int sig = ac_run_all(tests, n, jobs, limit, short_names, running, &n_running);

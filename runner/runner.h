@@ -39,4 +39,16 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
 void ac_started(const struct criterion_test *t);
 void ac_ended(const struct criterion_test *t, const struct ac_end *end);
 
+/* environment.c: the runner's settings. A count 1..max, the whole of `text` (-j, CRITERION_JOBS).
+ */
+#define AC_MAX_JOBS    1024
+#define AC_MAX_SECONDS 86400.0
+bool ac_parse_count(const char *text, int max, int *out);
+/* CRITERION_JOBS into *jobs and AFTERCLOSE_WATCHDOG into *limit_s where set, and the other
+ * variables checked; a bad value: one line on stderr naming it and its value, and false. */
+bool ac_environment_ok(const char *prog, int *jobs, double *limit_s);
+
+/* Whether everything written to stdout reached it; if not, one line on stderr and false. */
+bool ac_stdout_written(const char *prog, const char *what);
+
 #endif
