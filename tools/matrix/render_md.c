@@ -2,7 +2,9 @@
  * differ, then the ones that behave alike. */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
+#include "output.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -158,7 +160,7 @@ bool render_md(const struct table *t, const char *path)
     FILE *f = fopen(path, "w");
 
     if (!f) {
-        errorf("%s: cannot write", path);
+        errorf("cannot write %s: %s", path, strerror(errno));
         return false;
     }
     fprintf(
@@ -215,9 +217,5 @@ bool render_md(const struct table *t, const char *path)
     put_section(f, t, AC_DIFF_NONE,
                 "Scenarios that behave the same on every kernel that delivered results",
                 "Same verdict, same checks, same observed values.");
-    if (fclose(f)) {
-        errorf("%s: write failed", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-matrix: error", path);
 }
