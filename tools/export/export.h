@@ -106,7 +106,8 @@ FILE *ac_export_open(const char *prog, const char *out);
 /* Closes out (flushes stdout); false after "PROG: cannot write OUT: why". */
 bool ac_export_close(const char *prog, FILE *f, const char *out);
 
-/* Writes s on one line: control characters (newlines too) become spaces. */
+/* Writes s on one line: control characters (newlines too, and U+0085, U+2028, U+2029: see
+ * ac_unicode_break) become spaces. */
 void ac_put_line(FILE *f, const char *s);
 
 #endif
