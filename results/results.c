@@ -17,12 +17,25 @@ static const char *const check_strings[] = {"step", "expected", "observed",
                                             "kind", "role",     "subject"};
 static const char *const check_values[] = {"expected_value", "observed_value"};
 
+size_t ac_unicode_break(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+        return 2; /* C1 controls, NEL (U+0085) among them */
+    if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+        return 3; /* U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR */
+    return 0;
+}
+
 char *ac_printable(const char *s, char *out, size_t len)
 {
-    size_t n = 0;
-    for (; s && s[n] && n + 4 < len; n++)
-        out[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
-    if (s && s[n])
+    size_t n = 0, i = 0;
+    while (s && s[i] && n + 4 < len) {
+        size_t brk = ac_unicode_break(s + i);
+        out[n++] = brk || (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+        i += brk ? brk : 1;
+    }
+    if (s && s[i])
         out[n++] = '.', out[n++] = '.', out[n++] = '.';
     out[n] = '\0';
     return out;

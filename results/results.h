@@ -33,8 +33,12 @@ json_t *ac_results_load_list(const char *path, char *err, size_t errlen);
 size_t ac_results_compare(json_t *index, json_t *known, int complete, const char *prog,
                           const char *name);
 
-/* The text with control characters shown as '?', for one-line messages and reports. Returns
- * out. */
+/* The length of a Unicode control or line break at s: C1 controls (U+0080..U+009F, NEL among
+ * them), U+2028 and U+2029 end a line for some readers (2 or 3 bytes); 0 for anything else.
+ * Every writer replaces them as it does ASCII control characters. */
+size_t ac_unicode_break(const char *s);
+/* The text with control characters (ASCII and ac_unicode_break's) shown as '?', for one-line
+ * messages and reports. Returns out. */
 char *ac_printable(const char *s, char *out, size_t len);
 
 #endif

@@ -159,9 +159,5 @@ bool write_claims(const struct docs *d, const char *path, int *unverified)
         evidence_table(f, d, c);
     }
     free(verdicts);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "afterclose-docs: %s: write error\n", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-docs", path);
 }

@@ -8,6 +8,7 @@
 #ifndef AC_DOCS_H
 #define AC_DOCS_H
 
+#include "output.h"
 #include "typed.h"
 
 #include <jansson.h>

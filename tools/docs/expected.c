@@ -240,9 +240,5 @@ bool write_expected(const struct docs *d, const char *path)
     }
     json_array_foreach(order, i, s) section(f, d, json_string_value(s));
     json_decref(order);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "afterclose-docs: %s: write error\n", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-docs", path);
 }

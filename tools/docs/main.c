@@ -2,8 +2,8 @@
  *   afterclose-docs --describe FILE --claims FILE [--topics FILE] [--host FILE]
  *                   [--matrix FILE] [--mutation FILE] [--results [LABEL=]FILE]... --out DIR
  * Exit status: 0 docs written; 1 docs written but a claim is UNVERIFIED (listed on stderr);
- * 2 bad usage or input (a test without a description, a corrupt results file): nothing
- * trustworthy was written. */
+ * 2 bad usage or input (a test without a description, a corrupt results file), or a file or
+ * stdout could not be written: nothing trustworthy was written. */
 #define _GNU_SOURCE
 #include "docs.h"
 
@@ -115,10 +115,12 @@ int main(int argc, char **argv)
     int unverified = 0;
     bool ok = write_expected(&d, expected) && write_claims(&d, claims, &unverified) &&
               write_states_dot(&d, dot) && write_matrix_html(&d, html);
-    if (ok)
+    if (ok) {
         printf("afterclose-docs: %zu tests, %zu claims (%d unverified), %zu kernel%s -> %s\n",
                json_array_size(d.tests), json_array_size(json_object_get(d.claims, "claims")),
                unverified, d.nsrc, d.nsrc == 1 ? "" : "s", a.out);
+        ok = ac_output_done(stdout, "afterclose-docs", "stdout");
+    }
     free(expected);
     free(claims);
     free(dot);

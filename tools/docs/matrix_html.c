@@ -364,9 +364,5 @@ bool write_matrix_html(const struct docs *d, const char *path)
     }
     json_decref(order);
     fprintf(f, "</tbody>\n</table>\n<script>\n%s</script>\n</body>\n</html>\n", script);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "afterclose-docs: %s: write error\n", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-docs", path);
 }

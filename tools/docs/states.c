@@ -142,9 +142,5 @@ bool write_states_dot(const struct docs *d, const char *path)
                     edges[e].from, edges[e].to, edges[e].why);
     }
     fputs("}\n", f);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "afterclose-docs: %s: write error\n", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-docs", path);
 }

@@ -1,6 +1,7 @@
 /* Text helpers: readable situations, escaping, and keeping run-specific values out. */
 #define _GNU_SOURCE
 #include "docs.h"
+#include "results.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -58,7 +59,11 @@ char *without_ephemeral(const char *s)
 void md_cell(FILE *f, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|')
+        size_t brk = ac_unicode_break(s); /* U+0085, U+2028, U+2029: line breaks to some */
+        if (brk) {
+            fputc(' ', f);
+            s += brk - 1;
+        } else if (*s == '|')
             fputs("\\|", f);
         else if (*s == '\n')
             fputs("<br>", f);

@@ -1,6 +1,7 @@
 /* The command line and the output file the KTAP and JUnit writers share. */
 #define _GNU_SOURCE
 #include "export.h"
+#include "output.h"
 
 #include <errno.h>
 #include <string.h>
@@ -11,7 +12,7 @@ int ac_export_options(int argc, char **argv, const struct ac_export_cli *cli)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("%s\n%s\n", cli->usage, cli->help);
-            return 0;
+            return ac_output_done(stdout, cli->prog, "stdout") ? 0 : -1;
         }
         const struct ac_export_opt *o = cli->opts;
         while (o->name && strcmp(argv[i], o->name))
@@ -45,9 +46,5 @@ FILE *ac_export_open(const char *prog, const char *out)
 
 bool ac_export_close(const char *prog, FILE *f, const char *out)
 {
-    if ((out && fclose(f) != 0) || (!out && fflush(f) != 0)) {
-        fprintf(stderr, "%s: write error on %s\n", prog, out ? out : "stdout");
-        return false;
-    }
-    return true;
+    return ac_output_done(f, prog, out ? out : "stdout");
 }

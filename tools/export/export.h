@@ -99,14 +99,15 @@ struct ac_export_cli {
     const char **enough;              /* when this option was given, no operand is needed */
 };
 /* The index of the first operand; 0 after --help (exit 0); -1 after one line "PROG: what" and
- * the usage on stderr (exit 2), also when there is no operand. */
+ * the usage on stderr (exit 2), also when there is no operand or --help could not be written. */
 int ac_export_options(int argc, char **argv, const struct ac_export_cli *cli);
 /* out, or stdout when NULL; NULL after "PROG: cannot write OUT: why". */
 FILE *ac_export_open(const char *prog, const char *out);
-/* Closes out (flushes stdout); false after "PROG: write error on OUT". */
+/* Closes out (flushes stdout); false after "PROG: cannot write OUT: why". */
 bool ac_export_close(const char *prog, FILE *f, const char *out);
 
-/* Writes s on one line: control characters (newlines too) become spaces. */
+/* Writes s on one line: control characters (newlines too, and U+0085, U+2028, U+2029: see
+ * ac_unicode_break) become spaces. */
 void ac_put_line(FILE *f, const char *s);
 
 #endif

@@ -2,16 +2,24 @@
  * what CI dashboards validate against before they read a file. */
 #define _GNU_SOURCE
 #include "export.h"
+#include "results.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* XML 1.0 attribute and text content: the five entities; control characters are not allowed
- * in XML 1.0 at all, so they become spaces. */
+ * in XML 1.0 at all, so they become spaces, and so do C1 controls and U+2028/U+2029 (XML 1.0
+ * discourages them; a reader may break a one-line message there). */
 static void xml(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
+        size_t brk = ac_unicode_break(s);
+        if (brk) {
+            fputc(' ', f);
+            s += brk - 1;
+            continue;
+        }
         if (c == '&')
             fputs("&amp;", f);
         else if (c == '<')

@@ -1,15 +1,19 @@
 /* KTAP v1 from the ordered records (see ktap.c for the layout). */
 #define _GNU_SOURCE
 #include "export.h"
+#include "results.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A name on a result line: '#' would start a directive. */
+/* A name on a result line: '#' would start a directive, a line break end the line. */
 static void put_name(FILE *f, const char *s)
 {
-    for (; *s; s++)
-        fputc((unsigned char)*s <= 0x20 || *s == 0x7f || *s == '#' ? '_' : *s, f);
+    while (*s) {
+        size_t brk = ac_unicode_break(s);
+        fputc(brk || (unsigned char)*s <= 0x20 || *s == 0x7f || *s == '#' ? '_' : *s, f);
+        s += brk ? brk : 1;
+    }
 }
 
 static void result_line(FILE *f, const char *indent, bool ok, size_t n, const char *name,

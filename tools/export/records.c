@@ -189,6 +189,9 @@ struct ac_counts ac_count(json_t **cases, size_t n)
 
 void ac_put_line(FILE *f, const char *s)
 {
-    for (; *s; s++)
-        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+    while (*s) {
+        size_t brk = ac_unicode_break(s);
+        fputc(brk || (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+        s += brk ? brk : 1;
+    }
 }

@@ -3,8 +3,10 @@
  * Reads the result dirs that ci/matrix leaves (column.env + results.jsonl per kernel) and
  * writes the compatibility matrix. Any bad input (a results file that is not JSON Lines,
  * a record without its fields, a dir that is no result dir) is one error line and exit 1:
- * a matrix built from half-read results would look more certain than it is. */
+ * a matrix built from half-read results would look more certain than it is. A file or stdout
+ * that cannot be written is exit 2: the environment failed, not the input. */
 #include "matrix.h"
+#include "output.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,7 +49,7 @@ static int usage(void)
     fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
           "  RESULT_DIR: one column (a dir with column.env and results.jsonl) or a dir of them\n",
           stdout);
-    return 0;
+    return ac_output_done(stdout, "afterclose-matrix: error", "stdout") ? 0 : 2;
 }
 
 int main(int argc, char **argv)
@@ -75,10 +77,12 @@ int main(int argc, char **argv)
         errorf("merge needs --md FILE, --json FILE and at least one result dir (see --help)");
         return 2;
     }
-    ok = columns_load(&t, argv + i, argc - i) && table_build(&t) && render_md(&t, md) &&
-         render_json(&t, json);
-    if (ok)
+    ok = columns_load(&t, argv + i, argc - i) && table_build(&t);
+    bool written = ok && render_md(&t, md) && render_json(&t, json);
+    if (written) {
         print_summary(&t);
+        written = ac_output_done(stdout, "afterclose-matrix: error", "stdout");
+    }
     table_free(&t);
-    return ok ? 0 : 1;
+    return !ok ? 1 : written ? 0 : 2;
 }

@@ -2,7 +2,10 @@
  * and carry their own expectation only where it differs from the row's (the first column's). */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
+#include "output.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +82,6 @@ bool render_json(const struct table *t, const char *path)
 {
     json_t *root = json_object(), *cols = json_array(), *rows = json_array(), *row, *cells;
     size_t i, j;
-    int rc;
 
     for (j = 0; j < t->ncols; j++)
         json_array_append_new(cols, column_json(&t->cols[j]));
@@ -102,11 +104,14 @@ bool render_json(const struct table *t, const char *path)
                                   (json_int_t)table_count(t, AC_DIFF_NONE)));
     json_object_set_new(root, "columns", cols);
     json_object_set_new(root, "rows", rows);
-    rc = json_dump_file(root, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(root);
-    if (rc) {
-        errorf("%s: cannot write", path);
+    /* Our own stream, not json_dump_file: the write is checked like every other (output.h). */
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        errorf("cannot write %s: %s", path, strerror(errno));
+        json_decref(root);
         return false;
     }
-    return true;
+    json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(root);
+    return ac_output_done(f, "afterclose-matrix: error", path);
 }

@@ -2,32 +2,70 @@
  * differ, then the ones that behave alike. */
 #define _POSIX_C_SOURCE 200809L
 #include "matrix.h"
+#include "output.h"
+#include "results.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Table-safe text: every value comes from a results file or column.env, so nothing in it may
- * end a cell or a row, or reach a terminal as a control sequence: | escaped, line breaks and
- * tabs as spaces, other control characters as '?', long values cut (never inside a UTF-8
- * character). */
-static void cell_text(FILE *f, const char *s, size_t max)
+ * end a cell or a row, or reach a terminal as a control sequence: | escaped, line breaks
+ * (U+0085, U+2028, U+2029 too) and tabs as spaces, other control characters as '?', long values
+ * cut (never inside a UTF-8 character). Outside a code span (code false) the rendered text must
+ * be the value: & < ` as entities (a renderer decodes "&amp;"), \ * _ [ ] ~ backslashed (an
+ * '_' between letters or digits opens no emphasis: left as it is, SO_REUSEADDR stays legible). */
+static void put_text(FILE *f, const char *s, size_t max, bool code)
 {
-    size_t n;
-    unsigned char ch;
+    size_t n, brk;
+    unsigned char ch, prev = 0;
 
-    for (n = 0; *s && (n < max || ((unsigned char)*s & 0xc0) == 0x80); s++, n++) {
+    for (n = 0; *s && (n < max || ((unsigned char)*s & 0xc0) == 0x80); s += brk ? brk : 1, n++) {
         ch = (unsigned char)*s;
+        brk = ac_unicode_break(s);
         if (ch == '|')
             fputs("\\|", f);
-        else if (ch == '\n' || ch == '\r' || ch == '\t')
+        else if (brk || ch == '\n' || ch == '\r' || ch == '\t')
             fputc(' ', f);
         else if (ch < 0x20 || ch == 0x7f)
             fputc('?', f);
+        else if (!code && (ch == '&' || ch == '<' || ch == '`'))
+            fprintf(f, "&#%d;", ch);
+        else if (!code && strchr("\\*_[]~", ch) &&
+                 !(ch == '_' && isalnum(prev) && isalnum((unsigned char)s[1])))
+            fprintf(f, "\\%c", ch);
         else
             fputc(ch, f);
+        prev = ch;
     }
     if (*s)
         fputs("…", f);
+}
+
+static void cell_text(FILE *f, const char *s, size_t max)
+{
+    put_text(f, s, max, false);
+}
+
+/* A code span that holds any value: its fence is longer than the longest run of backticks in
+ * it, and a space pads a value that starts or ends with one (CommonMark strips one each side). */
+static void code_span(FILE *f, const char *s, size_t max)
+{
+    size_t run = 0, longest = 0, len = strlen(s), i;
+    bool pad = len && (s[0] == '`' || s[len - 1] == '`');
+
+    for (i = 0; i < len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    for (i = 0; i <= longest; i++)
+        fputc('`', f);
+    fputs(pad ? " " : "", f);
+    put_text(f, s, max, true);
+    fputs(pad ? " " : "", f);
+    for (i = 0; i <= longest; i++)
+        fputc('`', f);
 }
 
 /* "pass · bind 0.0.0.0:9999 → EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected
@@ -128,9 +166,9 @@ static void put_rows(FILE *f, const struct table *t, enum ac_diff diff)
     for (i = 0; i < t->nrows; i++) {
         if (t->rows[i].diff != diff)
             continue;
-        fputs("| `", f);
-        cell_text(f, t->rows[i].test, 200);
-        fputs("` | ", f);
+        fputs("| ", f);
+        code_span(f, t->rows[i].test, 200);
+        fputs(" | ", f);
         put_claim(f, t, &t->rows[i]);
         for (j = 0; j < t->ncols; j++)
             put_cell(f, &t->cols[j], &t->rows[i]);
@@ -158,7 +196,7 @@ bool render_md(const struct table *t, const char *path)
     FILE *f = fopen(path, "w");
 
     if (!f) {
-        errorf("%s: cannot write", path);
+        errorf("cannot write %s: %s", path, strerror(errno));
         return false;
     }
     fprintf(
@@ -215,9 +253,5 @@ bool render_md(const struct table *t, const char *path)
     put_section(f, t, AC_DIFF_NONE,
                 "Scenarios that behave the same on every kernel that delivered results",
                 "Same verdict, same checks, same observed values.");
-    if (fclose(f)) {
-        errorf("%s: write failed", path);
-        return false;
-    }
-    return true;
+    return ac_output_done(f, "afterclose-matrix: error", path);
 }

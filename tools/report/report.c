@@ -12,7 +12,9 @@
  * --afterclose-list`); --expect: and every test of this list must have exactly
  * one record (the run's selection). Exit status: 0 all held (skips allowed), 1
  * something did not hold, 2 bad usage, a corrupt or inconsistent results file
- * (a test twice, an unknown or a missing test, an interrupted run). */
+ * (a test twice, an unknown or a missing test, an interrupted run), or the report could
+ * not be written. */
+#include "output.h"
 #include "results.h"
 #include "view.h"
 
@@ -179,5 +181,7 @@ int main(int argc, char **argv)
 
     size_t broken = ac_report_view(all, view, use_colour(colour) == 1);
     json_decref(all);
+    if (!ac_output_done(stdout, argv[0], "stdout"))
+        return 2; /* an unwritten report says nothing: never "every claim held" */
     return broken ? 1 : 0;
 }
