@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "results.h"
 
+#include "agree.h"
 #include "readall.h"
 #include "typed.h"
 
@@ -53,6 +54,23 @@ __attribute__((format(printf, 3, 4))) static int fail_with(char *what, size_t le
     return 0;
 }
 
+/* A check whose typed values say the opposite of its ok flag (ok with EADDRINUSE expected and
+ * OK observed) cannot be read either way. Values that ac_values_agree() cannot judge pass. */
+static int consistent_check(json_t *c, size_t n, char *what, size_t len)
+{
+    json_t *e = json_object_get(c, "expected_value"), *o = json_object_get(c, "observed_value");
+    int agree = ac_values_agree(e, o);
+    bool ok = json_is_true(json_object_get(c, "ok"));
+    if (agree < 0 || agree == ok)
+        return 1;
+    char es[48], os[48];
+    return fail_with(what, len,
+                     "check %zu says ok:%s, but its typed values %s (expected %s, observed %s): "
+                     "the record contradicts itself",
+                     n, ok ? "true" : "false", ok ? "disagree" : "agree",
+                     ac_value_show(e, es, sizeof es), ac_value_show(o, os, sizeof os));
+}
+
 /* checks: an array of {step, expected, observed, kind, role, subject: strings, ok: bool,
  * expected_value, observed_value: typed values}, kind and role from results/typed.h. */
 static int valid_checks(json_t *checks, const char *verdict, char *what, size_t len)
@@ -83,6 +101,8 @@ static int valid_checks(json_t *checks, const char *verdict, char *what, size_t 
         for (size_t k = 0; k < sizeof check_values / sizeof *check_values; k++)
             if (!ac_value_valid(json_object_get(c, check_values[k]), why, sizeof why))
                 return fail_with(what, len, "check %zu: \"%s\": %s", i + 1, check_values[k], why);
+        if (!consistent_check(c, i + 1, what, len))
+            return 0;
         if (!strcmp(verdict, "pass") && !json_is_true(json_object_get(c, "ok")))
             return fail_with(what, len,
                              "a pass whose check %zu failed: the record contradicts "
@@ -128,16 +148,53 @@ static int valid_record(json_t *rec, char *what, size_t len)
     json_t *checks = json_object_get(rec, "checks");
     if (!valid_checks(checks, v, what, len))
         return 0;
-    if (!strcmp(v, "pass") && json_array_size(checks) && ac_claim_count(checks) == 0)
+    /* checks: [] passes only for a test of the harness itself (no interface, records none) */
+    bool harness = !json_array_size(checks) &&
+                   !strcmp(json_string_value(json_object_get(rec, "iface_kind")), "none");
+    if (!strcmp(v, "pass") && !harness && ac_claim_count(checks) == 0)
         return fail_with(what, len,
                          "a pass whose checks include no claim: nothing says what it "
                          "proved");
     return 1;
 }
 
+/* The first record's kernel and the first interface kind other than "none" (a test without the
+ * network fixture), with their lines: one file holds one run, of one kernel on one kind. */
+struct run_of {
+    const char *kernel, *iface;
+    size_t kernel_line, iface_line;
+};
+
+/* 0 with the error in err when rec belongs to another run than the records before it. */
+static int same_run(struct run_of *run, json_t *rec, const char *name, size_t line, char *err,
+                    size_t errlen)
+{
+    static const char *const fields[] = {"kernel", "iface_kind"};
+    const char **first[] = {&run->kernel, &run->iface};
+    size_t *at[] = {&run->kernel_line, &run->iface_line};
+    for (size_t f = 0; f < 2; f++) {
+        const char *v = json_string_value(json_object_get(rec, fields[f]));
+        if (f == 1 && !strcmp(v, "none"))
+            continue;
+        if (!*first[f]) {
+            *first[f] = v, *at[f] = line;
+        } else if (strcmp(*first[f], v) != 0) {
+            char a[64], b[64];
+            snprintf(err, errlen,
+                     "%s:%zu: %s \"%s\" after %s \"%s\" (line %zu): one file must hold one run "
+                     "of one kernel and one interface kind",
+                     name, line, fields[f], ac_printable(v, b, sizeof b), fields[f],
+                     ac_printable(*first[f], a, sizeof a), *at[f]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 json_t *ac_results_parse(const char *data, size_t len, const char *name, char *err, size_t errlen)
 {
     json_t *all = json_array();
+    struct run_of run = {0};
     size_t line = 0, pos = 0;
     while (pos < len) {
         line++;
@@ -152,7 +209,7 @@ json_t *ac_results_parse(const char *data, size_t len, const char *name, char *e
         }
         json_error_t je;
         json_t *rec = json_loadb(start, n, JSON_REJECT_DUPLICATES, &je);
-        char what[200];
+        char what[256];
         if (!rec) {
             snprintf(err, errlen, "%s:%zu: not JSON: %s", name, line, je.text);
             json_decref(all);
@@ -164,7 +221,11 @@ json_t *ac_results_parse(const char *data, size_t len, const char *name, char *e
             json_decref(all);
             return NULL;
         }
-        json_array_append_new(all, rec);
+        json_array_append_new(all, rec); /* all holds rec: run's strings stay valid */
+        if (!same_run(&run, rec, name, line, err, errlen)) {
+            json_decref(all);
+            return NULL;
+        }
     }
     if (json_array_size(all) == 0) {
         snprintf(err, errlen, "%s: no records: nothing ran", name);

@@ -10,7 +10,9 @@
 
 /* Reads every record of `f` into a JSON array. On error returns NULL and writes
  * "<name>:<line>: <what>" into err. An empty file is an error too: nothing ran. So is a run
- * marked interrupted, and a record that contradicts itself (a pass with a failed check). */
+ * marked interrupted, a record that contradicts itself (a pass with a failed check or with no
+ * claim, a check whose typed values say the opposite of its ok), and a record of a second kernel
+ * or interface kind. */
 json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen);
 
 /* The same from memory (for the fuzzer and the tests). */
