@@ -51,6 +51,10 @@ AC_TEST(misbehaving, fails_a_check, .description = "A claim that does not hold."
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check that fails", EADDRINUSE, 0);
 }
 
+/* Passes having recorded no check at all: nothing says what it proved, and a reader refuses a
+ * pass without a claim, so the runner must record it as a failure. */
+AC_TEST(misbehaving, passes_without_a_check, .description = "Records no check, then passes.") {}
+
 AC_TEST(misbehaving, skips, .description = "Skips with a reason.")
 {
     cr_skip_test("skipped on purpose");
