@@ -37,7 +37,27 @@ function(afterclose_expect_exit name code target)
     COMMAND ${CMAKE_COMMAND} -D CODE=${code} -D "CMD=$<TARGET_FILE:${target}>;${ARGN}"
             -P ${AC_EXPECT_EXIT_SCRIPT})
   set_tests_properties(${name} PROPERTIES LABELS "unit;runner" TIMEOUT 30
-    FIXTURES_REQUIRED host_isolation)
+    FIXTURES_REQUIRED "build_lock;host_isolation")
+endfunction()
+
+# One ctest run at a time in a build (cmake/ctest-lock, the ci/ commands' lock): every test that
+# writes the build's shared files (records, KTAP, host snapshot) requires it, so a second run
+# stops at lock/take naming the holder instead of mixing its records into the first run's.
+function(afterclose_build_lock)
+  set(lock ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-lock)
+  add_test(NAME lock/take COMMAND ${lock} take ${CMAKE_BINARY_DIR})
+  add_test(NAME lock/release COMMAND ${lock} release ${CMAKE_BINARY_DIR})
+  set_tests_properties(lock/take PROPERTIES FIXTURES_SETUP build_lock LABELS "records" TIMEOUT 30)
+  set_tests_properties(lock/release PROPERTIES FIXTURES_CLEANUP build_lock LABELS "records"
+    TIMEOUT 30)
+  # Bad arguments: one line, exit 2.
+  foreach(case "usage;bogus;${CMAKE_BINARY_DIR}" "no build directory;take;/nonexistent/build")
+    list(POP_FRONT case says)
+    string(REPLACE " " "_" name "${says}")
+    add_test(NAME lock/refuses_${name} COMMAND ${CMAKE_COMMAND} -D CODE=2 "-D CMD=${lock};${case}"
+      "-D PREFIX=ctest-lock: ${says}" -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/AfterCloseExpectOutput.cmake)
+    set_tests_properties(lock/refuses_${name} PROPERTIES LABELS "unit;records" TIMEOUT 30)
+  endforeach()
 endfunction()
 
 # The host's network namespace is snapshotted before any test runs and compared after the last
@@ -48,29 +68,33 @@ function(afterclose_host_isolation_check)
   add_test(NAME host/snapshot_before COMMAND sh -c "\"$1\" > \"$2\"" sh ${script} ${snap})
   add_test(NAME host/unchanged_after COMMAND ${script} --compare ${snap})
   set_tests_properties(host/snapshot_before PROPERTIES FIXTURES_SETUP host_isolation
-    LABELS "host")
+    FIXTURES_REQUIRED build_lock LABELS "host")
   set_tests_properties(host/unchanged_after PROPERTIES FIXTURES_CLEANUP host_isolation
-    LABELS "host")
+    FIXTURES_REQUIRED build_lock LABELS "host")
 endfunction()
 
 
 # The "records" fixture around every Criterion test: first the ctest records files are emptied
-# (a previous run's records must not count), last the scenarios' become build/afterclose.ktap,
-# and a run in which every scenario skipped FAILS with the reason (cmake/ctest-summary): "100%
+# (a previous run's records must not count; AFTERCLOSE_RESULTS too: like run-suite's --results it
+# holds this run only, never records appended to an older one), last the scenarios' become
+# build/afterclose.ktap, and a run in which every scenario skipped FAILS with the reason (cmake/ctest-summary): "100%
 # tests passed" with nothing tested is not green. Allowed only on
 # request: AFTERCLOSE_ALLOW_ALL_SKIPPED=1 in the environment, or this cache option.
 option(AFTERCLOSE_ALLOW_ALL_SKIPPED "ctest passes when every scenario skipped" OFF)
 function(afterclose_records_fixture)
   set(scen ${AC_CTEST_RESULTS_DIR}/ctest-afterclose-suite.jsonl)
   set(unit ${AC_CTEST_RESULTS_DIR}/ctest-harness-tests.jsonl)
-  add_test(NAME records/start COMMAND sh -c "mkdir -p \"$1\" && rm -f \"$2\" \"$3\"" sh
-    ${AC_CTEST_RESULTS_DIR} ${scen} ${unit})
+  add_test(NAME records/start COMMAND sh -c
+    "mkdir -p \"$1\" && rm -f \"$2\" \"$3\" && { [ -z \"$AFTERCLOSE_RESULTS\" ] || : >\"$AFTERCLOSE_RESULTS\"; }"
+    sh ${AC_CTEST_RESULTS_DIR} ${scen} ${unit})
   set(summary records/summary_fails_if_all_skipped)
   add_test(NAME ${summary} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-summary
     --ktap $<TARGET_FILE:afterclose-ktap>
     --scenarios ${scen} --unit ${unit}
     --labels ${CMAKE_CURRENT_BINARY_DIR}/afterclose-suite.ctest.cmake.list
     --out ${CMAKE_BINARY_DIR} --allow-all-skipped ${AFTERCLOSE_ALLOW_ALL_SKIPPED})
-  set_tests_properties(records/start PROPERTIES FIXTURES_SETUP records LABELS "records")
-  set_tests_properties(${summary} PROPERTIES FIXTURES_CLEANUP records LABELS "records" TIMEOUT 60)
+  set_tests_properties(records/start PROPERTIES FIXTURES_SETUP records FIXTURES_REQUIRED build_lock
+    LABELS "records")
+  set_tests_properties(${summary} PROPERTIES FIXTURES_CLEANUP records FIXTURES_REQUIRED build_lock
+    LABELS "records" TIMEOUT 60)
 endfunction()

@@ -37,7 +37,7 @@ foreach(line IN LISTS lines)
     "add_test([==[${name}]==] [==[${BINARY}]==] [==[--filter=${name}]==] -j1 --short-filename)\n"
     "set_tests_properties([==[${name}]==] PROPERTIES LABELS [==[${labels}]==]"
     " SKIP_RETURN_CODE ${SKIPPED} TIMEOUT ${ctest_timeout}"
-    " FIXTURES_REQUIRED [==[host_isolation;records]==]"
+    " FIXTURES_REQUIRED [==[build_lock;host_isolation;records]==]"
     " ENVIRONMENT [==[AFTERCLOSE_RESULTS_DEFAULT=${RESULTS}]==])\n")
 
   math(EXPR count "${count} + 1")

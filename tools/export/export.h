@@ -1,6 +1,6 @@
 /* The records of one or more results files (docs/results-format.md), ordered for KTAP and JUnit:
- * by suite, then by test name, each record kept (a test run twice, as by ctest --repeat, is
- * shown twice, never merged into one verdict). */
+ * by suite, then by test name. A file holds one run: a test twice in it is refused, as the report
+ * refuses it; a test in two files is shown twice, never merged into one verdict. */
 #ifndef AC_EXPORT_H
 #define AC_EXPORT_H
 

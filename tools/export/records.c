@@ -41,15 +41,19 @@ static int by_test(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Through the one reader: a FIFO, a directory or an interrupted run is refused there. */
+/* Through the one reader: a FIFO, a directory or an interrupted run is refused there, and a test
+ * recorded twice (two runs mixed in one file) in the report's words (ac_results_index). */
 static bool read_one(json_t *all, const char *prog, const char *path)
 {
     char err[512];
     json_t *recs = ac_results_load(path, err, sizeof err);
-    if (!recs) {
+    json_t *index = recs ? ac_results_index(recs, path, err, sizeof err) : NULL;
+    if (!index) {
         fprintf(stderr, "%s: %s\n", prog, err);
+        json_decref(recs);
         return false;
     }
+    json_decref(index);
     json_array_extend(all, recs);
     json_decref(recs);
     return true;
