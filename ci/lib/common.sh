@@ -86,6 +86,11 @@ ac_lock_build() {
   exec {AC_LOCK_FD}>>"$lock" || ac_die "cannot write $lock"
   if ! flock -n "$AC_LOCK_FD"; then
     holder=$(cat "$dir/.afterclose.owner" 2>/dev/null || echo "unknown")
+    # A holder that died a moment ago (a killed ctest): its lock's watcher lets go within a second.
+    [[ $holder =~ ^pid\ ([0-9]+): ]] && ! kill -0 "${BASH_REMATCH[1]}" 2>/dev/null &&
+      flock -w 2 "$AC_LOCK_FD" && holder=""
+  fi
+  if [ -n "${holder:-}" ]; then
     ac_die "another afterclose command is using $dir ($holder); wait for it to finish, or give" \
            "this one its own build directory (--build-dir DIR where the command has it)"
   fi
