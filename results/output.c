@@ -6,10 +6,12 @@
 
 bool ac_output_done(FILE *f, const char *prog, const char *name)
 {
+    /* A write that failed earlier left its errno (a large puts() whose buffer was dropped); a
+     * buffered one still pending is retried by the flush, which sets errno itself. */
+    int earlier = ferror(f) ? errno : 0;
     errno = 0;
-    /* A buffered write that failed earlier stays pending: the flush retries it and sets errno. */
     bool bad = fflush(f) != 0 || ferror(f);
-    int err = errno;
+    int err = errno ? errno : earlier;
     if (f != stdout && fclose(f) != 0 && !bad) {
         bad = true;
         err = errno;

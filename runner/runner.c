@@ -10,6 +10,7 @@
 #include "../harness/actest.h"
 #include "../harness/record.h"
 #include "errname.h"
+#include "output.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,16 +39,6 @@ static int usage_error(const char *what)
 {
     fprintf(stderr, "%s: %s (see %s --help)\n", run.prog, what, run.prog);
     return AC_EXIT_UNUSABLE;
-}
-
-bool ac_stdout_written(const char *prog, const char *what)
-{
-    int err = fflush(stdout) == 0 ? 0 : errno;
-    if (!err && !ferror(stdout))
-        return true;
-    err = err ? err : errno; /* an earlier write's (puts), when the buffer was dropped then */
-    fprintf(stderr, "%s: cannot write %s to stdout: %s\n", prog, what, strerror(err ? err : EIO));
-    return false;
 }
 
 static const char *labels_of(const struct criterion_test *t)
@@ -409,7 +400,7 @@ int main(int argc, char **argv)
         char path[4096];
         int err = ac_nft_library_path(path, sizeof path);
         fprintf(err ? stderr : stdout, "%s%s\n", err ? "afterclose: " : "", path);
-        if (!err && !ac_stdout_written(run.prog, "the library path"))
+        if (!err && !ac_output_done(stdout, run.prog, "the library path to stdout"))
             return AC_EXIT_UNUSABLE;
         return err ? AC_EXIT_UNUSABLE : AC_EXIT_OK;
     }
@@ -451,7 +442,8 @@ int main(int argc, char **argv)
     }
     if (do_help) {
         help(argv[0]);
-        return ac_stdout_written(run.prog, "the help") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
+        return ac_output_done(stdout, run.prog, "the help to stdout") ? AC_EXIT_OK
+                                                                      : AC_EXIT_UNUSABLE;
     }
     size_t n_all = 0, n = 0;
     const struct criterion_test **tests = ac_tests(&n_all);
@@ -466,7 +458,8 @@ int main(int argc, char **argv)
             describe_as_json(tests, n_all);
         if (do_list)
             list_tree(tests, n_all);
-        return ac_stdout_written(run.prog, "the test list") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
+        return ac_output_done(stdout, run.prog, "the test list to stdout") ? AC_EXIT_OK
+                                                                           : AC_EXIT_UNUSABLE;
     }
     for (size_t i = 0; i < n_all; i++) {
         char id[512];
@@ -490,7 +483,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; selected_only && i < n; i++)
         printf("%s/%s\n", tests[i]->category, tests[i]->name);
     if (selected_only)
-        return ac_stdout_written(run.prog, "the selected tests") ? AC_EXIT_OK : AC_EXIT_UNUSABLE;
+        return ac_output_done(stdout, run.prog, "the selected tests to stdout") ? AC_EXIT_OK
+                                                                                : AC_EXIT_UNUSABLE;
 
     int env_jobs = 0;
     double limit = DEFAULT_LIMIT_S;

@@ -48,7 +48,4 @@ bool ac_parse_count(const char *text, int max, int *out);
  * variables checked; a bad value: one line on stderr naming it and its value, and false. */
 bool ac_environment_ok(const char *prog, int *jobs, double *limit_s);
 
-/* Whether everything written to stdout reached it; if not, one line on stderr and false. */
-bool ac_stdout_written(const char *prog, const char *what);
-
 #endif
