@@ -105,14 +105,6 @@ ac_unlock_build() {
   unset AFTERCLOSE_BUILD_LOCK AC_LOCK_FD
 }
 
-# ac_lock_file FILE: the same for a results file that this command writes: two runs appending to
-# one file would mix their records.
-ac_lock_file() {
-  exec {AC_FILE_LOCK_FD}>>"$1" || ac_die "cannot write $1"
-  flock -n "$AC_FILE_LOCK_FD" ||
-    ac_die "another run is writing $1; give this one another --results FILE"
-}
-
 # The project's top folder (this file is in ci/lib/): builds work from any current directory.
 AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
