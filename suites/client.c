@@ -131,7 +131,8 @@ AC_TEST(client, active_close_leaves_time_wait_on_client,
  * tcp_tw_reuse_delay (6.14+) set to its minimum, 1 ms, a few ms of age are enough; before 6.14
  * the rule is "the second has changed since the last timestamp arrived", which holds once the
  * TIME_WAIT is more than 1 s old: those kernels wait about a second here. The age is the
- * kernel's own (sock_diag: 60 s minus the time left on the TIME_WAIT timer). */
+ * kernel's own: the length the TIME_WAIT timer started from (read from sock_diag right after
+ * the TIME_WAITs were made, not assumed to be 60 s) minus the time left on it. */
 static void age_time_waits_for_reuse(const struct ac_match *m)
 {
     int min_age = 1100;
