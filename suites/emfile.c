@@ -2,9 +2,10 @@
  * and a level-triggered epoll keeps reporting the listener as readable.
  *
  * The blog's server, in a helper child with a clean descriptor table (0-2 the standard streams,
- * 3 the listener, 4 the epoll instance) under RLIMIT_NOFILE = 16. Thirteen clients connect and
- * close at once, so each queued connection is already in CLOSE_WAIT; the server accepts in an
- * epoll loop and never closes what it accepted (the bug that leaves CLOSE_WAITs behind).
+ * 3 the listener, 4 the epoll instance) under RLIMIT_NOFILE = 16. Thirteen (or twenty) clients
+ * connect, send "hello server" and close at once, so each queued connection is already in
+ * CLOSE_WAIT; the server accepts in an epoll loop and never closes what it accepted (the bug that
+ * leaves CLOSE_WAITs behind), then reads its first connection: the data, then end of file.
  *
  * What the kernel does (6.1 source; the same in every kernel of the matrix):
  *  - accept() reserves the descriptor BEFORE it takes a connection off the queue
@@ -24,14 +25,16 @@
 #include "../fixtures/netns.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define PORT    9999
-#define LIMIT   16 /* the seed's RLIMIT_NOFILE */
-#define CLIENTS 13 /* more than the 11 free numbers 5..15 */
-#define SPINS   5  /* epoll_wait(timeout 0) calls after the EMFILE */
+#define PORT  9999
+#define LIMIT 16 /* the seed's RLIMIT_NOFILE */
+#define SPINS 5  /* epoll_wait(timeout 0) calls after the EMFILE */
+#define HELLO "hello server"
 
 TestSuite(emfile, .description = "accept() reserves a descriptor before it dequeues a connection: "
                                  "at RLIMIT_NOFILE it fails with EMFILE and leaves the "
@@ -67,12 +70,19 @@ static void seed_server(int listener, int ep)
         if (epoll_wait(ep, &ev, 1, 0) == 1 && ev.data.fd == listener && (ev.events & EPOLLIN))
             ready++;
     int again = accept(listener, NULL, NULL) < 0 ? errno : 0;
+    /* The first connection, accepted in CLOSE_WAIT: what the client sent before its FIN is
+     * still there, then end of file. Neither read() blocks: the FIN is in. */
+    char buf[32];
+    ssize_t data = first >= 0 ? read(first, buf, sizeof buf) : -1;
+    ssize_t eof = first >= 0 ? read(first, buf, sizeof buf) : -1;
     ac_seed_say("accepts", accepts);
     ac_seed_say("first", first);
     ac_seed_say("last", last);
     ac_seed_say("error", err);
     ac_seed_say("ready", ready);
     ac_seed_say("again", again);
+    ac_seed_say("data", (int)data);
+    ac_seed_say("eof", (int)eof);
     ac_seed_wait_order(); /* keep the accepted CLOSE_WAITs until the test has counted them */
     _exit(0);
 }
@@ -85,20 +95,22 @@ static void count_close_wait(const struct ac_addr *at, int *with_file, int *queu
     ac_setup_ok("read the socket table", -ac_diag_count_files(&m, with_file, queued));
 }
 
-AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listener, .timeout = 20,
-        .description = "With fds 0-4 taken and RLIMIT_NOFILE=16, accept() gets 5..15 (11 "
-                       "connections), then EMFILE with the connection left queued; the "
-                       "level-triggered epoll reports the listener readable on every call and "
-                       "accept() fails again: a busy loop.")
+/* `clients` connect, each sends HELLO and closes: its FIN puts the queued server end in
+ * CLOSE_WAIT. The server then accepts until EMFILE under RLIMIT_NOFILE=16. */
+static void seed_under_limit(int clients)
 {
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 32, seed_server);
 
-    for (int i = 0; i < CLIENTS; i++)
-        close(ac_seed_connect(&seed)); /* its FIN puts the queued server end in CLOSE_WAIT */
+    for (int i = 0; i < clients; i++) {
+        int c = ac_seed_connect(&seed);
+        ac_setup_ok("client sends hello", write(c, HELLO, strlen(HELLO)) > 0 ? 0 : errno);
+        close(c);
+    }
     struct ac_match cw = {.states = AC_STATE_BIT(AC_CLOSE_WAIT), .local = &seed.at};
-    ac_setup_ok("13 queued connections in CLOSE_WAIT before any accept()",
-                ac_diag_wait_count(&cw, CLIENTS, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
+    char step[96];
+    snprintf(step, sizeof step, "%d queued connections in CLOSE_WAIT before any accept()", clients);
+    ac_setup_ok(step, ac_diag_wait_count(&cw, clients, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
 
     ac_seed_order(&seed, "start the accept loop", 'a');
     ac_expect_int(AC_CLAIM(COUNT, "listener"),
@@ -116,14 +128,39 @@ AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listene
                   SPINS, ac_seed_hear(&seed, "ready"));
     ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() again after those reports", EMFILE,
                     ac_seed_hear(&seed, "again"));
+    ac_expect_int(AC_CLAIM(IO, "first accepted socket"),
+                  "first read() on fd 5: the client's hello, sent before its FIN",
+                  (long)strlen(HELLO), ac_seed_hear(&seed, "data"));
+    ac_expect_int(AC_CLAIM(IO, "first accepted socket"), "second read() on fd 5 (0: end of file)",
+                  0, ac_seed_hear(&seed, "eof"));
     int with_file, queued;
     count_close_wait(&seed.at, &with_file, &queued);
     ac_expect_int(AC_CLAIM(COUNT, "accepted connections"),
                   "accepted CLOSE_WAIT connections (a file refers to each)", LIMIT - 5, with_file);
     ac_expect_int(AC_CLAIM(COUNT, "queued connections"),
                   "CLOSE_WAIT connections still queued (what keeps the listener readable)",
-                  CLIENTS - (LIMIT - 5), queued);
+                  clients - (LIMIT - 5), queued);
+    ac_expect_int(AC_CLAIM(COUNT, "192.168.1.100:9999"),
+                  "CLOSE_WAIT connections on the port, accepted and queued", clients,
+                  with_file + queued);
 
     ac_seed_order(&seed, "let the seed server exit", 'x');
     ac_seed_finish(&seed);
 }
+
+#define X(name, clients, rule)                                                                     \
+    AC_TEST(emfile, name, .timeout = 20, .description = rule)                                      \
+    {                                                                                              \
+        seed_under_limit(clients);                                                                 \
+    }
+
+/* name, clients (more than the 11 free numbers 5..15), the rule */
+X(seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listener, 13,
+  "With fds 0-4 taken and RLIMIT_NOFILE=16, accept() gets 5..15 (11 connections), then EMFILE "
+  "with the connection left queued; the level-triggered epoll reports the listener readable on "
+  "every call and accept() fails again: a busy loop. The first connection still reads its data, "
+  "then end of file.")
+X(seed_layout_20_clients_11_accepted_9_queued_all_close_wait, 20,
+  "With 20 clients the server still accepts exactly 11 (fds 5..15) before EMFILE; the other 9 "
+  "stay queued, and all 20 are in CLOSE_WAIT, 11 with a file and 9 without.")
+#undef X

@@ -16,6 +16,8 @@
 #include "../fixtures/netns.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -34,7 +36,13 @@ static void seed_server(int listener, int ep)
 
     if (!ac_seed_wait_order())
         _exit(7);
-    ac_seed_say("accepted_again", ac_seed_accept(listener, ep));
+    int again = ac_seed_accept(listener, ep);
+    ac_seed_say("accepted_again", again);
+    /* The inode behind the reused number, for the test to find in sock_diag; the connection
+     * stays open until the test has looked. */
+    struct stat st;
+    ac_seed_say("inode", again >= 0 && fstat(again, &st) == 0 ? (int)st.st_ino : 0);
+    ac_seed_wait_order();
     _exit(0);
 }
 
@@ -46,7 +54,8 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
         .description = "close() gave fd 5 back at once and a new descriptor gets the lowest free "
                        "number, so the next accept() gets 5 again while the connection's "
                        "TIME_WAIT (inode 0: no file) still exists, before and after that "
-                       "accept().")
+                       "accept(); the second connection is the one ESTABLISHED socket on the "
+                       "port, and its inode in sock_diag is the one fd 5 refers to.")
 {
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 16, seed_server);
@@ -81,6 +90,31 @@ AC_TEST(fdreuse, seed_layout, .timeout = 20,
     ac_expect_int(AC_CLAIM(FILE, "server end"), "inode of that TIME_WAIT (0: no file refers to it)",
                   0, tw.inode);
 
+    /* The second connection is the one file on the port: the socket fd 5 refers to now. */
+    uint32_t fd5_inode = (uint32_t)ac_seed_hear(&seed, "inode");
+    struct ac_addr again_end;
+    ac_setup_ok("second client address", ac_local_addr(again, &again_end));
+    struct ac_match second = {
+        .states = AC_STATE_BIT(AC_ESTABLISHED), .local = &seed.at, .remote = &again_end};
+    struct ac_sockinfo est =
+        ac_expect_state(AC_SETUP(STATE, "next accepted socket"), "second connection's server end",
+                        &second, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    struct ac_match any_est = {.states = AC_STATE_BIT(AC_ESTABLISHED), .local = &seed.at};
+    ac_expect_int(AC_CLAIM(COUNT, "192.168.1.100:9999"),
+                  "ESTABLISHED server ends on the port: the second connection only", 1,
+                  ac_diag_count(&any_est));
+    ac_expect_str(AC_CLAIM(FILE, "next accepted socket"),
+                  "second connection has a file (inode != 0)", "yes", est.inode ? "yes" : "no");
+    /* Inode numbers differ from run to run: the record says whether they agree, and names
+     * them only when they do not. */
+    char got[64] = "fd 5's inode";
+    if (est.inode != fd5_inode)
+        snprintf(got, sizeof got, "%u (fd 5's: %u)", est.inode, fd5_inode);
+    ac_expect_str(AC_CLAIM(FILE, "next accepted socket"),
+                  "its inode in sock_diag, against fstat() of fd 5 in the server", "fd 5's inode",
+                  got);
+
+    ac_seed_order(&seed, "let the seed server exit", 'x');
     ac_seed_finish(&seed);
     close(again);
 }

@@ -124,9 +124,16 @@ AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit,
     int limit = small_limit(open, 4); /* a client, an accepted end, one spare */
     int conns = limit + 8;
 
+    /* Each round's client takes the lowest free number and its accepted end the next one; both
+     * are closed before the next round, so every accept() must get that same second number. */
+    int second_free = -1;
+    for (int fd = 0, k = 0; fd < limit && second_free < 0; fd++)
+        if (!open[fd] && k++ == 1)
+            second_free = fd;
+
     struct ac_addr server;
     ac_addr_parse(&server, AC_SERVER_IP, PORT);
-    int accepted = 0, failed_at = -1, err = 0;
+    int accepted = 0, failed_at = -1, err = 0, lowest = FD_MAP, highest = -1;
     const char *failed_step = "";
     lower_nofile(limit);
     for (int i = 0; i < conns && failed_at < 0; i++) {
@@ -145,6 +152,8 @@ AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit,
             failed_step = "accept()", err = errno;
         } else {
             accepted++;
+            lowest = s < lowest ? s : lowest;
+            highest = s > highest ? s : highest;
             close(s); /* the server closes first: its end becomes the TIME_WAIT */
             if (recv(c, &b, 1, 0) != 0)
                 failed_step = "client reads the server's FIN", err = EIO;
@@ -164,6 +173,15 @@ AC_TEST(fds, time_wait_holds_no_fd_accepts_beyond_limit,
     ac_expect_str(AC_CLAIM(ACCEPT, "listener"), step, "none", failed_at < 0 ? "none" : failure);
     snprintf(step, sizeof step, "connections accepted under RLIMIT_NOFILE=%d", limit);
     ac_expect_int(AC_CLAIM(COUNT, "listener"), step, conns, accepted);
+    /* The numbers depend on the fds the runner left open, so the record states the rule and
+     * names numbers only when it is broken. */
+    char got[96] = "the second-lowest free number, every time";
+    if (lowest != second_free || highest != second_free)
+        snprintf(got, sizeof got, "fds %d..%d (second-lowest free: %d)", lowest, highest,
+                 second_free);
+    snprintf(step, sizeof step, "highest fd accept() returned in %d connections", conns);
+    ac_expect_str(AC_CLAIM(FD, "accepted sockets"), step,
+                  "the second-lowest free number, every time", got);
 
     struct ac_addr at;
     ac_addr_parse(&at, AC_SERVER_IP, PORT);
@@ -301,6 +319,35 @@ AC_TEST(fds, close_wait_close_frees_fd_for_next_accept,
                   with_file - r.expected_ok);
     ac_expect_int(AC_SETUP(COUNT, "queued connections"), "CLOSE_WAIT connections still queued",
                   CLOSE_WAIT_EXTRA - 1, without_file);
+}
+
+/* --- The seed's layout, before any connection ----------------------------------------- */
+
+/* The seed server with nothing but its listener and epoll instance: it counts its open
+ * descriptors below the pipes and opens one more socket. */
+static void listen_only(int listener, int ep)
+{
+    (void)listener, (void)ep;
+    int open = 0;
+    for (int fd = 0; fd < AC_CHILD_REPORT_FD; fd++)
+        open += fcntl(fd, F_GETFD) >= 0;
+    ac_seed_say("open", open);
+    ac_seed_say("next", ac_tcp_socket(AF_INET, 0));
+}
+
+AC_TEST(fds, seed_layout_listen_only_is_0_to_4_next_fd_is_5, .timeout = 20,
+        .description = "A server that has only listened holds 0-2, the listener (3) and its "
+                       "epoll instance (4), nothing else, so the next descriptor it gets, the "
+                       "first accepted connection's in the seed, is 5.")
+{
+    struct ac_seed seed;
+    ac_seed_start_as(&seed, PORT, 16, listen_only, AC_ROLE_CLAIM);
+    ac_expect_int(AC_CLAIM(COUNT, "server's descriptors"),
+                  "descriptors the listen-only server holds (0-2, listener, epoll)", 5,
+                  ac_seed_hear(&seed, "open"));
+    ac_expect_int(AC_CLAIM(FD, "next socket"), "fd of the next socket", 5,
+                  ac_seed_hear(&seed, "next"));
+    ac_seed_finish(&seed);
 }
 
 /* --- Descriptor numbers come back lowest first ------------------------------------------ */
