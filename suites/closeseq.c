@@ -90,8 +90,7 @@ static void expect_timewait_socket(struct ac_sockinfo s, const char *what)
 {
     char step[96];
     snprintf(step, sizeof step, "timer of %s", what);
-    ac_expect_str(AC_CLAIM(TIMER, "server end"), step, "timewait",
-                  s.timer == 3 ? "timewait" : "other");
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), step, "timewait", ac_timer_kind(s.timer));
     snprintf(step, sizeof step, "inode of %s (0: no file refers to it)", what);
     ac_expect_int(AC_CLAIM(FILE, "server end"), step, 0, s.inode);
 }

@@ -51,13 +51,6 @@ static struct ac_sockinfo server_orphaned_in_fin_wait2(struct ac_conn *c)
                            AC_STATE_TIMEOUT_MS);
 }
 
-static const char *timer_kind(int timer)
-{
-    /* sock_diag's idiag_timer (net/ipv4/inet_diag.c, inet_sk_diag_fill/inet_twsk_diag_fill) */
-    static const char *const names[] = {"none", "retransmit", "keepalive", "timewait", "probe"};
-    return timer >= 0 && timer < 5 ? names[timer] : "unknown";
-}
-
 /* An orphaned FIN_WAIT2 lives tcp_fin_timeout (default 60 s): tcp_fin_time() in
  * include/net/tcp.h, at least 3.5 RTO. Read from sock_diag, not waited for. */
 AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default,
@@ -123,7 +116,7 @@ AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
     struct ac_match server;
     struct ac_sockinfo fw2 = server_half_closed_fin_timeout_1s(&c, &server);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer kind (sock_diag)", "none",
-                  timer_kind(fw2.timer));
+                  ac_timer_kind(fw2.timer));
 }
 
 /* The other way into an orphaned FIN_WAIT2: shutdown(SHUT_WR) first, FIN acknowledged, then
@@ -144,7 +137,7 @@ AC_TEST(timers, fin_timeout_1s_limits_fin_wait2_closed_after_shutdown,
         ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close() in FIN_WAIT2",
                         &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "timer of the orphaned FIN_WAIT2 (sock_diag)",
-                  "timewait", timer_kind(fw2.timer));
+                  "timewait", ac_timer_kind(fw2.timer));
     ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)", 0,
                      1000, fw2.expires_ms);
 }
@@ -162,7 +155,7 @@ AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer kind (sock_diag)", "timewait",
-                  timer_kind(tw.timer));
+                  ac_timer_kind(tw.timer));
     ac_expect_within(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer left (sock_diag expires)",
                      55000, 60000, tw.expires_ms);
 }
