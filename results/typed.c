@@ -12,6 +12,7 @@ static const char *const kind_names[AC_KIND_N] = {
     [AC_KIND_FD] = "fd",           [AC_KIND_TIMER] = "timer",     [AC_KIND_COUNT] = "count",
     [AC_KIND_ADDRESS] = "address", [AC_KIND_SOCKOPT] = "sockopt", [AC_KIND_FILE] = "file",
     [AC_KIND_SYSCTL] = "sysctl",   [AC_KIND_PACKET] = "packet",   [AC_KIND_SIGNAL] = "signal",
+    [AC_KIND_UID] = "uid",
 };
 
 static const char *const role_names[AC_ROLE_N] = {

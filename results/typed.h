@@ -30,6 +30,7 @@ enum ac_kind {
     AC_KIND_SYSCTL,  /* a namespace sysctl's value */
     AC_KIND_PACKET,  /* a field of a segment the kernel sent */
     AC_KIND_SIGNAL,  /* a signal raised by a call */
+    AC_KIND_UID,     /* the test process's user id, as the kernel reports it */
     AC_KIND_N
 };
 

@@ -100,6 +100,16 @@ static const char *yes_no(bool b)
     return b ? "yes" : "no";
 }
 
+/* A state that waits for the application, not for the network, runs no timer of its own: once
+ * the FIN it received is acknowledged nothing is left to retransmit, and the keepalive timer is
+ * armed only by SO_KEEPALIVE (or for an orphaned FIN_WAIT2), so sock_diag shows none. */
+static void expect_no_timer(struct ac_sockinfo s, const char *end, const char *state)
+{
+    char step[96];
+    snprintf(step, sizeof step, "%s timer kind (sock_diag)", state);
+    ac_expect_str(AC_CLAIM(TIMER, end), step, "none", ac_timer_kind(s.timer));
+}
+
 /* Step 1-2: the active closer sends its FIN and stays in FIN_WAIT1 until that FIN is
  * acknowledged; the ACK (step 2) moves it to FIN_WAIT2. Hold: drop the client's ACKs. */
 AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked,
@@ -156,7 +166,7 @@ AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket,
 AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
         .description = "A socket in CLOSE_WAIT is still owned by the application's file "
                        "descriptor until close(); only then does it leave CLOSE_WAIT and go "
-                       "away.")
+                       "away. Meanwhile it runs no timer: it waits for the application.")
 {
     struct pair *p = open_pair();
     /* seen before the FIN, so that the state graph can show ESTABLISHED -> CLOSE_WAIT */
@@ -166,6 +176,7 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
         EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
     ac_expect_str(AC_CLAIM(FILE, "client end"), "CLOSE_WAIT socket still has a file (inode != 0)",
                   "yes", yes_no(cw.inode != 0));
+    expect_no_timer(cw, "client end", "CLOSE_WAIT");
     close_fd(&p->c.client);
     EXPECT_GONE(CLAIM, client, "client end after its close()");
 }
@@ -174,19 +185,27 @@ AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
  * lasts until that FIN is acknowledged; then the socket is gone at once (no TIME_WAIT on this
  * side). Hold: drop the server's ACKs. */
 AC_TEST(closeseq, passive_closer_last_ack_then_gone,
-        .description = "close() in CLOSE_WAIT sends the FIN and enters LAST_ACK, which ends, "
-                       "with no TIME_WAIT on this side, when the peer's TIME_WAIT acknowledges "
-                       "that FIN.")
+        .description = "close() in CLOSE_WAIT (no timer, the application's file) sends the FIN "
+                       "and enters LAST_ACK, an orphan with no file, which ends, with no "
+                       "TIME_WAIT on this side, when the peer's TIME_WAIT acknowledges that FIN.")
 {
     struct pair *p = open_pair();
     close_fd(&p->c.server);
-    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    struct ac_sockinfo cw =
+        EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    expect_no_timer(cw, "client end", "CLOSE_WAIT");
+    ac_expect_str(AC_CLAIM(FILE, "client end"), "CLOSE_WAIT socket has a file (inode != 0)", "yes",
+                  yes_no(cw.inode != 0));
     EXPECT_STATE(SETUP, server, "server end", FIN_WAIT2);
     ac_hold_drop_acks(PORT, p->client_port);
     close_fd(&p->c.client);
     /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
     EXPECT_STATE(SETUP, server, "server end after the client's FIN", TIME_WAIT);
-    EXPECT_HELD(CLAIM, client, "client end while the ACK of its FIN is dropped", LAST_ACK);
+    struct ac_sockinfo la =
+        EXPECT_HELD(CLAIM, client, "client end while the ACK of its FIN is dropped", LAST_ACK);
+    /* close() orphaned it: LAST_ACK lives on in the kernel with no file. */
+    ac_expect_int(AC_CLAIM(FILE, "client end"), "inode of the LAST_ACK socket (0: no file)", 0,
+                  la.inode);
     /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
      * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
     ac_hold_release();
@@ -469,12 +488,19 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin,
  * peer close()d and its orphaned socket rejects data. */
 AC_TEST(closeseq, send_in_close_wait_reaches_half_closed_peer,
         .description = "A FIN only says the peer will send no more: a peer that merely shut "
-                       "down its sending side still reads, so data sent from CLOSE_WAIT is "
-                       "delivered, with no RST.")
+                       "down its sending side (FIN_WAIT2, fd open, no timer) still reads, so data "
+                       "sent from CLOSE_WAIT is delivered, with no RST.")
 {
     struct pair *p = open_pair();
     ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p->c.client, SHUT_WR) ? errno : 0);
-    EXPECT_STATE(SETUP, server, "server end after the client's FIN", CLOSE_WAIT);
+    struct ac_sockinfo cw =
+        EXPECT_STATE(SETUP, server, "server end after the client's FIN", CLOSE_WAIT);
+    expect_no_timer(cw, "server end", "CLOSE_WAIT");
+    /* The half-closed client: its FIN acknowledged, its fd open, FIN_WAIT2 with no timer
+     * (tcp_fin_timeout bounds only an orphan). */
+    struct ac_sockinfo fw2 =
+        EXPECT_STATE(CLAIM, client, "half-closed client end, its FIN acknowledged", FIN_WAIT2);
+    expect_no_timer(fw2, "client end", "FIN_WAIT2");
     ac_expect_int(AC_SETUP(IO, "server end"), "send() in CLOSE_WAIT", 5,
                   send(p->c.server, "reply", 5, MSG_NOSIGNAL));
     char buf[8] = {0};

@@ -28,8 +28,9 @@
 #define PORT 9999
 
 TestSuite(sysctls, .description = "A fresh network namespace starts from the kernel's defaults "
-                                  "for the TIME_WAIT-related sysctls, and none of them changes "
-                                  "TIME_WAIT's 60 s.");
+                                  "for the TIME_WAIT-related sysctls, which the test, uid 0 of "
+                                  "its namespace, may write; none of them changes TIME_WAIT's "
+                                  "60 s.");
 
 /* The sysctl's value as text with whitespace runs made single spaces; NULL if it does not
  * exist. */
@@ -99,10 +100,62 @@ X("net/ipv4/ip_local_port_range", ip_local_port_range_default_is_32768_60999, "3
 X("net/ipv4/tcp_child_ehash_entries", tcp_child_ehash_entries_default_is_0, "0", AC_KV(6, 1),
   "tcp_child_ehash_entries starts at 0: child namespaces share the global established hash "
   "(6.1+).")
+X("net/ipv4/tcp_rto_min_us", tcp_rto_min_us_default_is_200000, "200000", AC_KV(6, 11),
+  "tcp_rto_min_us starts at TCP_RTO_MIN, 200000 us (6.11+, commit f086edef71be): the floor of "
+  "the retransmission timeout, which the held-state tests lower.")
 X("net/ipv4/tcp_tw_reuse_delay", tcp_tw_reuse_delay_default_is_1000, "1000", AC_KV(6, 14),
   "tcp_tw_reuse_delay starts at 1000 ms: how old a TIME_WAIT must be before tcp_tw_reuse "
   "takes it over (6.14+).")
 #undef X
+
+/* --- Who writes them -----------------------------------------------------------------------
+ * A test is uid 0 in the user namespace that owns its network namespace: the real root when the
+ * suite runs as root, and the caller's uid mapped to 0 when it runs unprivileged (the runner's
+ * own user namespace, runner/runner.c). A per-namespace sysctl grants its owner's write bit to
+ * whoever has CAP_NET_ADMIN over that user namespace (net_ctl_permissions(), net/sysctl_net.c),
+ * so the tests may set the knobs they need, as root or not. */
+
+AC_TEST(sysctls, test_process_is_uid_0_in_its_user_namespace,
+        .description = "A test runs as uid 0 of the user namespace that owns its network "
+                       "namespace, as root and also when the suite runs unprivileged in a user "
+                       "namespace of its own.")
+{
+    ac_expect_int(AC_CLAIM(UID, "test process"), "getuid() inside the test", 0, (long)getuid());
+    ac_expect_int(AC_CLAIM(UID, "test process"), "geteuid() inside the test", 0, (long)geteuid());
+}
+
+/* 0 or the errno of writing value to /proc/sys/<name>. */
+static int write_sysctl(const char *name, const char *value)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/proc/sys/%s", name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    ssize_t n = write(fd, value, strlen(value));
+    int err = n < 0 ? errno : n == (ssize_t)strlen(value) ? 0 : EIO;
+    close(fd);
+    return err;
+}
+
+/* net.ipv4.tcp_rto_min_us lives in struct netns_ipv4 (6.11+, commit f086edef71be, "tcp: add
+ * sysctl_tcp_rto_min_us"), so the test's uid 0 may write its own namespace's copy. Kernels
+ * before 6.11 have no such sysctl: skipped there, with the reason. */
+AC_TEST(sysctls, tcp_rto_min_us_writable_in_the_test_namespace,
+        .description = "tcp_rto_min_us is per network namespace (6.11+): the test, uid 0 of its "
+                       "namespace's user namespace, writes it and reads back what it wrote, as "
+                       "root or unprivileged.")
+{
+    const char *path = "net/ipv4/tcp_rto_min_us";
+    char buf[64];
+    if (!read_sysctl(path, buf, sizeof buf) && ac_kernel_version() < AC_KV(6, 11))
+        cr_skip_test("%s does not exist before 6.11 (commit f086edef71be)", path);
+    ac_expect_errno(AC_CLAIM(SYSCTL, "net.ipv4.tcp_rto_min_us"),
+                    "write 5000 to net/ipv4/tcp_rto_min_us", 0, write_sysctl(path, "5000"));
+    const char *v = read_sysctl(path, buf, sizeof buf);
+    ac_expect_str(AC_CLAIM(SYSCTL, "net.ipv4.tcp_rto_min_us"), "net/ipv4/tcp_rto_min_us read back",
+                  "5000", v ? v : "(missing)");
+}
 
 AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
         .description = "tcp_max_tw_buckets starts at half the entries of the established hash "
@@ -122,15 +175,20 @@ AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
 #define X(part, path, value)                                                                       \
     AC_TEST(sysctls, time_wait_timer_still_60s_with_##part,                                        \
             .description = "TIME_WAIT lasts TCP_TIMEWAIT_LEN, a constant: with " path "=" value    \
-                           " the new TIME_WAIT still shows about 60 s left in sock_diag.")         \
+                           " the new TIME_WAIT is still a file-less timewait socket whose timer "  \
+                           "shows about 60 s left in sock_diag.")                                  \
     {                                                                                              \
         ac_netns_sysctl(path, value);                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);                                     \
         struct ac_sockinfo tw = ac_conn_server_closes_first(&c, true);                             \
+        ac_expect_str(AC_CLAIM(TIMER, "server end"), "TIME_WAIT timer kind (sock_diag)",           \
+                      "timewait", ac_timer_kind(tw.timer));                                        \
         ac_expect_within(AC_CLAIM(TIMER, "server end"),                                            \
                          "TIME_WAIT timer left (sock_diag expires) with " path "=" value, 55000,   \
                          60000, tw.expires_ms);                                                    \
+        ac_expect_int(AC_CLAIM(FILE, "server end"),                                                \
+                      "inode of the TIME_WAIT (0: no file refers to it)", 0, tw.inode);            \
     }
 
 /* name part, sysctl, value */

@@ -68,7 +68,8 @@ AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default,
  * clock starts before close(), so the measured lifetime is never shorter than the real one. */
 AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 10,
         .description = "tcp_fin_timeout sets how long an orphaned FIN_WAIT2 lives: with 1 it is "
-                       "destroyed about a second after close(), and not before.")
+                       "destroyed about a second after close(), and not before; no file refers "
+                       "to it meanwhile.")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
@@ -82,6 +83,8 @@ AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 1
                                              &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)", 500,
                      1000, fw2.expires_ms);
+    ac_expect_int(AC_CLAIM(FILE, "server end"),
+                  "inode of the orphaned FIN_WAIT2 (0: no file refers to it)", 0, fw2.inode);
     server.states = AC_ALL_STATES;
     ac_expect_gone(AC_CLAIM(STATE, "server end"), "orphaned FIN_WAIT2 of the server", &server,
                    3000);
@@ -90,13 +93,15 @@ AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 1
                      ac_now_ms() - start);
 }
 
-/* tcp_fin_timeout=1, then the server end half-closed (shutdown(SHUT_WR), its FIN acknowledged):
- * FIN_WAIT2 with the fd still open. Returns the socket as sock_diag shows it. */
-static struct ac_sockinfo server_half_closed_fin_timeout_1s(struct ac_conn *c,
-                                                            struct ac_match *server)
+/* tcp_fin_timeout=fin_timeout (NULL: the default, 60), then the server end of a connection on
+ * `port` half-closed (shutdown(SHUT_WR), its FIN acknowledged): FIN_WAIT2 with the fd still open.
+ * Returns the socket as sock_diag shows it. */
+static struct ac_sockinfo server_half_closed(struct ac_conn *c, struct ac_match *server,
+                                             uint16_t port, const char *fin_timeout)
 {
-    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
-    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    if (fin_timeout)
+        ac_netns_sysctl("net/ipv4/tcp_fin_timeout", fin_timeout);
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, port, 0);
     ac_setup_ok("shutdown(SHUT_WR) of the server end", shutdown(c->server, SHUT_WR) ? errno : 0);
     *server = ac_conn_server_match(c);
     return ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)",
@@ -105,18 +110,103 @@ static struct ac_sockinfo server_half_closed_fin_timeout_1s(struct ac_conn *c,
 
 /* tcp_fin_timeout is a limit for orphans only: a FIN_WAIT2 whose fd is still open (shutdown()
  * instead of close()) has no timer at all (the keepalive timer that tcp_rcv_state_process()
- * arms in FIN_WAIT1 -> FIN_WAIT2 is for SOCK_DEAD sockets) and waits for the peer's FIN
- * indefinitely, tcp_fin_timeout=1 or not. */
-AC_TEST(timers, fin_timeout_does_not_limit_fin_wait2_with_fd_open,
-        .description = "tcp_fin_timeout limits orphans only: after shutdown(SHUT_WR) the open "
-                       "file descriptor keeps the socket, whose FIN_WAIT2 has no timer and waits "
-                       "for the peer's FIN indefinitely.")
+ * arms in FIN_WAIT1 -> FIN_WAIT2 is for SOCK_DEAD sockets; the ACK that completed the FIN left
+ * nothing to retransmit) and waits for the peer's FIN indefinitely, whatever tcp_fin_timeout
+ * says. It is the full socket the fd refers to, so sock_diag shows its inode. */
+#define X(name, fin_timeout, rule)                                                                 \
+    AC_TEST(timers, name, .description = rule)                                                     \
+    {                                                                                              \
+        struct ac_conn c;                                                                          \
+        struct ac_match server;                                                                    \
+        struct ac_sockinfo fw2 = server_half_closed(&c, &server, PORT, fin_timeout);               \
+        ac_expect_str(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer kind (sock_diag)", "none",   \
+                      ac_timer_kind(fw2.timer));                                                   \
+        ac_expect_str(AC_CLAIM(FILE, "server end"), "FIN_WAIT2 socket has a file (inode != 0)",    \
+                      "yes", fw2.inode ? "yes" : "no");                                            \
+    }
+
+/* name, tcp_fin_timeout (NULL: the default 60), the rule */
+X(fin_timeout_does_not_limit_fin_wait2_with_fd_open, "1",
+  "tcp_fin_timeout limits orphans only: after shutdown(SHUT_WR) the open file descriptor keeps "
+  "the socket, whose FIN_WAIT2 has no timer and waits for the peer's FIN indefinitely.")
+X(fin_wait2_with_fd_open_has_no_timer_at_default_fin_timeout, NULL,
+  "At the default tcp_fin_timeout too, a FIN_WAIT2 reached by shutdown(SHUT_WR) with the fd open "
+  "has no timer: nothing bounds it but the peer's FIN or close().")
+#undef X
+
+/* Both kinds side by side under tcp_fin_timeout=1: a half-closed server end on port 9998 (fd
+ * open) first, then an orphaned one on 9999. Once the orphan's second is up and it is gone, the
+ * fd-open FIN_WAIT2, older than it, is still there: more than tcp_fin_timeout in FIN_WAIT2. */
+AC_TEST(timers, fin_timeout_1s_fin_wait2_with_fd_open_outlives_the_orphan, .timeout = 10,
+        .description = "tcp_fin_timeout=1 destroys the orphaned FIN_WAIT2 after a second, while a "
+                       "FIN_WAIT2 whose fd is open, older than it, is still in FIN_WAIT2: the "
+                       "sysctl never applies to it.")
 {
+    struct ac_conn half, orphan;
+    struct ac_match kept;
+    int64_t start = ac_now_ms();
+    server_half_closed(&half, &kept, PORT - 1, "1");
+    ac_conn_open(&orphan, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(orphan.server);
+    orphan.server = -1;
+    struct ac_match gone = ac_conn_server_match(&orphan);
+    ac_expect_state(AC_SETUP(STATE, "orphaned server end"), "orphaned server end after close()",
+                    &gone, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    gone.states = AC_ALL_STATES;
+    ac_expect_gone(AC_SETUP(STATE, "orphaned server end"), "orphaned FIN_WAIT2 (tcp_fin_timeout=1)",
+                   &gone, 3000);
+    ac_expect_within(AC_SETUP(TIMER, "server end"),
+                     "time since the fd-open FIN_WAIT2 began, when the orphan was gone", 900, 3000,
+                     ac_now_ms() - start);
+    ac_expect_state(AC_CLAIM(STATE, "server end"),
+                    "half-closed server end, fd open, once the orphan is gone", &kept, AC_FIN_WAIT2,
+                    0);
+}
+
+/* The orphan expires without a word: a FIN_WAIT2 mini-socket (tcp_time_wait(sk, TCP_FIN_WAIT2,
+ * tmo), timewait timer) is killed by its timer and sends nothing, so the peer, in CLOSE_WAIT,
+ * does not know. Its recv() still gives the end of file, and its first send() succeeds; the
+ * segment finds no socket for the 4-tuple, and the listener still on 9999 answers a non-SYN
+ * segment with an RST (tcp_rcv_state_process(), TCP_LISTEN: an ACK gives a reset). tcp_reset()
+ * in CLOSE_WAIT stores EPIPE and closes the peer: gone from sock_diag, CLOSE in its TCP_INFO,
+ * and its next send() gives EPIPE. */
+AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeout = 10,
+        .description = "An orphaned FIN_WAIT2 dies at tcp_fin_timeout without telling the peer: "
+                       "the peer in CLOSE_WAIT still reads end of file and its first send() "
+                       "succeeds, the RST that answers it closes the peer (CLOSE, gone from "
+                       "sock_diag), and its next send() gives EPIPE.")
+{
+    ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
-    struct ac_match server;
-    struct ac_sockinfo fw2 = server_half_closed_fin_timeout_1s(&c, &server);
-    ac_expect_str(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer kind (sock_diag)", "none",
-                  ac_timer_kind(fw2.timer));
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c.server);
+    c.server = -1;
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "server end"),
+                                             "server end after close() while the client stays",
+                                             &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_str(AC_SETUP(TIMER, "server end"), "timer of the orphaned FIN_WAIT2 (sock_diag)",
+                  "timewait", ac_timer_kind(fw2.timer));
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &client,
+                    AC_CLOSE_WAIT, 0);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone(AC_SETUP(STATE, "server end"), "orphaned FIN_WAIT2 (tcp_fin_timeout=1)", &server,
+                   3000);
+
+    char b;
+    ac_expect_int(AC_CLAIM(IO, "client end"),
+                  "client recv() once the orphan is gone (0: end of file)", 0,
+                  recv(c.client, &b, 1, MSG_DONTWAIT));
+    ac_expect_int(AC_CLAIM(IO, "client end"), "client's first send() once the orphan is gone", 1,
+                  send(c.client, "x", 1, MSG_NOSIGNAL));
+    client.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the RST that answered it",
+                   &client, AC_STATE_TIMEOUT_MS);
+    ac_expect_fd_state(AC_CLAIM(STATE, "client end"), "state of the client's socket (TCP_INFO)",
+                       c.client, AC_CLOSE);
+    ssize_t n = send(c.client, "x", 1, MSG_NOSIGNAL);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client's second send()", EPIPE, n < 0 ? errno : 0);
 }
 
 /* The other way into an orphaned FIN_WAIT2: shutdown(SHUT_WR) first, FIN acknowledged, then
@@ -130,7 +220,7 @@ AC_TEST(timers, fin_timeout_1s_limits_fin_wait2_closed_after_shutdown,
 {
     struct ac_conn c;
     struct ac_match server;
-    server_half_closed_fin_timeout_1s(&c, &server);
+    server_half_closed(&c, &server, PORT, "1");
     close(c.server);
     c.server = -1;
     struct ac_sockinfo fw2 =
@@ -182,6 +272,19 @@ AC_TEST_WITH(timers, time_wait_expires_after_60s_then_rebind_succeeds, (.slow = 
     ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
 }
 
+/* Sockets in any state with port 9999 at either end, as sock_diag lists them (bound-only ones
+ * too, since 6.8). */
+static int sockets_on_port(void)
+{
+    const struct ac_sockinfo *rows;
+    int n = ac_diag_read(&rows);
+    ac_setup_ok("read the socket table", n < 0 ? -n : 0);
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        count += ac_addr_port(&rows[i].local) == PORT || ac_addr_port(&rows[i].remote) == PORT;
+    return count;
+}
+
 /* tcp_max_tw_buckets=0: inet_twsk_alloc() refuses every TIME_WAIT socket, tcp_time_wait() then
  * just closes the connection (tcp_done; the kernel logs "TCP: time wait bucket table overflow",
  * LINUX_MIB_TCPTIMEWAITOVERFLOW). Nothing is left on the port, so the server rebinds at once. */
@@ -207,6 +310,8 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
     struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
     ac_expect_int(AC_CLAIM(COUNT, "TIME_WAIT sockets"), "TIME_WAIT sockets in the namespace", 0,
                   ac_diag_count(&any_tw));
+    ac_expect_int(AC_CLAIM(COUNT, "port 9999"), "sockets with port 9999 at either end, any state",
+                  0, sockets_on_port());
     ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
 }
 
@@ -262,6 +367,12 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
     ac_expect_errno(AC_CLAIM(IO, "client end"),
                     "client's pending error after its FIN (the answer was an RST)", ECONNRESET,
                     err);
+    /* The RST closed the client's socket (tcp_done()), though its fd is open; and nothing is
+     * left on the port: no TIME_WAIT, no FIN_WAIT2, the listener closed. */
+    ac_expect_fd_state(AC_CLAIM(STATE, "client end"),
+                       "state of the client's socket after its FIN (TCP_INFO)", c.client, AC_CLOSE);
+    ac_expect_int(AC_CLAIM(COUNT, "port 9999"), "sockets with port 9999 at either end, any state",
+                  0, sockets_on_port());
     close(c.client);
 }
 
@@ -270,8 +381,9 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
  * gets ECONNRESET and the server rebinds at once without SO_REUSEADDR. */
 AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
         .description = "SO_LINGER {1, 0} makes close() abort the connection with an RST instead "
-                       "of a FIN, so no TIME_WAIT is left: the peer gets ECONNRESET and the server "
-                       "rebinds at once.")
+                       "of a FIN, so no TIME_WAIT is left: the peer gets ECONNRESET, its socket "
+                       "is CLOSE and out of sock_diag, and the server rebinds at once, "
+                       "192.168.1.100 or 0.0.0.0.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -294,7 +406,16 @@ AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
     struct ac_match any_tw = {.states = AC_STATE_BIT(AC_TIME_WAIT)};
     ac_expect_int(AC_CLAIM(COUNT, "TIME_WAIT sockets"), "TIME_WAIT sockets in the namespace", 0,
                   ac_diag_count(&any_tw));
-    ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
+    /* The peer: tcp_reset() closed its socket (tcp_done()), which gave back its port (one the
+     * kernel picked at connect(): no bind() port lock), so it is in CLOSE and nowhere in
+     * sock_diag, bound-only dump included. */
+    ac_expect_fd_state(AC_CLAIM(STATE, "client end"),
+                       "state of the client's socket after the RST (TCP_INFO)", c.client, AC_CLOSE);
+    struct ac_match client = {.states = AC_ALL_STATES, .local = &c.client_end};
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client's address and port in sock_diag", &client,
+                   0);
+    close(ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0));
+    close(ac_probe_bind(AC_ROLE_CLAIM, "0.0.0.0", PORT, 0, 0));
     close(c.client);
 }
 
