@@ -163,13 +163,40 @@ AC_TEST(timers, fin_timeout_1s_fin_wait2_with_fd_open_outlives_the_orphan, .time
                     0);
 }
 
+/* The server closes (the listener too, with close_listener) while the ACK of its FIN is held,
+ * and the ACK is let through once close() has returned: it then reaches an orphan that no
+ * process owns, which tcp_rcv_state_process() (FIN_WAIT1, no FIN, not owned) hands to
+ * tcp_time_wait(sk, TCP_FIN_WAIT2, tcp_fin_time()). (An ACK met while close() still owned the
+ * socket can leave a full socket on the keepalive timer instead.) Returns the match for the
+ * server's end. */
+static struct ac_match server_orphaned_ack_after_close(struct ac_conn *c, bool close_listener)
+{
+    ac_hold_fast_retransmit();
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    if (close_listener) {
+        close(c->listener);
+        c->listener = -1;
+    }
+    ac_hold_drop_acks(ac_addr_port(&c->client_end), PORT);
+    close(c->server);
+    c->server = -1;
+    struct ac_match server = ac_conn_server_match(c);
+    ac_hold_expect_retransmitted(AC_SETUP(STATE, "server end"),
+                                 "server end while the ACK of its FIN is held", &server,
+                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_hold_release();
+    return server;
+}
+
 /* The orphan expires without a word: a FIN_WAIT2 mini-socket (tcp_time_wait(sk, TCP_FIN_WAIT2,
  * tmo), timewait timer) is killed by its timer and sends nothing, so the peer, in CLOSE_WAIT,
- * does not know. Its recv() still gives the end of file, and its first send() succeeds; the
- * segment finds no socket for the 4-tuple, and the listener still on 9999 answers a non-SYN
- * segment with an RST (tcp_rcv_state_process(), TCP_LISTEN: an ACK gives a reset). tcp_reset()
- * in CLOSE_WAIT stores EPIPE and closes the peer: gone from sock_diag, CLOSE in its TCP_INFO,
- * and its next send() gives EPIPE. */
+ * does not know. (The ACK of the server's FIN is held until close() has returned, which makes
+ * the orphan that mini-socket: a full socket on the keepalive timer would reset the peer when
+ * the timer fired, tcp_keepalive_timer(), another story.) Its recv() still gives the end of
+ * file, and its first send() succeeds; the segment finds no socket for the 4-tuple, and the
+ * listener still on 9999 answers a non-SYN segment with an RST (tcp_rcv_state_process(),
+ * TCP_LISTEN: an ACK gives a reset). tcp_reset() in CLOSE_WAIT stores EPIPE and closes the
+ * peer: gone from sock_diag, CLOSE in its TCP_INFO, and its next send() gives EPIPE. */
 AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeout = 10,
         .description = "An orphaned FIN_WAIT2 dies at tcp_fin_timeout without telling the peer: "
                        "the peer in CLOSE_WAIT still reads end of file and its first send() "
@@ -178,13 +205,10 @@ AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeo
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
-    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
-    close(c.server);
-    c.server = -1;
-    struct ac_match server = ac_conn_server_match(&c);
-    struct ac_sockinfo fw2 = ac_expect_state(AC_SETUP(STATE, "server end"),
-                                             "server end after close() while the client stays",
-                                             &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    struct ac_match server = server_orphaned_ack_after_close(&c, false);
+    struct ac_sockinfo fw2 =
+        ac_expect_state(AC_SETUP(STATE, "server end"), "server end once its FIN is acknowledged",
+                        &server, AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
     ac_expect_str(AC_SETUP(TIMER, "server end"), "timer of the orphaned FIN_WAIT2 (sock_diag)",
                   "timewait", ac_timer_kind(fw2.timer));
     struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
@@ -332,19 +356,8 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
                        "RST (ECONNRESET).")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
-    ac_hold_fast_retransmit();
     struct ac_conn c;
-    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
-    close(c.listener);
-    c.listener = -1;
-    ac_hold_drop_acks(ac_addr_port(&c.client_end), PORT);
-    close(c.server);
-    c.server = -1;
-    struct ac_match server = ac_conn_server_match(&c);
-    ac_hold_expect_retransmitted(AC_SETUP(STATE, "server end"),
-                                 "server end while the ACK of its FIN is held", &server,
-                                 AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    ac_hold_release();
+    struct ac_match server = server_orphaned_ack_after_close(&c, true);
     server.states = AC_ALL_STATES;
     ac_expect_gone(AC_CLAIM(STATE, "server end"),
                    "server end once its FIN is acknowledged (no FIN_WAIT2 left)", &server,

@@ -13,25 +13,35 @@ static struct ac_sockinfo tw(uint32_t expires_ms)
         .family = AF_INET, .state = AC_TIME_WAIT, .timer = 3, .expires_ms = expires_ms};
 }
 
-Test(diagwait, time_wait_of_30s_is_young_at_birth)
+/* One TIME_WAIT read twice: `first` ms left right after it was made (too young for min_age),
+ * then `later` ms left (old enough); its timer must be read as having started from start_ms. */
+static void ages(uint32_t first, long start_ms, uint32_t later, int min_age)
 {
     long start = 0;
-    struct ac_sockinfo rows[] = {tw(29996)};
-    cr_assert_not(ac_tw_all_older_than(&any_tw, rows, 1, 1100, &start),
-                  "4 ms into a 30 s TIME_WAIT is not 1.1 s old");
-    cr_assert_eq(start, 30000, "the timer started from 30 s, read %ld", start);
-    rows[0] = tw(28900);
-    cr_assert(ac_tw_all_older_than(&any_tw, rows, 1, 1100, &start), "1.1 s later it is");
+    struct ac_sockinfo rows[] = {tw(first)};
+    cr_assert_not(ac_tw_all_older_than(&any_tw, rows, 1, min_age, &start),
+                  "%u ms left is not %d ms old", first, min_age);
+    cr_assert_eq(start, start_ms, "the timer started from %ld ms, read %ld", start_ms, start);
+    rows[0] = tw(later);
+    cr_assert(ac_tw_all_older_than(&any_tw, rows, 1, min_age, &start), "%u ms left is %d ms old",
+              later, min_age);
+}
+
+Test(diagwait, time_wait_of_30s_is_young_at_birth)
+{
+    ages(29996, 30000, 28900, 1100);
 }
 
 Test(diagwait, time_wait_of_60s_ages_from_60s)
 {
-    long start = 0;
-    struct ac_sockinfo rows[] = {tw(59990)};
-    cr_assert_not(ac_tw_all_older_than(&any_tw, rows, 1, 20, &start));
-    cr_assert_eq(start, 60000);
-    rows[0] = tw(59980);
-    cr_assert(ac_tw_all_older_than(&any_tw, rows, 1, 20, &start));
+    ages(59990, 60000, 59980, 20);
+}
+
+/* First seen 1.5 s after birth: the length reads as 59 s, so the age as 0.5 s too little: the
+ * wait is longer than needed, never shorter. */
+Test(diagwait, a_late_first_read_errs_on_the_long_side)
+{
+    ages(58500, 59000, 57900, 1100);
 }
 
 Test(diagwait, the_youngest_decides)
@@ -41,18 +51,6 @@ Test(diagwait, the_youngest_decides)
     cr_assert_not(ac_tw_all_older_than(&any_tw, rows, 2, 500, &start),
                   "one is 2 s old, the other 10 ms");
     cr_assert_eq(start, 60000);
-}
-
-/* First seen 1.5 s after birth: the length reads as 59 s, so the age as 0.5 s too little: the
- * wait is longer than needed, never shorter. */
-Test(diagwait, a_late_first_read_errs_on_the_long_side)
-{
-    long start = 0;
-    struct ac_sockinfo rows[] = {tw(58500)};
-    cr_assert_not(ac_tw_all_older_than(&any_tw, rows, 1, 1100, &start));
-    cr_assert_eq(start, 59000);
-    rows[0] = tw(57900);
-    cr_assert(ac_tw_all_older_than(&any_tw, rows, 1, 1100, &start));
 }
 
 Test(diagwait, nothing_matching_is_not_old_enough)
