@@ -356,18 +356,18 @@ AC_TEST(localhost, debian_hosts_bind_each_resolved_addr_tw_via_loopback_ipv4_fai
  * keeps it (see suites/reuseaddr.c). inet_bind_conflict() (net/ipv4/inet_connection_sock.c,
  * the same rule on 5.10 and since bhash2 in 6.1) lets an overlapping bind through only when
  * both sockets have the flag and the existing one is not listening; where the addresses do not
- * overlap it never asks. So the flag matters for 127.0.0.1 only when the TIME_WAIT is on
- * 127.0.0.1, and never for ::1, which is v6-only (__inet6_bind()) and overlaps no IPv4 socket.
- * Each row holds the TIME_WAIT, resolves localhost under the stock Debian files, binds and
- * listens on each address with the new socket's flag, then checks the TIME_WAIT is still
- * there, so the answer was given against it. */
+ * overlap there is nothing to let through. So the flag matters for 127.0.0.1 only when the
+ * TIME_WAIT is on 127.0.0.1, and never for ::1, which is v6-only (__inet6_bind()) and overlaps no
+ * IPv4 socket. Each row holds the TIME_WAIT, resolves localhost under the stock Debian files, binds
+ * and listens on each address with the new socket's flag, then checks the TIME_WAIT is still there,
+ * so the answer was given against it. */
 #define RA       AC_REUSEADDR
 #define V4_BINDS "OK"
 #define V4_INUSE "bind 127.0.0.1:9999: EADDRINUSE"
 
 #define APART(where, flags)                                                                        \
     "With the TIME_WAIT on " where " and SO_REUSEADDR set on " flags ", 127.0.0.1 and ::1 bind: "  \
-    "neither overlaps the TIME_WAIT's address, so the flag is never consulted."
+    "neither overlaps the TIME_WAIT's address, so the flag changes nothing."
 #define SEED       "192.168.1.100 (the seed's)"
 #define VIA_SERVER "192.168.1.100 (a 0.0.0.0 listener reached via 192.168.1.100)"
 #define VIA_LOOP   "the TIME_WAIT on 127.0.0.1 (a 0.0.0.0 listener reached via 127.0.0.1)"
@@ -398,8 +398,8 @@ X(reuseaddr_old_tw_via_loopback_ipv4_fails_ipv6_binds, "0.0.0.0", AC_LOOPBACK_IP
 X(reuseaddr_new_tw_via_loopback_ipv4_fails_ipv6_binds, "0.0.0.0", AC_LOOPBACK_IP, 0, RA, V4_INUSE,
   ONE_SIDE("The new socket set SO_REUSEADDR, but " VIA_LOOP " inherited 0 from the old listener"))
 X(reuseaddr_both_tw_via_loopback_each_binds, "0.0.0.0", AC_LOOPBACK_IP, RA, RA, V4_BINDS,
-  "Both set SO_REUSEADDR (" VIA_LOOP " kept its listener's) and the TIME_WAIT does not listen: "
-  "127.0.0.1 binds and listens next to it, and ::1 binds.")
+  "The new socket set SO_REUSEADDR and " VIA_LOOP " kept its listener's, and the TIME_WAIT does "
+  "not listen: 127.0.0.1 binds and listens next to it, and ::1 binds.")
 X(reuseaddr_none_tw_via_server_addr_each_binds, "0.0.0.0", AC_SERVER_IP, 0, 0, V4_BINDS,
   APART(VIA_SERVER, "neither socket"))
 X(reuseaddr_old_tw_via_server_addr_each_binds, "0.0.0.0", AC_SERVER_IP, RA, 0, V4_BINDS,
