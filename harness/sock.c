@@ -125,3 +125,9 @@ int ac_local_addr(int fd, struct ac_addr *a)
     ac_addr_from_sockaddr(a, (struct sockaddr *)&ss, len);
     return 0;
 }
+
+int ac_sockopt_int(int fd, int level, int name, int *value)
+{
+    socklen_t len = sizeof *value;
+    return getsockopt(fd, level, name, value, &len) ? errno : 0;
+}

@@ -43,5 +43,8 @@ int ac_listen(int fd, int backlog);
 int ac_connect(int fd, const struct ac_addr *a);
 /* getsockname() as an ac_addr. Returns 0 or the errno. */
 int ac_local_addr(int fd, struct ac_addr *a);
+/* getsockopt() of an int option (SO_REUSEADDR, SO_ACCEPTCONN, ...) into *value. Returns 0 or the
+ * errno. */
+int ac_sockopt_int(int fd, int level, int name, int *value);
 
 #endif

@@ -45,6 +45,15 @@ TestSuite(acceptreuse, .description = "A TIME_WAIT keeps the SO_REUSEADDR of the
     "The accepted socket inherits SO_REUSEADDR from its listener at accept() (getsockopt shows "   \
     "it), which is how a TIME_WAIT usually comes to have the listener's flag."
 
+/* getsockopt(SO_REUSEADDR) on the accepted socket. */
+static int reuseaddr_of(int fd)
+{
+    int v = -1;
+    ac_setup_ok("getsockopt SO_REUSEADDR on the accepted socket",
+                ac_sockopt_int(fd, SOL_SOCKET, SO_REUSEADDR, &v));
+    return v;
+}
+
 static void accepted_flag_then_restart(unsigned listener_opts, int set_on_accepted, int shown,
                                        unsigned new_opts, const char *ip, int expected)
 {
@@ -56,10 +65,7 @@ static void accepted_flag_then_restart(unsigned listener_opts, int set_on_accept
             setsockopt(c.server, SOL_SOCKET, SO_REUSEADDR, &set_on_accepted, sizeof set_on_accepted)
                 ? errno
                 : 0);
-    int v = -1;
-    socklen_t len = sizeof v;
-    ac_setup_ok("getsockopt SO_REUSEADDR on the accepted socket",
-                getsockopt(c.server, SOL_SOCKET, SO_REUSEADDR, &v, &len) ? errno : 0);
+    int v = reuseaddr_of(c.server);
     char step[128];
     snprintf(step, sizeof step, "SO_REUSEADDR of the accepted socket before close() (listener: %d)",
              listener_opts & AC_REUSEADDR ? 1 : 0);
@@ -94,4 +100,52 @@ X(cleared_on_accepted_rebind_with_reuseaddr, AC_REUSEADDR, 0, 0, AC_REUSEADDR, A
   EADDRINUSE, OFF_ON_ACCEPTED)
 X(inherited_from_listener_rebind_with_reuseaddr, AC_REUSEADDR, KEEP, 1, AC_REUSEADDR, AC_SERVER_IP,
   0, INHERITED)
+#undef X
+
+/* What getsockopt(SO_REUSEADDR) shows on an accepted socket, before anything sets it: the
+ * listener's flag, copied with the whole sock by sk_clone_lock() (sock_copy(): skc_reuse lies
+ * before skc_dontcopy_begin) and read back by sk_getsockopt() as sk->sk_reuse. The listener's
+ * address plays no part: inet_csk_clone_lock() then gives the child the address the SYN came to
+ * (the connection's own, not the listener's 0.0.0.0) and leaves the flag alone. Same code on
+ * every kernel of the matrix. */
+#define ACCEPTED_RULE(listener, flag, value)                                                       \
+    "An accepted socket inherits its listener's SO_REUSEADDR whatever address the listener "       \
+    "bound: behind " listener " that " flag " it, getsockopt on the accepted socket shows " value  \
+    "."
+#define SPECIFIC        "a listener on 192.168.1.100"
+#define WILDCARD_VIA(a) "a listener on 0.0.0.0, reached via " a ","
+
+static void accepted_shows(const char *listen_ip, const char *connect_ip, unsigned listener_opts,
+                           int shown)
+{
+    struct ac_conn c;
+    ac_conn_open(&c, listen_ip, connect_ip, PORT, listener_opts);
+    struct ac_addr want;
+    ac_addr_parse(&want, connect_ip, PORT);
+    ac_expect_str(AC_SETUP(ADDRESS, "server end"), "local address of the accepted socket",
+                  want.text, c.server_end.text);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "server end"),
+                  "SO_REUSEADDR of the accepted socket (getsockopt)", shown,
+                  reuseaddr_of(c.server));
+}
+
+#define X(stem, listen_ip, connect_ip, listener_opts, shown, rule)                                 \
+    AC_TEST(acceptreuse, stem, .description = rule)                                                \
+    {                                                                                              \
+        accepted_shows(listen_ip, connect_ip, listener_opts, shown);                               \
+    }
+
+/* name, listener's address, where the client connects, listener's opts, the value the accepted
+ * socket shows, the rule (a listener on 192.168.1.100 with the flag:
+ * inherited_from_listener_rebind_with_reuseaddr_succeeds above) */
+X(listener_without_accepted_shows_0, AC_SERVER_IP, AC_SERVER_IP, 0, 0,
+  ACCEPTED_RULE(SPECIFIC, "did not set", "0"))
+X(wildcard_without_via_loopback_accepted_shows_0, "0.0.0.0", AC_LOOPBACK_IP, 0, 0,
+  ACCEPTED_RULE(WILDCARD_VIA("127.0.0.1"), "did not set", "0"))
+X(wildcard_with_via_loopback_accepted_shows_1, "0.0.0.0", AC_LOOPBACK_IP, AC_REUSEADDR, 1,
+  ACCEPTED_RULE(WILDCARD_VIA("127.0.0.1"), "set", "1"))
+X(wildcard_without_via_server_addr_accepted_shows_0, "0.0.0.0", AC_SERVER_IP, 0, 0,
+  ACCEPTED_RULE(WILDCARD_VIA("192.168.1.100"), "did not set", "0"))
+X(wildcard_with_via_server_addr_accepted_shows_1, "0.0.0.0", AC_SERVER_IP, AC_REUSEADDR, 1,
+  ACCEPTED_RULE(WILDCARD_VIA("192.168.1.100"), "set", "1"))
 #undef X

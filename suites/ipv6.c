@@ -107,6 +107,10 @@ static void client_may_use_mapped(const char *connect_ip)
 #define R_DUAL_LISTENER(v4, old_listens)                                                           \
     "A dual-stack [::] overlaps " v4 " and " old_listens                                           \
     ": SO_REUSEADDR never shares a port with a listener."
+#define R_DUAL_ONE_SIDE(who)                                                                       \
+    "A dual-stack [::] overlaps 0.0.0.0:9999, where the IPv4 socket listens; SO_REUSEADDR on " who \
+    " alone changes nothing: sharing needs it on both, and never with a listener."
+#define R_NO_OVERLAP(rule) rule " SO_REUSEADDR, on either side, changes nothing."
 #define R_V6ONLY(other)                                                                            \
     "A v6-only [::] (IPV6_V6ONLY=1) claims no IPv4 address, so it does not overlap " other "."
 #define R_V6_NOT_IN_V4_ANY(v6)                                                                     \
@@ -171,6 +175,24 @@ X(dualstack_any_vs_v4_any_bound_reuseaddr_both, V4_ANY, RA, BOUND, V6_ANY, DUAL 
 /* ... but never with a listener. */
 X(dualstack_any_vs_v4_any_listen_reuseaddr_both, V4_ANY, RA, LISTENING, V6_ANY, DUAL | RA,
   EADDRINUSE, R_DUAL_LISTENER("0.0.0.0:9999", "the IPv4 socket listens"))
+/* SO_REUSEADDR on one side never shares a port, and a listener is never shared: where the
+ * addresses overlap the flag cannot help; where they do not, it is not needed. */
+X(dualstack_any_vs_v4_any_listen_reuseaddr_old_only, V4_ANY, RA, LISTENING, V6_ANY, DUAL,
+  EADDRINUSE, R_DUAL_ONE_SIDE("the IPv4 socket"))
+X(dualstack_any_vs_v4_any_listen_reuseaddr_new_only, V4_ANY, NONE, LISTENING, V6_ANY, DUAL | RA,
+  EADDRINUSE, R_DUAL_ONE_SIDE("the [::] socket"))
+X(v6only_any_vs_v4_any_listen_reuseaddr_old_only, V4_ANY, RA, LISTENING, V6_ANY, V6ONLY, 0,
+  R_NO_OVERLAP(R_V6ONLY("0.0.0.0:9999")))
+X(v6only_any_vs_v4_any_listen_reuseaddr_new_only, V4_ANY, NONE, LISTENING, V6_ANY, V6ONLY | RA, 0,
+  R_NO_OVERLAP(R_V6ONLY("0.0.0.0:9999")))
+X(v6only_any_vs_v4_any_listen_reuseaddr_both, V4_ANY, RA, LISTENING, V6_ANY, V6ONLY | RA, 0,
+  R_NO_OVERLAP(R_V6ONLY("0.0.0.0:9999")))
+X(v6_loopback_vs_v4_any_listen_reuseaddr_old_only, V4_ANY, RA, LISTENING, V6_LOOP, DUAL, 0,
+  R_NO_OVERLAP(R_V6_NOT_IN_V4_ANY("[::1]")))
+X(v6_loopback_vs_v4_any_listen_reuseaddr_new_only, V4_ANY, NONE, LISTENING, V6_LOOP, DUAL | RA, 0,
+  R_NO_OVERLAP(R_V6_NOT_IN_V4_ANY("[::1]")))
+X(v6_loopback_vs_v4_any_listen_reuseaddr_both, V4_ANY, RA, LISTENING, V6_LOOP, DUAL | RA, 0,
+  R_NO_OVERLAP(R_V6_NOT_IN_V4_ANY("[::1]")))
 X(v6only_any_vs_v4_loopback_listen, V4_LOOP, NONE, LISTENING, V6_ANY, V6ONLY, 0,
   R_V6ONLY("127.0.0.1:9999"))
 /* Dual-stack [::] includes 127.0.0.1. */

@@ -76,6 +76,12 @@ TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only
 #define TW_BOTH_WILDCARD                                                                           \
     "0.0.0.0:9999 covers the TIME_WAIT on 192.168.1.100:9999, which kept the old listener's "      \
     "SO_REUSEPORT; with the option on the new socket too they share the port."
+#define TW_OLD_ONLY_WILDCARD                                                                       \
+    "0.0.0.0:9999 covers the TIME_WAIT on 192.168.1.100:9999, which kept the old listener's "      \
+    "SO_REUSEPORT, but the new socket did not set it: sharing needs the option on both."
+#define TW_NEW_ONLY_WILDCARD                                                                       \
+    "0.0.0.0:9999 covers the TIME_WAIT on 192.168.1.100:9999, which inherited SO_REUSEPORT=0 "     \
+    "from the old listener: sharing needs the option on both."
 #define OTHER_UID_BOTH                                                                             \
     "The existing socket belongs to another user and is not in TIME_WAIT, so SO_REUSEPORT on "     \
     "both does not let the new socket share its port."
@@ -131,6 +137,7 @@ X(listen_old_only_specific_then_wildcard, RP, LISTENING, V4_ADDR, V4_ANY, NONE, 
   OVERLAP_OLD_ONLY)
 X(listen_new_only_specific_then_wildcard, NONE, LISTENING, V4_ADDR, V4_ANY, RP, EADDRINUSE,
   OVERLAP_NEW_ONLY)
+X(bound_both_specific_then_wildcard, RP, BOUND, V4_ADDR, V4_ANY, RP, 0, OVERLAP_BOTH)
 X(bound_old_only_specific_then_wildcard, RP, BOUND, V4_ADDR, V4_ANY, NONE, EADDRINUSE,
   OVERLAP_OLD_ONLY)
 X(bound_new_only_specific_then_wildcard, NONE, BOUND, V4_ADDR, V4_ANY, RP, EADDRINUSE,
@@ -159,6 +166,8 @@ X(timewait_new_only, NONE, V4_ADDR, RP, EADDRINUSE, TW_NEW_ONLY)
 /* The TIME_WAIT kept the listener's SO_REUSEPORT. */
 X(timewait_both, RP, V4_ADDR, RP, 0, TW_BOTH)
 X(timewait_both_wildcard, RP, V4_ANY, RP, 0, TW_BOTH_WILDCARD)
+X(timewait_old_only_wildcard, RP, V4_ANY, NONE, EADDRINUSE, TW_OLD_ONLY_WILDCARD)
+X(timewait_new_only_wildcard, NONE, V4_ANY, RP, EADDRINUSE, TW_NEW_ONLY_WILDCARD)
 #undef X
 
 #define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
@@ -199,6 +208,13 @@ X(other_uid_bound_reuseaddr_and_reuseport_both, RA | RP, BOUND, V4_ADDR, V4_ADDR
 #define EST_BOTH_WILDCARD                                                                          \
     "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999; both have SO_REUSEPORT, "   \
     "same user: they share the port."
+#define EST_OLD_ONLY_WILDCARD                                                                      \
+    "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999, which inherited "           \
+    "SO_REUSEPORT from its listener, but the new socket did not set it: sharing needs the option " \
+    "on both."
+#define EST_NEW_ONLY_WILDCARD                                                                      \
+    "0.0.0.0:9999 covers the ESTABLISHED socket on 192.168.1.100:9999, which inherited "           \
+    "SO_REUSEPORT=0 from its listener: sharing needs the option on both."
 
 #define X(stem, old_opts, new_ip, new_opts, expected, rule)                                        \
     AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
@@ -214,6 +230,8 @@ X(established_both, RP, V4_ADDR, RP, 0, EST_BOTH)
 X(established_old_only, RP, V4_ADDR, NONE, EADDRINUSE, EST_OLD_ONLY)
 X(established_new_only, NONE, V4_ADDR, RP, EADDRINUSE, EST_NEW_ONLY)
 X(established_both_wildcard, RP, V4_ANY, RP, 0, EST_BOTH_WILDCARD)
+X(established_old_only_wildcard, RP, V4_ANY, NONE, EADDRINUSE, EST_OLD_ONLY_WILDCARD)
+X(established_new_only_wildcard, NONE, V4_ANY, RP, EADDRINUSE, EST_NEW_ONLY_WILDCARD)
 #undef X
 
 #define X(stem, old_opts, new_opts, expected, rule)                                                \
@@ -232,6 +250,14 @@ X(other_uid_timewait_both, RP, RP, 0, OTHER_UID_TW_BOTH)
 X(other_uid_timewait_new_only, NONE, RP, EADDRINUSE, OTHER_UID_TW_NEW_ONLY)
 X(other_uid_timewait_old_only, RP, NONE, EADDRINUSE, OTHER_UID_TW_OLD_ONLY)
 #undef X
+
+/* getsockopt(SO_ACCEPTCONN): 1 while the socket listens. */
+static int accepting(int fd)
+{
+    int on = -1;
+    ac_setup_ok("getsockopt SO_ACCEPTCONN", ac_sockopt_int(fd, SOL_SOCKET, SO_ACCEPTCONN, &on));
+    return on;
+}
 
 /* Two listeners share the port; a third socket may join only with the option too. */
 AC_TEST(reuseport, two_listeners_then_third_without_fails,
@@ -256,14 +282,9 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
      * sockets with equal addresses once). */
     const int fds[] = {a, b, c};
     const char *const subjects[] = {"existing socket", "second socket", "third socket"};
-    for (int i = 0; i < 3; i++) {
-        int on = 0;
-        socklen_t len = sizeof on;
-        ac_setup_ok("getsockopt SO_ACCEPTCONN",
-                    getsockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN, &on, &len) ? errno : 0);
+    for (int i = 0; i < 3; i++)
         ac_expect_int(AC_CLAIM(SOCKOPT, subjects[i]),
-                      "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, on);
-    }
+                      "listener shares " V4_ADDR ":9999 (SO_ACCEPTCONN)", 1, accepting(fds[i]));
     close(c);
     close(b);
     close(a);
@@ -288,18 +309,44 @@ AC_TEST(reuseport, listen_both_checked_in_full_after_other_uid_succeeds,
     close(a);
 }
 
+/* Two sockets with `opts` bound to 192.168.1.100:9999, neither listening yet: *a first (the
+ * existing socket), then *b (the second socket). */
+static void bind_two(unsigned opts, int *a, int *b)
+{
+    *a = ac_existing_socket(V4_ADDR, PORT, opts, BOUND);
+    struct ac_addr at;
+    ac_addr_parse(&at, V4_ADDR, PORT);
+    *b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, opts));
+    char step[128];
+    ac_bind_step_text(step, sizeof step, "second socket", at.text, opts);
+    ac_expect_errno(AC_SETUP(BIND, "second socket"), step, 0, ac_bind(*b, &at));
+}
+
+/* The two sockets of bind_two(), a and b, call listen() in turn, b first if b_first: the first
+ * to listen gets the port (that listen() checked in first_role), the other's listen() fails with
+ * EADDRINUSE (the claim). */
+static void listen_in_turn(int a, int b, bool b_first, enum ac_role first_role)
+{
+    const struct {
+        int fd;
+        const char *subject, *step;
+    } s[2] = {{a, "existing socket", "first socket: listen"},
+              {b, "second socket", "second socket: listen"}};
+    int w = b_first ? 1 : 0;
+    struct ac_about first = {AC_KIND_LISTEN, first_role, s[w].subject};
+    ac_expect_errno(first, s[w].step, 0, ac_listen(s[w].fd, 16));
+    ac_expect_errno(AC_CLAIM(LISTEN, s[1 - w].subject), s[1 - w].step, EADDRINUSE,
+                    ac_listen(s[1 - w].fd, 16));
+}
+
 /* Both bound first, then both listen: listen() checks the port again (inet_csk_get_port() from
  * inet_csk_listen_start()) and SO_REUSEPORT passes that check too. */
 AC_TEST(reuseport, both_bound_then_both_listen_succeeds,
         .description = "listen() checks the port again (inet_csk_get_port()), and SO_REUSEPORT on "
                        "both sockets of one user passes that check too, so both may listen.")
 {
-    int a = ac_existing_socket(V4_ADDR, PORT, RP, BOUND);
-    struct ac_addr at;
-    ac_addr_parse(&at, V4_ADDR, PORT);
-    int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RP));
-    ac_expect_errno(AC_SETUP(BIND, "second socket"),
-                    "second socket: bind " V4_ADDR ":9999 SO_REUSEPORT", 0, ac_bind(b, &at));
+    int a, b;
+    bind_two(RP, &a, &b);
     ac_expect_errno(AC_CLAIM(LISTEN, "existing socket"), "first socket: listen", 0,
                     ac_listen(a, 16));
     ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", 0,
@@ -314,16 +361,30 @@ AC_TEST(reuseport, reuseaddr_instead_both_bind_second_listen_fails,
         .description = "SO_REUSEADDR shares a port only with sockets that are not listening, so "
                        "both may bind, but once the first listens the second listen() conflicts.")
 {
-    int a = ac_existing_socket(V4_ADDR, PORT, RA, BOUND);
-    struct ac_addr at;
-    ac_addr_parse(&at, V4_ADDR, PORT);
-    int b = ac_setup_fd("second socket", ac_tcp_socket(AF_INET, RA));
-    ac_expect_errno(AC_SETUP(BIND, "second socket"),
-                    "second socket: bind " V4_ADDR ":9999 SO_REUSEADDR", 0, ac_bind(b, &at));
-    ac_expect_errno(AC_SETUP(LISTEN, "existing socket"), "first socket: listen", 0,
-                    ac_listen(a, 16));
-    ac_expect_errno(AC_CLAIM(LISTEN, "second socket"), "second socket: listen", EADDRINUSE,
-                    ac_listen(b, 16));
+    int a, b;
+    bind_two(RA, &a, &b);
+    listen_in_turn(a, b, false, AC_ROLE_SETUP);
+    close(b);
+    close(a);
+}
+
+/* The mirror order: the socket bound second listens first. inet_bind_conflict() asks whether the
+ * EXISTING socket listens (sk2->sk_state != TCP_LISTEN), not the one calling listen(): for the
+ * second socket's listen() the first is only bound, both have SO_REUSEADDR, so no conflict; for
+ * the first socket's listen() the second now listens, and SO_REUSEADDR never shares with a
+ * listener. inet_csk_listen_start() puts the failed socket back in CLOSE. The order of bind()
+ * does not matter, only which listen() comes first. Same rule on 5.10 and since bhash2. */
+AC_TEST(reuseport, reuseaddr_instead_second_listens_first_then_first_listen_fails,
+        .description = "With SO_REUSEADDR on both bound sockets, whichever calls listen() first "
+                       "gets the port, even the one bound second; the other's listen() then "
+                       "fails with EADDRINUSE and leaves it not listening.")
+{
+    int a, b;
+    bind_two(RA, &a, &b);
+    listen_in_turn(a, b, true, AC_ROLE_CLAIM);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "existing socket"),
+                  "first socket listening after its failed listen() (SO_ACCEPTCONN)", 0,
+                  accepting(a));
     close(b);
     close(a);
 }
