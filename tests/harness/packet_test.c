@@ -77,3 +77,17 @@ Test(packet, parse_rejects_truncated_and_non_tcp)
     pkt[9] = 6;
     cr_assert_not(ac_seg_parse(pkt, 30, &p)); /* shorter than its total length */
 }
+
+/* Flags read the way the checks compare them: in header bit order, "-" for none. */
+Test(packet, flags_text_names_bits_in_order)
+{
+    char buf[32];
+    ac_seg_flags_text(AC_TH_SYN | AC_TH_ACK, buf, sizeof buf);
+    cr_assert_str_eq(buf, "SYN|ACK");
+    ac_seg_flags_text(AC_TH_RST, buf, sizeof buf);
+    cr_assert_str_eq(buf, "RST");
+    ac_seg_flags_text(0, buf, sizeof buf);
+    cr_assert_str_eq(buf, "-");
+    ac_seg_flags_text(AC_TH_FIN | AC_TH_PSH | AC_TH_ACK, buf, 8);
+    cr_assert_str_eq(buf, "FIN|PSH"); /* cut to the buffer, never past it */
+}
