@@ -1,7 +1,9 @@
 /* When the kernel chooses the port: bind(port 0) and connect() in a range where TIME_WAITs sit
- * on some ports, with ip_local_reserved_ports and IP_BIND_ADDRESS_NO_PORT.
+ * on some ports, with ip_local_reserved_ports and IP_BIND_ADDRESS_NO_PORT (on AF_INET and
+ * AF_INET6 sockets), and which port each takes first from a free range.
  *
- * The range is shrunk to 40000-40003 (4 ports, even: both scans below then cover every port).
+ * The range is shrunk to 40000-40003 (4 ports, even: both scans below then cover every port),
+ * or to 2 ports where the order of the choices is the claim.
  *  - bind(port 0): inet_csk_find_open_port() (net/ipv4/inet_connection_sock.c) skips reserved
  *    ports (inet_is_local_reserved_port()) and takes a port only if inet_csk_bind_conflict()
  *    with relax=false finds no conflict: a TIME_WAIT on an overlapping address is one, even
@@ -11,9 +13,10 @@
  *    reserved ports and every port whose bind bucket was made by bind() (tb->fastreuse >= 0);
  *    a port whose bucket connect() made (fastreuse = -1) is taken if the new 4-tuple is unique
  *    (check_established): a TIME_WAIT to ANOTHER peer is no obstacle. No port: EADDRNOTAVAIL.
- *  - IP_BIND_ADDRESS_NO_PORT: inet_bind() with port 0 leaves the port to connect(), so the
- *    second rule applies instead of the first.
- * Both scans have this shape in every kernel of the matrix. */
+ *  - IP_BIND_ADDRESS_NO_PORT: inet_bind() (and __inet6_bind() for AF_INET6) with port 0
+ *    leaves the port to connect(), so the second rule applies instead of the first.
+ * Both scans have this shape in every kernel of the matrix; which port each tries first is
+ * described above the last table. */
 #include "../harness/actest.h"
 #include "../harness/probe.h"
 #include "../fixtures/diag.h"
@@ -23,6 +26,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -37,27 +41,30 @@
 TestSuite(portchoice, .description = "bind(port 0) never picks a port a TIME_WAIT holds on an "
                                      "overlapping address; connect() picks one whose TIME_WAIT "
                                      "is to another peer, unless bind() made that port's "
-                                     "bucket; neither picks a reserved port.");
+                                     "bucket; neither picks a reserved port. From a free range "
+                                     "bind(port 0) takes ports of the other parity than its low "
+                                     "end first and connect() those of its parity, on IPv4 and "
+                                     "IPv6 alike.");
 
-static int listen_at(uint16_t port)
+static int listen_at(const char *ip, uint16_t port)
 {
     struct ac_addr at;
-    ac_addr_parse(&at, AC_SERVER_IP, port);
-    int fd = ac_setup_fd("listener socket", ac_tcp_socket(AF_INET, 0));
+    ac_addr_parse(&at, ip, port);
+    int fd = ac_setup_fd("listener socket", ac_tcp_socket(ac_addr_family(&at), 0));
     ac_setup_ok("listener bind", ac_bind(fd, &at));
     ac_setup_ok("listener listen", ac_listen(fd, 16));
     return fd;
 }
 
-/* A client (bound to 192.168.1.100:port first when port != 0) connects to 192.168.1.100:9999
- * and closes first: its end is left in TIME_WAIT. Returns its port. */
-static uint16_t client_time_wait(int listener, uint16_t port)
+/* A client (bound to ip:port first when port != 0) connects to ip:9999 and closes first: its
+ * end is left in TIME_WAIT. Returns its port. */
+static uint16_t client_time_wait(const char *ip, int listener, uint16_t port)
 {
     struct ac_addr peer, me;
-    ac_addr_parse(&peer, AC_SERVER_IP, PORT);
-    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+    ac_addr_parse(&peer, ip, PORT);
+    int c = ac_setup_fd("client socket", ac_tcp_socket(ac_addr_family(&peer), 0));
     if (port) {
-        ac_addr_parse(&me, AC_SERVER_IP, port);
+        ac_addr_parse(&me, ip, port);
         ac_setup_ok("client bind", ac_bind(c, &me));
     }
     ac_setup_ok("client connect", ac_connect(c, &peer));
@@ -74,20 +81,34 @@ static uint16_t client_time_wait(int listener, uint16_t port)
     return ac_addr_port(&me);
 }
 
-/* `n` client TIME_WAITs in the range, on ports bound explicitly (40000, 40001, ...) or chosen
- * by connect(). */
-static void time_waits(int n, bool bound)
+/* `n` client TIME_WAITs on `ip` in the range, on ports bound explicitly (40000, 40001, ...) or
+ * chosen by connect(). */
+static void time_waits_on(const char *ip, int n, bool bound)
 {
     ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40003");
-    int l = listen_at(PORT);
+    int l = listen_at(ip, PORT);
     for (int i = 0; i < n; i++)
-        client_time_wait(l, bound ? (uint16_t)(LOW + i) : 0);
+        client_time_wait(ip, l, bound ? (uint16_t)(LOW + i) : 0);
     close(l);
     struct ac_addr peer;
-    ac_addr_parse(&peer, AC_SERVER_IP, PORT);
+    ac_addr_parse(&peer, ip, PORT);
     struct ac_match tws = {.states = AC_STATE_BIT(AC_TIME_WAIT), .remote = &peer};
     ac_expect_int(AC_SETUP(COUNT, "client TIME_WAITs"), "client TIME_WAITs in 40000-40003", n,
                   ac_diag_count(&tws));
+}
+
+static void time_waits(int n, bool bound)
+{
+    time_waits_on(AC_SERVER_IP, n, bound);
+}
+
+/* IP_BIND_ADDRESS_NO_PORT is an IPPROTO_IP option on AF_INET6 sockets too: ipv6_setsockopt()
+ * hands SOL_IP to the IPv4 code, and __inet6_bind() reads the same flag as inet_bind(). */
+static void set_bind_address_no_port(int fd)
+{
+    int one = 1;
+    ac_setup_ok("setsockopt IP_BIND_ADDRESS_NO_PORT",
+                setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) ? errno : 0);
 }
 
 /* bind(ip:0), with IP_BIND_ADDRESS_NO_PORT if no_port; returns the fd, the bind result in *err
@@ -96,12 +117,9 @@ static int bind_port0(const char *ip, bool no_port, int *err, uint16_t *port)
 {
     struct ac_addr at, got;
     ac_addr_parse(&at, ip, 0);
-    int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
-    int one = 1;
+    int fd = ac_setup_fd("socket", ac_tcp_socket(ac_addr_family(&at), 0));
     if (no_port)
-        ac_setup_ok("setsockopt IP_BIND_ADDRESS_NO_PORT",
-                    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) ? errno
-                                                                                          : 0);
+        set_bind_address_no_port(fd);
     *err = ac_bind(fd, &at);
     *port = 0;
     if (!*err && ac_local_addr(fd, &got) == 0)
@@ -120,11 +138,11 @@ static void expect_port(const char *subject, const char *step, const char *expec
     ac_expect_str(AC_CLAIM(ADDRESS, subject), step, expected, got);
 }
 
-/* connect() an unbound (or address-only) socket to the other peer, 192.168.1.100:10000. */
-static int connect_other_peer(int fd, uint16_t *port)
+/* connect() an unbound (or address-only) socket to the other peer, ip:10000. */
+static int connect_other_peer(const char *ip, int fd, uint16_t *port)
 {
     struct ac_addr peer, me;
-    ac_addr_parse(&peer, AC_SERVER_IP, OTHER_PORT);
+    ac_addr_parse(&peer, ip, OTHER_PORT);
     int err = ac_connect(fd, &peer);
     *port = 0;
     if (!err && ac_local_addr(fd, &me) == 0)
@@ -178,11 +196,11 @@ AC_TEST(portchoice, connect_reuses_port_of_time_wait_to_other_peer,
                        "TIME_WAIT to 192.168.1.100:9999 it still connects to :10000.")
 {
     time_waits(4, false);
-    int l2 = listen_at(OTHER_PORT);
+    int l2 = listen_at(AC_SERVER_IP, OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
     ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
-                    connect_other_peer(fd, &port));
+                    connect_other_peer(AC_SERVER_IP, fd, &port));
     expect_port("new client end", "port connect() chose", "a port of 40000-40003", port);
     close(fd);
     close(l2);
@@ -194,39 +212,106 @@ AC_TEST(portchoice, connect_skips_ports_bound_by_bind_time_waits,
                        "ports, connect() fails with EADDRNOTAVAIL.")
 {
     time_waits(4, true);
-    int l2 = listen_at(OTHER_PORT);
+    int l2 = listen_at(AC_SERVER_IP, OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
     ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000",
-                    EADDRNOTAVAIL, connect_other_peer(fd, &port));
+                    EADDRNOTAVAIL, connect_other_peer(AC_SERVER_IP, fd, &port));
     close(fd);
     close(l2);
 }
 
-AC_TEST(portchoice, bind_address_no_port_defers_to_connect_and_succeeds,
-        .description = "bind(192.168.1.100:0) fails with the range in TIME_WAIT, but with "
-                       "IP_BIND_ADDRESS_NO_PORT the bind takes only the address and connect() "
-                       "picks the port by its own rule: a TIME_WAIT to another peer is no "
-                       "obstacle.")
+/* bind(ip:0) fails with the range in TIME_WAIT; with IP_BIND_ADDRESS_NO_PORT it takes the
+ * address only, and connect() to the other peer picks a port by its own rule. */
+static void no_port_defers_to_connect(const char *ip)
 {
-    time_waits(4, false);
-    int l2 = listen_at(OTHER_PORT);
+    char subject[64], step[160];
+    snprintf(subject, sizeof subject, "%s%s%s:0", strchr(ip, ':') ? "[" : "", ip,
+             strchr(ip, ':') ? "]" : "");
+    time_waits_on(ip, 4, false);
+    int l2 = listen_at(ip, OTHER_PORT);
     int err;
     uint16_t port;
-    int plain = bind_port0(AC_SERVER_IP, false, &err, &port);
-    ac_expect_errno(AC_SETUP(BIND, "192.168.1.100:0"),
-                    "bind 192.168.1.100:0 (no IP_BIND_ADDRESS_NO_PORT)", EADDRINUSE, err);
+    int plain = bind_port0(ip, false, &err, &port);
+    snprintf(step, sizeof step, "bind %s (no IP_BIND_ADDRESS_NO_PORT)", subject);
+    ac_expect_errno(AC_SETUP(BIND, subject), step, EADDRINUSE, err);
     close(plain);
-    int fd = bind_port0(AC_SERVER_IP, true, &err, &port);
-    ac_expect_errno(AC_CLAIM(BIND, "new client end"),
-                    "bind 192.168.1.100:0 IP_BIND_ADDRESS_NO_PORT", 0, err);
+    int fd = bind_port0(ip, true, &err, &port);
+    snprintf(step, sizeof step, "bind %s IP_BIND_ADDRESS_NO_PORT", subject);
+    ac_expect_errno(AC_CLAIM(BIND, "new client end"), step, 0, err);
     expect_port("new client end", "port after that bind (none yet)", "0", port);
-    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
-                    connect_other_peer(fd, &port));
+    snprintf(step, sizeof step, "connect to the other peer (port %d)", OTHER_PORT);
+    ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), step, 0,
+                    connect_other_peer(ip, fd, &port));
     expect_port("new client end", "port connect() chose", "a port of 40000-40003", port);
     close(fd);
     close(l2);
 }
+
+#define X(name, ip, rule)                                                                          \
+    AC_TEST(portchoice, name, .description = rule)                                                 \
+    {                                                                                              \
+        no_port_defers_to_connect(ip);                                                             \
+    }
+X(bind_address_no_port_defers_to_connect_and_succeeds, AC_SERVER_IP,
+  "bind(192.168.1.100:0) fails with the range in TIME_WAIT, but with IP_BIND_ADDRESS_NO_PORT "
+  "the bind takes only the address and connect() picks the port by its own rule: a TIME_WAIT "
+  "to another peer is no obstacle.")
+X(bind_address_no_port_defers_to_connect_and_succeeds_ipv6, "::1",
+  "The same on IPv6: bind([::1]:0) fails with the range in TIME_WAIT, but with "
+  "IP_BIND_ADDRESS_NO_PORT the bind takes only [::1] and connect() picks a port whose TIME_WAIT "
+  "is to another peer.")
+#undef X
+
+/* Two sockets bound to the same address with IP_BIND_ADDRESS_NO_PORT reserve nothing, so
+ * connect() may give both the same port when their peers differ: the bucket connect() made
+ * (fastreuse = -1) is shared as long as each 4-tuple is unique (check_established). */
+static void no_port_sockets_share_port(const char *ip)
+{
+    ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40001");
+    int l1 = listen_at(ip, PORT), l2 = listen_at(ip, OTHER_PORT);
+    struct ac_addr peer1, peer2;
+    ac_addr_parse(&peer1, ip, PORT);
+    ac_addr_parse(&peer2, ip, OTHER_PORT);
+    int err1, err2;
+    uint16_t port1, port2;
+    int a = bind_port0(ip, true, &err1, &port1);
+    ac_setup_ok("first bind, port 0, IP_BIND_ADDRESS_NO_PORT", err1);
+    int b = bind_port0(ip, true, &err2, &port2);
+    ac_expect_errno(AC_CLAIM(BIND, "second client end"),
+                    "second bind to the same address, port 0, IP_BIND_ADDRESS_NO_PORT", 0, err2);
+    char seen[32];
+    snprintf(seen, sizeof seen, "%u and %u", port1, port2);
+    ac_expect_str(AC_CLAIM(ADDRESS, "second client end"), "ports after both binds (none yet)",
+                  "0 and 0", seen);
+    ac_expect_errno(AC_CLAIM(CONNECT, "first client end"), "first connect (peer port 9999)", 0,
+                    ac_connect(a, &peer1));
+    ac_expect_errno(AC_CLAIM(CONNECT, "second client end"), "second connect (peer port 10000)", 0,
+                    ac_connect(b, &peer2));
+    struct ac_addr me1, me2;
+    ac_setup_ok("first getsockname", ac_local_addr(a, &me1));
+    ac_setup_ok("second getsockname", ac_local_addr(b, &me2));
+    snprintf(seen, sizeof seen, "%u and %u", ac_addr_port(&me1), ac_addr_port(&me2));
+    ac_expect_str(AC_CLAIM(ADDRESS, "second client end"),
+                  "ports the two connections got from 40000-40001", "40000 and 40000", seen);
+    close(a);
+    close(b);
+    close(l1);
+    close(l2);
+}
+
+#define X(name, ip, rule)                                                                          \
+    AC_TEST(portchoice, name, .description = rule)                                                 \
+    {                                                                                              \
+        no_port_sockets_share_port(ip);                                                            \
+    }
+X(bind_address_no_port_sockets_share_one_port_to_two_peers, AC_SERVER_IP,
+  "Two sockets bound to 192.168.1.100:0 with IP_BIND_ADDRESS_NO_PORT hold no port until they "
+  "connect, then share one (40000 of 40000-40001) since their peers differ.")
+X(bind_address_no_port_sockets_share_one_port_to_two_peers_ipv6, "::1",
+  "Two sockets bound to [::1]:0 with IP_BIND_ADDRESS_NO_PORT hold no port until they connect, "
+  "then share 40000 since their peers differ: the option works on AF_INET6 sockets too.")
+#undef X
 
 /* --- ip_local_reserved_ports: 40000-40002 reserved, 40003 left --- */
 
@@ -258,11 +343,11 @@ AC_TEST(portchoice, reserved_ports_never_chosen_by_connect,
                        "it uses 40003.")
 {
     reserve_all_but_40003();
-    int l2 = listen_at(OTHER_PORT);
+    int l2 = listen_at(AC_SERVER_IP, OTHER_PORT);
     int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
     uint16_t port;
     ac_expect_errno(AC_CLAIM(CONNECT, "new client end"), "connect to 192.168.1.100:10000", 0,
-                    connect_other_peer(fd, &port));
+                    connect_other_peer(AC_SERVER_IP, fd, &port));
     expect_port("new client end", "port connect() chose", "40003", port);
     close(fd);
     close(l2);
@@ -276,3 +361,126 @@ AC_TEST(portchoice, reserved_port_binds_when_asked_for,
     int fd = ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, 40001, 0, 0);
     close(fd);
 }
+
+/* --- which port comes first, from a free range --------------------------------------------- */
+
+/* inet_csk_find_open_port() (bind() with port 0) scans [low, high + 1) from low + an odd
+ * offset (random below the range's even size, then | 1), two ports at a time, and only then
+ * the ports of low's parity (offset - 1); with SO_REUSEADDR and a range of 4 or more it does
+ * that in the lower half first (attempt_half), then in the upper half. __inet_hash_connect()
+ * (connect() without a port) starts at an even offset (a hash of the 4-tuple plus a perturbation
+ * table, & ~1), so it takes ports of low's parity first: the two never compete for the same
+ * half. Same rule in 6.1 and 6.18 for the sysctl range (a socket's own IP_LOCAL_PORT_RANGE
+ * turns the parity split off in later kernels, commit 207184853dbd for connect(): not used
+ * here). In a range of 2 the random offset has one value left, so the order is fixed; in a
+ * range of 4 the parity is. */
+enum pick { BIND0, BIND0_REUSEADDR, CONNECT, NO_PORT_CONNECT };
+static const char *const pick_text[] = {"bind(port 0)", "bind(port 0) with SO_REUSEADDR",
+                                        "connect()", "bind IP_BIND_ADDRESS_NO_PORT + connect()"};
+enum order { IN_ORDER, ANY_ORDER };
+
+/* A new socket on `ip` gets its port by `how` and is kept open, so the next one cannot have
+ * it; the port it got. connect() goes to ip:10000, where the caller listens. */
+static uint16_t pick_port(const char *ip, enum pick how)
+{
+    struct ac_addr at, peer, got;
+    ac_addr_parse(&at, ip, 0);
+    ac_addr_parse(&peer, ip, OTHER_PORT);
+    int fd = ac_setup_fd(
+        "socket", ac_tcp_socket(ac_addr_family(&at), how == BIND0_REUSEADDR ? AC_REUSEADDR : 0));
+    if (how == NO_PORT_CONNECT)
+        set_bind_address_no_port(fd);
+    if (how != CONNECT)
+        ac_setup_ok("bind port 0", ac_bind(fd, &at));
+    if (how == CONNECT || how == NO_PORT_CONNECT)
+        ac_setup_ok("connect to the peer", ac_connect(fd, &peer));
+    ac_setup_ok("getsockname", ac_local_addr(fd, &got));
+    return ac_addr_port(&got);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* `n` sockets in a row take their ports by `how` from `range`, nothing else on it; the ports
+ * must be `expected`, in that order or (ANY_ORDER) as a set. */
+static void first_picks(const char *ip, const char *range, enum pick how, enum order order,
+                        const int *expected, int n)
+{
+    ac_netns_sysctl("net/ipv4/ip_local_port_range", range);
+    int l = how == CONNECT || how == NO_PORT_CONNECT ? listen_at(ip, OTHER_PORT) : -1;
+    int got[8];
+    char want[64] = "", seen[64] = "", step[160];
+    for (int i = 0; i < n; i++)
+        got[i] = pick_port(ip, how);
+    int sorted[8];
+    memcpy(sorted, expected, sizeof(int) * (size_t)n);
+    if (order == ANY_ORDER) {
+        qsort(got, (size_t)n, sizeof(int), by_value);
+        qsort(sorted, (size_t)n, sizeof(int), by_value);
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", i ? " " : "", sorted[i]);
+        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%d", i ? " " : "", got[i]);
+    }
+    snprintf(step, sizeof step, "ports %d sockets on %s got by %s from %s%s", n, ip, pick_text[how],
+             range, order == ANY_ORDER ? " (in either order)" : ", in order");
+    ac_expect_str(AC_CLAIM(ADDRESS, "new sockets"), step, want, seen);
+    if (l >= 0)
+        close(l);
+}
+
+#define PORTS(...) ((const int[]){__VA_ARGS__})
+#define NPORTS(a)  ((int)(sizeof(a) / sizeof(int)))
+#define X(name, ip, range, how, order, ports, rule)                                                \
+    AC_TEST(portchoice, name, .description = rule)                                                 \
+    {                                                                                              \
+        first_picks(ip, range, how, order, ports, NPORTS(ports));                                  \
+    }
+/* A range of 2: the order is fixed. bind(0) starts one above low, connect() at low. */
+X(bind_port0_takes_low_plus_1_first_then_low, AC_SERVER_IP, "40000 40001", BIND0, IN_ORDER,
+  PORTS(40001, 40000),
+  "bind(port 0) tries the ports of the other parity than the range's low end first: from "
+  "40000-40001 it takes 40001, then 40000.")
+X(bind_port0_takes_low_plus_1_first_even_when_low_is_odd, AC_SERVER_IP, "40001 40002", BIND0,
+  IN_ORDER, PORTS(40002, 40001),
+  "The parity is relative to the range's low end, not odd or even as such: from 40001-40002 "
+  "bind(port 0) takes 40002 first, then 40001.")
+X(connect_takes_low_first_then_low_plus_1, AC_SERVER_IP, "40000 40001", CONNECT, IN_ORDER,
+  PORTS(40000, 40001),
+  "connect() without a port tries ports of the range's low end's parity first, the half "
+  "bind(port 0) leaves for last: from 40000-40001 it takes 40000, then 40001.")
+X(connect_takes_low_first_even_when_low_is_odd, AC_SERVER_IP, "40001 40002", CONNECT, IN_ORDER,
+  PORTS(40001, 40002),
+  "From 40001-40002 connect() takes 40001 first, then 40002: low's parity, whatever it is.")
+X(bind_address_no_port_gets_the_port_connect_picks, AC_SERVER_IP, "40000 40001", NO_PORT_CONNECT,
+  IN_ORDER, PORTS(40000, 40001),
+  "With IP_BIND_ADDRESS_NO_PORT the port is chosen by connect()'s rule, not bind()'s: from "
+  "40000-40001 the first such socket gets 40000, where bind(port 0) would take 40001.")
+/* A range of 4: bind(0) with SO_REUSEADDR scans the lower half first, so the order is fixed
+ * too; otherwise only the parity is. */
+X(bind_port0_reuseaddr_fills_lower_half_first, AC_SERVER_IP, "40000 40003", BIND0_REUSEADDR,
+  IN_ORDER, PORTS(40001, 40000, 40003, 40002),
+  "With SO_REUSEADDR bind(port 0) takes the lower half of the range first (each half "
+  "other-parity first): from 40000-40003 it takes 40001, 40000, 40003, 40002.")
+X(bind_port0_takes_both_other_parity_ports_first, AC_SERVER_IP, "40000 40003", BIND0, ANY_ORDER,
+  PORTS(40001, 40003),
+  "Without SO_REUSEADDR bind(port 0) scans the whole range from a random odd offset: the first "
+  "two binds from 40000-40003 take 40001 and 40003, in either order.")
+X(connect_takes_both_low_parity_ports_first, AC_SERVER_IP, "40000 40003", CONNECT, ANY_ORDER,
+  PORTS(40000, 40002),
+  "connect() starts from a hashed even offset: the first two connections from 40000-40003 take "
+  "40000 and 40002, in either order.")
+/* The same code chooses for AF_INET6 sockets, from the same net.ipv4 range. */
+X(bind_port0_takes_low_plus_1_first_then_low_ipv6, "::1", "40000 40001", BIND0, IN_ORDER,
+  PORTS(40001, 40000),
+  "On IPv6 bind([::1]:0) follows the same rule from the same net.ipv4.ip_local_port_range: "
+  "40001, then 40000.")
+X(connect_takes_low_first_then_low_plus_1_ipv6, "::1", "40000 40001", CONNECT, IN_ORDER,
+  PORTS(40000, 40001), "On IPv6 connect() to [::1] follows the same rule: 40000, then 40001.")
+X(bind_address_no_port_gets_the_port_connect_picks_ipv6, "::1", "40000 40001", NO_PORT_CONNECT,
+  IN_ORDER, PORTS(40000, 40001),
+  "On IPv6 too, IP_BIND_ADDRESS_NO_PORT leaves the choice to connect(): the first socket bound "
+  "to [::1]:0 with it gets 40000 when it connects.")
+#undef X
