@@ -19,6 +19,7 @@
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/hold.h"
+#include "../fixtures/packet.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/netns.h"
 
@@ -198,7 +199,13 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
                   yes_no(cw.inode != 0));
     EXPECT_STATE(SETUP, server, "server end", FIN_WAIT2);
     ac_hold_drop_acks(PORT, p->client_port);
+    int cap = ac_pkt_capture(); /* dropped on input, the held ACKs never reach it */
     close_fd(&p->c.client);
+    struct ac_seg fin;
+    ac_setup_ok("the client's FIN, captured", ac_pkt_wait(cap, p->client_port, PORT, AC_TH_FIN,
+                                                          AC_TH_FIN, AC_STATE_TIMEOUT_MS, &fin)
+                                                  ? 0
+                                                  : ETIMEDOUT);
     /* The client's FIN arrived: the server is in TIME_WAIT; only its ACK is missing. */
     EXPECT_STATE(SETUP, server, "server end after the client's FIN", TIME_WAIT);
     struct ac_sockinfo la =
@@ -209,6 +216,12 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
     /* The ACK that finally ends LAST_ACK comes from the server's TIME_WAIT socket, answering
      * the retransmitted FIN (tcp_timewait_state_process()): the reason TIME_WAIT exists. */
     ac_hold_release();
+    struct ac_seg ack = ac_expect_next_segment(AC_CLAIM(PACKET, "server end"),
+                                               "the server's first segment let through (flags)",
+                                               cap, PORT, p->client_port, "ACK");
+    ac_expect_int(AC_CLAIM(PACKET, "server end"),
+                  "its ACK number minus the end of the client's FIN", 0,
+                  (int32_t)(ack.ack - (fin.seq + (uint32_t)fin.len + 1)));
     EXPECT_GONE(CLAIM, client, "client end once its FIN is acknowledged");
 }
 
@@ -411,8 +424,19 @@ AC_TEST(closeseq, write_in_close_wait_succeeds_then_rst_gives_epipe,
     struct pair *p = open_pair();
     close_fd(&p->c.client);
     EXPECT_STATE(SETUP, server, "server end after the client's FIN", CLOSE_WAIT);
+    int cap = ac_pkt_capture();
     ac_expect_int(AC_CLAIM(IO, "server end"), "send() in CLOSE_WAIT", 1,
                   send(p->c.server, "x", 1, MSG_NOSIGNAL));
+    struct ac_seg data;
+    do
+        ac_setup_ok("the server's data, captured",
+                    ac_pkt_wait(cap, PORT, p->client_port, 0, 0, AC_STATE_TIMEOUT_MS, &data)
+                        ? 0
+                        : ETIMEDOUT);
+    while (data.len == 0);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "client end"),
+                           "the orphaned client's answer to that data (flags)", cap, p->client_port,
+                           PORT, "RST");
     EXPECT_GONE(CLAIM, server, "server end after the client's RST");
     ac_expect_errno(AC_CLAIM(IO, "server end"), "first send() after the RST", EPIPE,
                     io_err(send(p->c.server, "x", 1, MSG_NOSIGNAL)));
@@ -429,7 +453,11 @@ AC_TEST(closeseq, shutdown_write_fin_wait2_still_receives,
                        "and still receives the peer's data.")
 {
     struct pair *p = open_pair();
+    int cap = ac_pkt_capture();
     ac_setup_ok("shutdown(SHUT_WR)", shutdown(p->c.server, SHUT_WR) ? errno : 0);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "server end"),
+                           "the server's segment after shutdown(SHUT_WR) (flags)", cap, PORT,
+                           p->client_port, "FIN|ACK");
     EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
     struct ac_sockinfo fw2 =
         EXPECT_STATE(CLAIM, server, "server end after shutdown(SHUT_WR)", FIN_WAIT2);
@@ -475,7 +503,11 @@ AC_TEST(closeseq, close_with_unread_data_sends_rst_not_fin,
     ac_setup_ok("client sends unread", send(p->c.client, "unread", 6, 0) == 6 ? 0 : EIO);
     struct pollfd in = {.fd = p->c.server, .events = POLLIN};
     ac_setup_ok("data arrived at the server", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : EIO);
+    int cap = ac_pkt_capture();
     close_fd(&p->c.server);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "server end"),
+                           "the server's segment after close() with unread data (flags)", cap, PORT,
+                           p->client_port, "RST|ACK");
     EXPECT_GONE(CLAIM, server, "server end after close() with unread data");
     char b;
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the server's close()",

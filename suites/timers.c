@@ -21,6 +21,7 @@
 #include "../harness/within.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/netns.h"
+#include "../fixtures/packet.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -369,7 +370,11 @@ AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
                   "TcpExt TCPTimeWaitOverflow (TIME_WAIT sockets refused)", 1,
                   ac_tcpext_counter("TCPTimeWaitOverflow"));
 
+    int cap = ac_pkt_capture();
     ac_setup_ok("client shutdown(SHUT_WR): its FIN", shutdown(c.client, SHUT_WR) ? errno : 0);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "192.168.1.100:9999"),
+                           "the answer to the client's FIN (flags)", cap, PORT,
+                           ac_addr_port(&c.client_end), "RST");
     client.states = AC_ALL_STATES;
     ac_expect_gone(AC_SETUP(STATE, "client end"), "client end after its FIN", &client,
                    AC_STATE_TIMEOUT_MS);
@@ -407,8 +412,12 @@ AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
     /* seen before close(), so that the state graph can show the reset ESTABLISHED -> gone */
     ac_expect_state(AC_SETUP(STATE, "server end"), "server end before close()", &server,
                     AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    int cap = ac_pkt_capture();
     close(c.server);
     close(c.listener);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "server end"),
+                           "the server's segment after close() with SO_LINGER {1, 0} (flags)", cap,
+                           PORT, ac_addr_port(&c.client_end), "RST|ACK");
     char b;
     ssize_t n = recv(c.client, &b, 1, 0);
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client recv after the server's close", ECONNRESET,
@@ -469,12 +478,24 @@ AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
                        "with the ACKs dropped the retransmit timer fires and sends it again.")
 {
     struct ac_conn c;
+    int cap = ac_pkt_capture();
     struct ac_match last_ack = server_in_last_ack_with_acks_dropped(&c);
     last_ack.states = AC_STATE_BIT(AC_LAST_ACK);
     bool rexmit = ac_diag_wait_until(&last_ack, retransmitting, NULL, 3000, NULL);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "LAST_ACK timer and retransmissions (sock_diag)",
                   "retransmit, retrans >= 1",
                   rexmit ? "retransmit, retrans >= 1" : "no retransmission within 3 s");
+    /* On the wire: the FIN again, with its first sequence number. */
+    uint16_t cport = ac_addr_port(&c.client_end);
+    struct ac_seg first, again;
+    ac_setup_ok("the server's FIN, captured",
+                ac_pkt_wait(cap, PORT, cport, AC_TH_FIN, AC_TH_FIN, AC_STATE_TIMEOUT_MS, &first)
+                    ? 0
+                    : ETIMEDOUT);
+    bool resent =
+        ac_pkt_wait(cap, PORT, cport, AC_TH_FIN, AC_TH_FIN, 3000, &again) && again.seq == first.seq;
+    ac_expect_str(AC_CLAIM(PACKET, "server end"), "a second FIN from the server (same sequence)",
+                  "sent again", resent ? "sent again" : "not within 3 s");
 }
 
 /* ... and gives up after tcp_orphan_retries when the socket is an orphan (tcp_write_timeout():
