@@ -215,6 +215,7 @@ AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeo
     struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
     ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &client,
                     AC_CLOSE_WAIT, 0);
+    int cap = ac_pkt_capture();
     server.states = AC_ALL_STATES;
     ac_expect_gone(AC_SETUP(STATE, "server end"), "orphaned FIN_WAIT2 (tcp_fin_timeout=1)", &server,
                    3000);
@@ -225,6 +226,23 @@ AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeo
                   recv(c.client, &b, 1, MSG_DONTWAIT));
     ac_expect_int(AC_CLAIM(IO, "client end"), "client's first send() once the orphan is gone", 1,
                   send(c.client, "x", 1, MSG_NOSIGNAL));
+    /* On the wire: nothing from 9999 between the orphan's death and the client's data, then the
+     * RST that answers the data. */
+    uint16_t cport = ac_addr_port(&c.client_end);
+    struct ac_seg s;
+    int before_data = 0;
+    for (;;) {
+        ac_setup_ok("the client's data, captured",
+                    ac_pkt_next(cap, AC_STATE_TIMEOUT_MS, &s) ? 0 : ETIMEDOUT);
+        if (s.sport == cport && s.dport == PORT && s.len > 0)
+            break;
+        before_data += s.sport == PORT && s.dport == cport;
+    }
+    ac_expect_int(AC_CLAIM(PACKET, "server end"),
+                  "segments from 9999 to the client as the orphan died (before the client's data)",
+                  0, before_data);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "192.168.1.100:9999"),
+                           "the answer to the client's data (flags)", cap, PORT, cport, "RST");
     client.states = AC_ALL_STATES;
     ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the RST that answered it",
                    &client, AC_STATE_TIMEOUT_MS);
