@@ -74,27 +74,32 @@ function(afterclose_host_isolation_check)
 endfunction()
 
 
-# The "records" fixture around every Criterion test: first the ctest records files are emptied
-# (a previous run's records must not count; AFTERCLOSE_RESULTS too: like run-suite's --results it
-# holds this run only, never records appended to an older one), last the scenarios' become
-# build/afterclose.ktap, and a run in which every scenario skipped FAILS with the reason (cmake/ctest-summary): "100%
-# tests passed" with nothing tested is not green. Allowed only on
-# request: AFTERCLOSE_ALLOW_ALL_SKIPPED=1 in the environment, or this cache option.
+# The "records" fixture around every Criterion test: first a run is opened in each records file
+# (cmake/ctest-records: a header naming this ctest run's tests of that file; an earlier run's
+# file is replaced; AFTERCLOSE_RESULTS, when set, holds the whole run), every test joins it; last
+# the run is sealed if every selected test left its record (else the cleanup fails naming the
+# missing ones), the scenarios' records become build/afterclose.ktap, and a run in which every
+# scenario skipped FAILS with the reason (cmake/ctest-summary): "100% tests passed" with nothing
+# tested is not green. Allowed only on request: AFTERCLOSE_ALLOW_ALL_SKIPPED=1 in the
+# environment, or this cache option.
 option(AFTERCLOSE_ALLOW_ALL_SKIPPED "ctest passes when every scenario skipped" OFF)
 function(afterclose_records_fixture)
   set(scen ${AC_CTEST_RESULTS_DIR}/ctest-afterclose-suite.jsonl)
   set(unit ${AC_CTEST_RESULTS_DIR}/ctest-harness-tests.jsonl)
-  add_test(NAME records/start COMMAND sh -c
-    "mkdir -p \"$1\" && rm -f \"$2\" \"$3\" && { [ -z \"$AFTERCLOSE_RESULTS\" ] || : >\"$AFTERCLOSE_RESULTS\"; }"
-    sh ${AC_CTEST_RESULTS_DIR} ${scen} ${unit})
+  add_test(NAME records/start COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-records
+    ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+    $<TARGET_FILE:afterclose-suite> ${CMAKE_CURRENT_BINARY_DIR}/afterclose-suite.ctest.cmake.list
+    ${scen}
+    $<TARGET_FILE:harness-tests> ${CMAKE_CURRENT_BINARY_DIR}/harness-tests.ctest.cmake.list
+    ${unit})
   set(summary records/summary_fails_if_all_skipped)
   add_test(NAME ${summary} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ctest-summary
-    --ktap $<TARGET_FILE:afterclose-ktap>
+    --ktap $<TARGET_FILE:afterclose-ktap> --runner $<TARGET_FILE:afterclose-suite>
     --scenarios ${scen} --unit ${unit}
     --labels ${CMAKE_CURRENT_BINARY_DIR}/afterclose-suite.ctest.cmake.list
     --out ${CMAKE_BINARY_DIR} --allow-all-skipped ${AFTERCLOSE_ALLOW_ALL_SKIPPED})
   set_tests_properties(records/start PROPERTIES FIXTURES_SETUP records FIXTURES_REQUIRED build_lock
-    LABELS "records")
+    LABELS "records" TIMEOUT 60)
   set_tests_properties(${summary} PROPERTIES FIXTURES_CLEANUP records FIXTURES_REQUIRED build_lock
     LABELS "records" TIMEOUT 60)
 endfunction()

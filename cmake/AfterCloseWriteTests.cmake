@@ -1,7 +1,8 @@
 # Run at build time: turns `BINARY --afterclose-list` ("suite/test<TAB>labels<TAB>timeout" lines)
 # into add_test() calls in OUT. RESULTS: where the tests' records go unless the caller sets
-# AFTERCLOSE_RESULTS (the "records" fixture empties it first and summarises it last). SKIPPED: the
-# runner's exit status when its test skipped (AC_EXIT_SKIPPED).
+# AFTERCLOSE_RESULTS; each test joins the run the "records" fixture opens there first and seals
+# last (AFTERCLOSE_RESULTS_JOIN=1). SKIPPED: the runner's exit status when its test skipped
+# (AC_EXIT_SKIPPED).
 if(NOT SKIPPED MATCHES "^[0-9]+$")
   message(FATAL_ERROR "SKIPPED (the runner's exit status for a skipped test) is not set")
 endif()
@@ -38,7 +39,7 @@ foreach(line IN LISTS lines)
     "set_tests_properties([==[${name}]==] PROPERTIES LABELS [==[${labels}]==]"
     " SKIP_RETURN_CODE ${SKIPPED} TIMEOUT ${ctest_timeout}"
     " FIXTURES_REQUIRED [==[build_lock;host_isolation;records]==]"
-    " ENVIRONMENT [==[AFTERCLOSE_RESULTS_DEFAULT=${RESULTS}]==])\n")
+    " ENVIRONMENT [==[AFTERCLOSE_RESULTS_DEFAULT=${RESULTS};AFTERCLOSE_RESULTS_JOIN=1]==])\n")
 
   math(EXPR count "${count} + 1")
 endforeach()

@@ -43,24 +43,26 @@ char *ac_record_scratch_read(const char *rundir, const char *suite, const char *
     return buf;
 }
 
-int ac_record_append(const char *path, const json_t *record)
+int ac_record_write(int fd, const json_t *record)
 {
     char *line = json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!line)
         return -ENOMEM;
     size_t n = strlen(line);
     line[n] = '\n'; /* overwrite the terminator: the line goes out in one write() */
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    int err = 0;
-    if (fd < 0) {
-        err = -errno;
-    } else {
-        ssize_t w = write(fd, line, n + 1);
-        if (w != (ssize_t)(n + 1))
-            err = w < 0 ? -errno : -EIO;
-        close(fd);
-    }
+    ssize_t w = write(fd, line, n + 1);
+    int err = w == (ssize_t)(n + 1) ? 0 : w < 0 ? -errno : -EIO;
     free(line);
+    return err;
+}
+
+int ac_record_append(const char *path, const json_t *record)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    int err = ac_record_write(fd, record);
+    close(fd);
     return err;
 }
 

@@ -2,8 +2,8 @@
  *
  * The worker process of a test appends what it checked to a scratch file named after the test;
  * the runner process, once the worker has ended, joins that with Criterion's verdict and appends
- * one record to $AFTERCLOSE_RESULTS. A worker that crashes thus still yields a record, and it
- * says "crash". */
+ * one record to $AFTERCLOSE_RESULTS (runner/resultset.c adds the run's id). A worker that crashes
+ * thus still yields a record, and it says "crash". */
 #ifndef AC_RECORD_H
 #define AC_RECORD_H
 
@@ -56,8 +56,9 @@ json_t *ac_record_build(const char *test, const char *kernel, const char *verdic
                         const char *reason, const char *observations);
 
 /* Appends one JSON object as a single line with one write() (atomic for O_APPEND files).
- * Returns 0 or -errno. */
+ * Returns 0 or -errno. ac_record_write: the same to an open file. */
 int ac_record_append(const char *path, const json_t *record);
+int ac_record_write(int fd, const json_t *record);
 
 /* The worker's scratch file of a test (JSON Lines, possibly cut short by a crash), or NULL when
  * it wrote none. free() it. */

@@ -13,10 +13,16 @@
 
 static const char *const required[] = {"test",     "kernel",  "iface_kind", "expected",
                                        "observed", "verdict", "reason"};
+/* Every verdict a record may carry; the seal counts records by these names (set.c). */
 static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout"};
 static const char *const check_strings[] = {"step", "expected", "observed",
                                             "kind", "role",     "subject"};
 static const char *const check_values[] = {"expected_value", "observed_value"};
+
+const char *ac_verdict_name(size_t i)
+{
+    return i < sizeof verdicts / sizeof *verdicts ? verdicts[i] : NULL;
+}
 
 size_t ac_unicode_break(const char *s)
 {
@@ -112,26 +118,11 @@ static int valid_checks(json_t *checks, const char *verdict, char *what, size_t 
     return 1;
 }
 
-static int valid_record(json_t *rec, char *what, size_t len)
+int ac_results_check_record(json_t *rec, char *what, size_t len)
 {
     if (!json_is_object(rec))
         return fail_with(what, len, "not a JSON object");
     char shown[48];
-    json_t *interrupted = json_object_get(rec, "interrupted");
-    if (interrupted)
-        return fail_with(
-            what, len, "the run was interrupted (%s): its results are incomplete; run it again",
-            ac_printable(json_is_string(interrupted) ? json_string_value(interrupted) : "?", shown,
-                         sizeof shown));
-    json_t *schema = json_object_get(rec, "schema");
-    char version[32] = "(none)";
-    if (json_is_integer(schema))
-        snprintf(version, sizeof version, "%" JSON_INTEGER_FORMAT, json_integer_value(schema));
-    if (!json_is_integer(schema) || json_integer_value(schema) != AC_RESULTS_SCHEMA)
-        return fail_with(what, len,
-                         "unknown schema version %s (this reader knows %d: results written by "
-                         "this version of the suite)",
-                         version, AC_RESULTS_SCHEMA);
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!json_is_string(json_object_get(rec, required[i])))
             return fail_with(what, len, "field \"%s\" missing or not a string", required[i]);
@@ -156,106 +147,6 @@ static int valid_record(json_t *rec, char *what, size_t len)
                          "a pass whose checks include no claim: nothing says what it "
                          "proved");
     return 1;
-}
-
-/* The first record's kernel and the first interface kind other than "none" (a test without the
- * network fixture), with their lines: one file holds one run, of one kernel on one kind. */
-struct run_of {
-    const char *kernel, *iface;
-    size_t kernel_line, iface_line;
-};
-
-/* 0 with the error in err when rec belongs to another run than the records before it. */
-static int same_run(struct run_of *run, json_t *rec, const char *name, size_t line, char *err,
-                    size_t errlen)
-{
-    static const char *const fields[] = {"kernel", "iface_kind"};
-    const char **first[] = {&run->kernel, &run->iface};
-    size_t *at[] = {&run->kernel_line, &run->iface_line};
-    for (size_t f = 0; f < 2; f++) {
-        const char *v = json_string_value(json_object_get(rec, fields[f]));
-        if (f == 1 && !strcmp(v, "none"))
-            continue;
-        if (!*first[f]) {
-            *first[f] = v, *at[f] = line;
-        } else if (strcmp(*first[f], v) != 0) {
-            char a[64], b[64];
-            snprintf(err, errlen,
-                     "%s:%zu: %s \"%s\" after %s \"%s\" (line %zu): one file must hold one run "
-                     "of one kernel and one interface kind",
-                     name, line, fields[f], ac_printable(v, b, sizeof b), fields[f],
-                     ac_printable(*first[f], a, sizeof a), *at[f]);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-json_t *ac_results_parse(const char *data, size_t len, const char *name, char *err, size_t errlen)
-{
-    json_t *all = json_array();
-    struct run_of run = {0};
-    size_t line = 0, pos = 0;
-    while (pos < len) {
-        line++;
-        const char *start = data + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - start) : len - pos;
-        pos += n + (nl ? 1 : 0);
-        if (!nl) {
-            snprintf(err, errlen, "%s:%zu: truncated: the last line has no newline", name, line);
-            json_decref(all);
-            return NULL;
-        }
-        json_error_t je;
-        json_t *rec = json_loadb(start, n, JSON_REJECT_DUPLICATES, &je);
-        char what[256];
-        if (!rec) {
-            snprintf(err, errlen, "%s:%zu: not JSON: %s", name, line, je.text);
-            json_decref(all);
-            return NULL;
-        }
-        if (!valid_record(rec, what, sizeof what)) {
-            snprintf(err, errlen, "%s:%zu: not a valid result record: %s", name, line, what);
-            json_decref(rec);
-            json_decref(all);
-            return NULL;
-        }
-        json_array_append_new(all, rec); /* all holds rec: run's strings stay valid */
-        if (!same_run(&run, rec, name, line, err, errlen)) {
-            json_decref(all);
-            return NULL;
-        }
-    }
-    if (json_array_size(all) == 0) {
-        snprintf(err, errlen, "%s: no records: nothing ran", name);
-        json_decref(all);
-        return NULL;
-    }
-    return all;
-}
-
-json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen)
-{
-    size_t len = 0;
-    char *buf = ac_read_stream(f, &len);
-    json_t *all = NULL;
-    if (!buf)
-        snprintf(err, errlen, "%s: read error", name);
-    else
-        all = ac_results_parse(buf, len, name, err, errlen);
-    free(buf);
-    return all;
-}
-
-json_t *ac_results_load(const char *path, char *err, size_t errlen)
-{
-    FILE *f = ac_open_regular(path, err, errlen);
-    if (!f)
-        return NULL;
-    json_t *all = ac_results_read(f, path, err, errlen);
-    fclose(f);
-    return all;
 }
 
 json_t *ac_results_index(json_t *all, const char *name, char *err, size_t errlen)

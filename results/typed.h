@@ -1,4 +1,4 @@
-/* What a recorded check means, as data (docs/results-format.md, schema 2).
+/* What a recorded check means, as data (docs/results-format.md, schema 3).
  *
  * Every check a scenario records says what kind of answer it is (the result of bind(), a TCP
  * state, an fd number, ...), whether it is the scenario's claim or the setup that brings the
@@ -12,7 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define AC_RESULTS_SCHEMA 2
+/* 3: a results file is a sealed set (set.h); 2: records without header or seal; 1: untyped. */
+#define AC_RESULTS_SCHEMA 3
+/* The matrix file (compat-matrix.json): its cells hold the records' fields, which schema 3 did
+ * not change; the framing of a results file is not in it. */
+#define AC_MATRIX_SCHEMA 2
 
 enum ac_kind {
     AC_KIND_BIND,    /* bind()'s errno */

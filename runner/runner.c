@@ -11,6 +11,7 @@
 #include "../harness/record.h"
 #include "errname.h"
 #include "output.h"
+#include "results.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,7 +30,7 @@
 
 static struct {
     int ran, passed, failed, skipped, crashed, unrecorded;
-    bool verbose;
+    bool verbose, joined, lost; /* lost: the results file was deleted or replaced mid-run */
     size_t selected;
     char kernel[256], rundir[4096];
     const char *prog;
@@ -74,7 +75,6 @@ static void write_record(const struct criterion_test *t, const char *id, const c
     char scratch[4096];
     ac_record_scratch_path(scratch, sizeof scratch, run.rundir, t->category, t->name);
     unlink(scratch);
-    const char *results = getenv(AC_RESULTS_ENV);
     json_t *rec = ac_record_build(id, run.kernel, verdict, reason, obs);
     const char *missing = !strcmp(verdict, "pass") ? missing_evidence(t, obs, rec) : NULL;
     if (missing) {
@@ -87,12 +87,13 @@ static void write_record(const struct criterion_test *t, const char *id, const c
     run.passed += !strcmp(verdict, "pass");
     run.skipped += !strcmp(verdict, "skip");
     run.failed += strcmp(verdict, "pass") && strcmp(verdict, "skip");
-    if (results && *results) {
+    if (ac_runfile_active()) {
         json_object_set_new(rec, "elapsed_ms", json_real(elapsed_s * 1000.0)); /* ci/bench's */
-        int err = ac_record_append(results, rec);
-        if (err) {
-            fprintf(stderr, "afterclose: cannot write the record of %s to %s: %s\n", id, results,
-                    strerror(-err));
+        int err = ac_runfile_write(rec);
+        run.lost = run.lost || err == AC_RUNFILE_LOST;
+        if (err && err != AC_RUNFILE_LOST) {
+            fprintf(stderr, "afterclose: cannot write the record of %s to %s: %s\n", id,
+                    getenv(AC_RESULTS_ENV), strerror(-err));
             run.unrecorded++;
         }
     }
@@ -146,8 +147,7 @@ void ac_ended(const struct criterion_test *t, const struct ac_end *e)
  * {"interrupted": ...} line that makes every reader refuse the results file. */
 static void report_interrupt(int sig, const struct criterion_test **running, size_t n)
 {
-    const char *results = getenv(AC_RESULTS_ENV);
-    results = results && *results ? results : NULL;
+    const char *results = ac_runfile_active() ? getenv(AC_RESULTS_ENV) : NULL;
     char names[1024] = "", signame[16];
     json_t *ids = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -161,10 +161,10 @@ static void report_interrupt(int sig, const struct criterion_test **running, siz
             "afterclose: interrupted by %s while running %s; %d of %zu tests had finished%s%s%s\n",
             signame, names[0] ? names : "no test", run.ran, run.selected, results ? "; " : "",
             results ? results : "", results ? " is marked interrupted (incomplete)" : "");
-    json_t *marker =
-        json_pack("{s:i, s:s, s:o, s:i, s:i}", "schema", AC_RESULTS_SCHEMA, "interrupted", signame,
-                  "running", ids, "finished", run.ran, "selected", (int)run.selected);
-    if (results && ac_record_append(results, marker) != 0)
+    json_t *marker = json_pack("{s:s, s:o, s:i, s:i}", "interrupted", signame, "running", ids,
+                               "finished", run.ran, "selected", (int)run.selected);
+    /* no seal follows: readers refuse the file either way, the mark says why */
+    if (results && ac_runfile_write(marker) < 0)
         fprintf(stderr, "afterclose: cannot mark %s as interrupted; remove it\n", results);
     json_decref(marker);
 }
@@ -290,20 +290,20 @@ static void prune_stale_scratch(const char *tmp)
         closedir(d);
 }
 
-/* What the run needs before its first test: the environment's wishes checked (an unwritable
- * results file would lose every record), the kernel's name, a scratch directory. */
-static int prepare_run(const char *results_from)
+/* The selected tests' names, for the run's header. */
+static json_t *names_of(const struct criterion_test **tests, size_t n)
 {
-    const char *results = getenv(AC_RESULTS_ENV);
-    int fd =
-        results && *results ? open(results, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : -2;
-    if (fd == -1) {
-        fprintf(stderr, "%s: cannot write the results file %s (%s): %s\n", run.prog, results,
-                results_from, strerror(errno));
-        return AC_EXIT_UNUSABLE;
-    }
-    if (fd >= 0)
-        close(fd);
+    json_t *names = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(names, json_sprintf("%s/%s", tests[i]->category, tests[i]->name));
+    return names;
+}
+
+/* What the run needs before its first test: the kernel's name, a scratch directory, and the
+ * results file (an unwritable one would lose every record): a run of its own, or the run this
+ * runner joins. */
+static int prepare_run(const char *results_from, const struct criterion_test **tests, size_t n)
+{
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     const char *tmp = getenv("TMPDIR");
@@ -316,7 +316,76 @@ static int prepare_run(const char *results_from)
         return AC_EXIT_UNUSABLE;
     }
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
-    return 0;
+    const char *results = getenv(AC_RESULTS_ENV), *join = getenv(AC_RESULTS_JOIN_ENV);
+    if (!results || !*results)
+        return 0;
+    json_t *names = names_of(tests, n);
+    run.joined = join && !strcmp(join, "1");
+    int status = run.joined ? ac_runfile_join(run.prog, results, run.kernel, names)
+                            : ac_runfile_open(run.prog, results, results_from, run.kernel, names);
+    json_decref(names);
+    if (status)
+        ac_record_remove_dir(run.rundir);
+    return status;
+}
+
+/* --afterclose-open[=LIST]: opens a run in AFTERCLOSE_RESULTS for the tests that LIST names (one
+ * a line, any binary's), or that --filter selects, for runners that join it; runs nothing. */
+static int open_mode(const char *list, const struct criterion_test **tests, size_t n)
+{
+    int jobs = 0;
+    double limit = DEFAULT_LIMIT_S;
+    if (!ac_environment_ok(run.prog, &jobs, &limit))
+        return AC_EXIT_UNUSABLE;
+    const char *from = getenv(AC_RESULTS_ENV) ? AC_RESULTS_ENV : AC_RESULTS_DEFAULT_ENV;
+    ac_record_default_results();
+    const char *results = getenv(AC_RESULTS_ENV);
+    if (!results || !*results)
+        return usage_error(
+            "--afterclose-open needs AFTERCLOSE_RESULTS, the file to open the run in");
+    char err[512];
+    json_t *names = *list ? json_array() : names_of(tests, n), *listed = NULL, *v;
+    const char *t;
+    if (*list && !(listed = ac_results_load_list(list, err, sizeof err))) {
+        fprintf(stderr, "%s: --afterclose-open: %s\n", run.prog, err);
+        json_decref(names);
+        return AC_EXIT_UNUSABLE;
+    }
+    json_object_foreach(listed, t, v)
+    {
+        json_array_append_new(names, json_string(t));
+    }
+    json_decref(listed);
+    struct utsname u;
+    snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
+    enter_user_namespace(); /* the header's interface kind is what the workers will get */
+    int status = ac_runfile_open(run.prog, results, from, run.kernel, names);
+    if (!status)
+        printf("afterclose: run %s opened in %s: %zu tests selected\n", ac_runfile_run(), results,
+               json_array_size(names));
+    json_decref(names);
+    ac_runfile_close();
+    if (!status && !ac_output_done(stdout, run.prog, "to stdout"))
+        status = AC_EXIT_UNUSABLE;
+    return status;
+}
+
+/* --afterclose-seal: seals the run in AFTERCLOSE_RESULTS once every selected test has a record. */
+static int seal_mode(void)
+{
+    int jobs = 0;
+    double limit = DEFAULT_LIMIT_S;
+    if (!ac_environment_ok(run.prog, &jobs, &limit))
+        return AC_EXIT_UNUSABLE;
+    ac_record_default_results();
+    const char *results = getenv(AC_RESULTS_ENV);
+    if (!results || !*results)
+        return usage_error("--afterclose-seal needs AFTERCLOSE_RESULTS, the file of the run");
+    int status = ac_runfile_seal_path(run.prog, results);
+    ac_runfile_close();
+    if (!status && !ac_output_done(stdout, run.prog, "to stdout"))
+        status = AC_EXIT_UNUSABLE;
+    return status;
 }
 
 static void help(const char *prog)
@@ -339,13 +408,22 @@ static void help(const char *prog)
            "  --afterclose-on-demand\n"
            "                          libraries opened on demand (libnftables), one path a line\n"
            "  --afterclose-selected   the tests --filter selects, one per line; run nothing\n"
+           "  --afterclose-seal       seal the run in AFTERCLOSE_RESULTS if every test it\n"
+           "                          selected has its record; else name those without one\n"
+           "  --afterclose-open[=LIST]\n"
+           "                          open a run in AFTERCLOSE_RESULTS for the tests --filter\n"
+           "                          selects (or LIST names, one a line) for runners that join\n"
+           "                          it; run nothing\n"
            "  -h, --help              this text\n"
            "Criterion's other options are refused; its reports: afterclose ktap / junit.\n\n"
            "Environment:\n"
-           "  AFTERCLOSE_RESULTS=FILE      append one JSON record per test to FILE\n"
-           "                               (docs/results-format.md); checked writable first\n"
+           "  AFTERCLOSE_RESULTS=FILE      the run's results (docs/results-format.md): FILE is\n"
+           "                               emptied, then holds a header, one JSON record per\n"
+           "                               test, and a seal once every test has its record\n"
            "  AFTERCLOSE_RESULTS_DEFAULT=FILE  the same when AFTERCLOSE_RESULTS is unset (the\n"
            "                               ctest registration sets it)\n"
+           "  AFTERCLOSE_RESULTS_JOIN=1    append to the run opened in that file instead (its\n"
+           "                               header must select these tests); no seal\n"
            "  AFTERCLOSE_IFACE=veth|dummy  the link kind carrying 192.168.1.100 (default: dummy\n"
            "                               where the kernel has it, else veth)\n"
            "  AFTERCLOSE_NO_USERNS=1       not root: do not enter a user namespace (the\n"
@@ -360,10 +438,11 @@ static void help(const char *prog)
            "  %-3d every test that ran passed (some may have skipped)\n"
            "  %-3d a test failed, crashed or timed out\n"
            "  %-3d usage error (unknown option, a filter matching nothing, an unwritable\n"
-           "      results file), or a record could not be written\n"
+           "      results file), or the results are unusable: a record could not be\n"
+           "      written, the results file was deleted or replaced during the run\n"
            "  %-3d every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
            "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
-           "      and the results file is marked interrupted (readers refuse it)\n",
+           "      and the results file is marked interrupted, never sealed (readers refuse it)\n",
            prog, DEFAULT_LIMIT_S, AC_EXIT_UNUSABLE, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE,
            AC_EXIT_SKIPPED);
 }
@@ -407,7 +486,8 @@ int main(int argc, char **argv)
     const char *filter = NULL, *j;
     int jobs = 0; /* -j, else CRITERION_JOBS, else the number of CPUs */
     bool short_names = false, do_help = false, do_list = false, ctest_list = false;
-    bool describe = false, selected_only = false;
+    bool describe = false, selected_only = false, seal_only = false;
+    const char *open_list = NULL; /* --afterclose-open: "" (the --filter's tests) or LIST */
     char why[512];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -432,6 +512,10 @@ int main(int argc, char **argv)
             describe = true;
         else if (!strcmp(a, "--afterclose-selected"))
             selected_only = true;
+        else if (!strcmp(a, "--afterclose-open") || !strncmp(a, "--afterclose-open=", 18))
+            open_list = a[17] ? a + 18 : "";
+        else if (!strcmp(a, "--afterclose-seal"))
+            seal_only = true;
         else if (!strcmp(a, "--always-succeed"))
             return usage_error("--always-succeed would hide failures; not allowed");
         else {
@@ -445,6 +529,10 @@ int main(int argc, char **argv)
         return ac_output_done(stdout, run.prog, "the help to stdout") ? AC_EXIT_OK
                                                                       : AC_EXIT_UNUSABLE;
     }
+    if (open_list && *open_list && filter)
+        return usage_error("--afterclose-open=LIST and --filter exclude each other");
+    if (seal_only)
+        return seal_mode();
     size_t n_all = 0, n = 0;
     const struct criterion_test **tests = ac_tests(&n_all);
     if (!tests)
@@ -480,6 +568,8 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "no test selected: does the --filter match any test?%s", why);
         return usage_error(what);
     }
+    if (open_list)
+        return open_mode(open_list, tests, n);
     for (size_t i = 0; selected_only && i < n; i++)
         printf("%s/%s\n", tests[i]->category, tests[i]->name);
     if (selected_only)
@@ -496,7 +586,7 @@ int main(int argc, char **argv)
     prctl(PR_SET_PDEATHSIG, SIGTERM); /* the parent gone: an interrupt, so the results say so */
     ac_record_default_results();
     enter_user_namespace();
-    int status = prepare_run(results_from);
+    int status = prepare_run(results_from, tests, n);
     if (status)
         return status;
     const struct criterion_test *running[jobs > 0 ? jobs : 1];
@@ -524,8 +614,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n",
                 argv[0], run.unrecorded);
     free(tests);
-    return run.failed               ? AC_EXIT_FAILED
-           : run.unrecorded         ? AC_EXIT_UNUSABLE /* a CI job must not take it as passed */
-           : run.skipped == run.ran ? AC_EXIT_SKIPPED
-                                    : AC_EXIT_OK;
+    /* sealed only when whole: a run of its own; a joined run is sealed by its opener */
+    bool unsealed = ac_runfile_active() && !run.joined && !run.lost && !run.unrecorded &&
+                    ac_runfile_seal() != 0;
+    ac_runfile_close();
+    /* results that cannot be read as a verdict first: a CI job must not take them as one */
+    return run.lost || run.unrecorded || unsealed ? AC_EXIT_UNUSABLE
+           : run.failed                           ? AC_EXIT_FAILED
+           : run.skipped == run.ran               ? AC_EXIT_SKIPPED
+                                                  : AC_EXIT_OK;
 }

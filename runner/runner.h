@@ -4,6 +4,7 @@
 #define AC_RUNNER_H
 
 #include <criterion/types.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,5 +48,25 @@ bool ac_parse_count(const char *text, int max, int *out);
 /* CRITERION_JOBS into *jobs and AFTERCLOSE_WATCHDOG into *limit_s where set, and the other
  * variables checked; a bad value: one line on stderr naming it and its value, and false. */
 bool ac_environment_ok(const char *prog, int *jobs, double *limit_s);
+
+/* resultset.c: the run's results file (results/set.h). open: a run of this runner's own, the
+ * file emptied and its header written; join: the run opened in the file by another process
+ * (AFTERCLOSE_RESULTS_JOIN=1), whose header must be of this kernel and select every one of
+ * `selected`. Both return 0 or AC_EXIT_UNUSABLE after one line on stderr. */
+#define AC_RESULTS_JOIN_ENV "AFTERCLOSE_RESULTS_JOIN"
+int ac_runfile_open(const char *prog, const char *path, const char *from, const char *kernel,
+                    json_t *selected);
+int ac_runfile_join(const char *prog, const char *path, const char *kernel, json_t *selected);
+bool ac_runfile_active(void);
+const char *ac_runfile_run(void);
+/* Appends a line (a record, the interrupted mark) with the run's schema and id: 0, -errno, or
+ * AC_RUNFILE_LOST when the file was deleted or replaced (said once, on stderr). */
+#define AC_RUNFILE_LOST 1
+int ac_runfile_write(json_t *line);
+/* Reads the file back and seals the run when it holds a record of every selected test; else
+ * one line on stderr and AC_EXIT_UNUSABLE. seal_path: the same for a run opened in PATH. */
+int ac_runfile_seal(void);
+int ac_runfile_seal_path(const char *prog, const char *path);
+void ac_runfile_close(void);
 
 #endif

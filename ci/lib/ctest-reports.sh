@@ -6,8 +6,8 @@
 # BUILD/afterclose-junit.xml (every ctest test, ctest's verdict, the records' claims and skip
 # reasons) and says where that and the KTAP (BUILD/afterclose.ktap, written by the records
 # fixture) are. The files of an earlier run go first, so a run that selects no test leaves none.
-# Returns ctest's status; 1 if ctest passed but the JUnit could not be written or holds a
-# failure (a record that disagrees with ctest).
+# Returns ctest's status; 1 if ctest passed but the JUnit could not be written, holds a failure
+# (a record that disagrees with ctest), or had to do without the records (not a sealed run).
 ac_ctest_reports() {
   local build=$1 rc=0 jrc=0 f labels records=()
   shift
@@ -23,8 +23,23 @@ ac_ctest_reports() {
   if [ -s "$build/ctest-junit.xml" ] && grep -q '<testcase' "$build/ctest-junit.xml"; then
     labels=$build/afterclose-tests.list
     cat "$build"/*.ctest.cmake.list >"$labels" 2>/dev/null || : >"$labels"
-    "$build/tools/export/afterclose-junit" --ctest "$build/ctest-junit.xml" --labels "$labels" \
-      --out "$build/afterclose-junit.xml" "${present[@]}" || jrc=$?
+    local junit=("$build/tools/export/afterclose-junit" --ctest "$build/ctest-junit.xml"
+      --labels "$labels" --out "$build/afterclose-junit.xml")
+    "${junit[@]}" "${present[@]}" 2>"$build/afterclose-junit.err" || jrc=$?
+    if [ "$jrc" -ge 2 ] && [ ${#present[@]} -gt 0 ]; then
+      # Records that are not one whole sealed run (a test without its record, an interrupted
+      # run) enrich nothing: the JUnit then holds ctest's own verdicts, and the run fails.
+      echo "afterclose: the run's records cannot be read: $(head -1 "$build/afterclose-junit.err")" >&2
+      jrc=0
+      "${junit[@]}" || jrc=$?
+      [ "$jrc" -ge 2 ] || {
+        echo "afterclose: the JUnit holds ctest's own verdicts only, without the records' claims" >&2
+        jrc=1
+      }
+    else
+      cat "$build/afterclose-junit.err" >&2
+    fi
+    rm -f "$build/afterclose-junit.err"
     if [ "$jrc" -le 1 ]; then
       echo "afterclose: JUnit (every ctest test): $build/afterclose-junit.xml"
     else

@@ -29,9 +29,10 @@ ac_filter() {
   echo "!($excluded)"
 }
 
-# ac_verdicts RESULTS...: "test<TAB>verdict<TAB>reason" per record; a line that is not JSON
-# becomes "(corrupt line)<TAB>corrupt".
+# ac_verdicts RESULTS...: "test<TAB>verdict<TAB>reason" per record (a result set's header, seal
+# and interrupted mark are no records); a line that is not JSON becomes "(corrupt line)<TAB>corrupt".
 ac_verdicts() {
-  cat "$@" 2>/dev/null | jq -Rr '(fromjson? | [.test, .verdict, .reason] | @tsv)
-                                  // "(corrupt line)\tcorrupt\t"'
+  cat "$@" 2>/dev/null | jq -Rr '(fromjson? // "corrupt") |
+    if type == "object" then select(has("test")) | [.test, .verdict, .reason] | @tsv
+    else "(corrupt line)\tcorrupt\t" end'
 }

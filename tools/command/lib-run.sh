@@ -35,11 +35,11 @@ ac_progress_start() {
   fi
 }
 
-# The records appended since the last poll: "suite verdict" per line.
-# Exactly the lines counted ($1 of them): the runner may append more while this reads.
+# The records appended since the last poll: "suite verdict" per line (the header and the seal
+# are no records). Exactly the lines counted ($1 of them): the runner may append more meanwhile.
 ac_progress_new() {
   tail -n "+$((AC_P_SEEN + 1))" "$AC_P_RESULTS" 2>/dev/null | head -n "$1" |
-    sed -n 's/^{"schema":[0-9]*,"test":"\([^"/]*\)\/[^"]*".*,"verdict":"\([a-z]*\)".*/\1 \2/p'
+    sed -n 's/^{"schema":[0-9]*,"run":"[^"]*","test":"\([^"/]*\)\/[^"]*".*,"verdict":"\([a-z]*\)".*/\1 \2/p'
 }
 
 # "  suite: 3 tests: 2 held, 1 skipped" (what did not hold, in red on a terminal)
@@ -137,8 +137,10 @@ ac_run() {
   echo "afterclose: running $(wc -l <"$selected") tests on kernel $(uname -r) (log: $log)"
   # In the background, so that an interrupt reaches this shell at once; it is passed on to the
   # runner, which stops every test, marks the results file interrupted and exits 128 + signal.
-  AFTERCLOSE_RESULTS=$results "$suite" -j2 --short-filename ${filter:+"--filter=$filter"} \
-    >"$log" 2>&1 &
+  # The runner writes the run's header first and its seal last, once every test has a record;
+  # a results file deleted or replaced meanwhile is its exit 2 (one line in the log).
+  AFTERCLOSE_RESULTS=$results AFTERCLOSE_RESULTS_JOIN="" "$suite" -j2 --short-filename \
+    ${filter:+"--filter=$filter"} >"$log" 2>&1 &
   local runner=$! status=0
   AC_RUN_RUNNER=$runner # global: a trap runs outside this function
   trap 'kill -INT "$AC_RUN_RUNNER" 2>/dev/null || true' INT
@@ -159,7 +161,7 @@ ac_run() {
     "$AC_EXIT_OK" | "$AC_EXIT_FAILED" | "$AC_EXIT_SKIPPED") ;;
     129 | 130 | 143)
       grep -h '^afterclose: interrupted' "$log" >&2 || true
-      echo "afterclose: the run was interrupted by SIG$(kill -l $((status - 128))); $results is marked incomplete" >&2
+      echo "afterclose: the run was interrupted by SIG$(kill -l $((status - 128))); $results is marked incomplete (no seal)" >&2
       exit "$status" ;;
     *)
       echo "afterclose: the suite did not run to the end (exit $status):" >&2

@@ -366,49 +366,40 @@ bool add_results(struct docs *d, const char *label, const char *path, bool run_s
     return s != NULL;
 }
 
-/* One matrix cell as a result record, checked by the results reader's own rules (a pass with
- * a failed check contradicts itself here too). NULL after an error line. */
+/* One matrix cell as a result record, checked by the results reader's own rules for a record (a
+ * pass with a failed check contradicts itself here too). NULL after an error line. */
 static json_t *cell_as_record(const char *test, const char *release, json_t *row, json_t *cell,
                               const char *where)
 {
     json_t *expected = json_object_get(cell, "expected");
     json_t *rec = json_pack(
-        "{s:i, s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "schema", AC_RESULTS_SCHEMA, "test",
-        test, "kernel", release, "iface_kind", json_object_get(cell, "iface_kind"), "expected",
+        "{s:s, s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "test", test, "kernel", release,
+        "iface_kind", json_object_get(cell, "iface_kind"), "expected",
         expected ? expected : json_object_get(row, "expected"), "observed",
         json_object_get(cell, "observed"), "verdict", json_object_get(cell, "verdict"), "reason",
         json_object_get(cell, "reason"), "checks", json_object_get(cell, "checks"));
-    char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
-    json_decref(rec);
-    if (!line) {
+    char what[256];
+    if (!rec) {
         fprintf(stderr, "afterclose-docs: %s: not a matrix cell\n", where);
         return NULL;
     }
-    size_t len = strlen(line);
-    line = realloc(line, len + 2);
-    line[len] = '\n';
-    line[len + 1] = '\0';
-    char err[512];
-    json_t *all = ac_results_parse(line, len + 1, where, err, sizeof err);
-    free(line);
-    if (!all) {
-        fprintf(stderr, "afterclose-docs: %s\n", err);
+    if (!ac_results_check_record(rec, what, sizeof what)) {
+        fprintf(stderr, "afterclose-docs: %s: not a valid result record: %s\n", where, what);
+        json_decref(rec);
         return NULL;
     }
-    json_t *one = json_incref(json_array_get(all, 0));
-    json_decref(all);
-    return one;
+    return rec;
 }
 
 bool add_matrix(struct docs *d, const char *path, bool skip_host)
 {
     json_t *m = load_json(path);
     json_t *cols = json_object_get(m, "columns"), *rows = json_object_get(m, "rows");
-    if (json_integer_value(json_object_get(m, "schema")) != AC_RESULTS_SCHEMA ||
+    if (json_integer_value(json_object_get(m, "schema")) != AC_MATRIX_SCHEMA ||
         !json_is_array(cols) || !json_is_array(rows)) {
         if (m)
             fprintf(stderr, "afterclose-docs: %s: not a schema %d matrix (columns, rows)\n", path,
-                    AC_RESULTS_SCHEMA);
+                    AC_MATRIX_SCHEMA);
         json_decref(m);
         return false;
     }

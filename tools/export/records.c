@@ -3,6 +3,7 @@
 #include "export.h"
 
 #include "results.h"
+#include "set.h"
 #include "typed.h"
 
 #include <errno.h>
@@ -41,34 +42,69 @@ static int by_test(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Through the one reader: a FIFO, a directory or an interrupted run is refused there, and a test
- * recorded twice (two runs mixed in one file) in the report's words (ac_results_index). */
-static bool read_one(json_t *all, const char *prog, const char *path)
+/* Through the one reader: a FIFO, a directory, a run cut short (no seal) or interrupted, a test
+ * recorded twice, a record of another run, kernel or interface kind are refused there, in the
+ * report's words. Several files (ctest's one per test binary) make one output only when their
+ * runs are of one kernel and interface kind and no test is in two of them. */
+static bool read_one(json_t *all, json_t *first, const char *prog, const char *path)
 {
-    char err[512];
-    json_t *recs = ac_results_load(path, err, sizeof err);
-    json_t *index = recs ? ac_results_index(recs, path, err, sizeof err) : NULL;
-    if (!index) {
+    char err[512], a[160];
+    struct ac_set set;
+    if (!ac_set_load(path, 0, &set, err, sizeof err)) {
         fprintf(stderr, "%s: %s\n", prog, err);
-        json_decref(recs);
         return false;
     }
-    json_decref(index);
-    json_array_extend(all, recs);
-    json_decref(recs);
-    return true;
+    static const char *const same[] = {"kernel", "iface_kind"};
+    json_t *files = json_object_get(first, "files"), *rec;
+    bool ok = true;
+    bool later = json_object_get(first, "path") != NULL;
+    for (size_t f = 0; later && ok && f < 2; f++) {
+        const char *mine = json_string_value(ac_set_header_get(&set, same[f]));
+        const char *theirs = json_string_value(json_object_get(first, same[f]));
+        if (strcmp(mine, theirs)) {
+            fprintf(stderr,
+                    "%s: %s: a run of %s \"%s\", %s is of \"%s\": one output holds one %s\n", prog,
+                    path, same[f], ac_printable(mine, a, sizeof a),
+                    json_string_value(json_object_get(first, "path")), theirs, same[f]);
+            ok = false;
+        }
+    }
+    if (!later) {
+        json_object_set_new(first, "path", json_string(path));
+        for (size_t f = 0; f < 2; f++)
+            json_object_set(first, same[f], ac_set_header_get(&set, same[f]));
+        json_object_set_new(first, "files", files = json_object());
+    }
+    size_t i;
+    json_array_foreach(set.records, i, rec)
+    {
+        const char *t = json_string_value(json_object_get(rec, "test"));
+        json_t *other = json_object_get(files, t);
+        if (ok && other) {
+            fprintf(stderr, "%s: %s: test %s is recorded in %s too: one output holds one run\n",
+                    prog, path, ac_printable(t, a, sizeof a), json_string_value(other));
+            ok = false;
+        }
+        json_object_set_new(files, t, json_string(path));
+    }
+    if (ok)
+        json_array_extend(all, set.records);
+    ac_set_clear(&set);
+    return ok;
 }
 
 bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfiles,
                     bool only_listed)
 {
-    json_t *all = json_array();
+    json_t *all = json_array(), *first = json_object();
     for (int i = 0; i < nfiles; i++) {
-        if (!read_one(all, prog, files[i])) {
+        if (!read_one(all, first, prog, files[i])) {
             json_decref(all);
+            json_decref(first);
             return false;
         }
     }
+    json_decref(first);
     return ac_export_from(x, all, prog, only_listed);
 }
 

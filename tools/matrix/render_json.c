@@ -95,7 +95,7 @@ bool render_json(const struct table *t, const char *path)
                         cells);
         json_array_append_new(rows, row);
     }
-    json_object_set_new(root, "schema", json_integer(AC_RESULTS_SCHEMA));
+    json_object_set_new(root, "schema", json_integer(AC_MATRIX_SCHEMA));
     json_object_set_new(root, "differences",
                         json_pack("{s:I, s:I, s:I, s:I}", "claim",
                                   (json_int_t)table_count(t, AC_DIFF_CLAIM), "setup",
