@@ -152,6 +152,40 @@ X(port0_shares_reuseaddr_port_with_autobind_reuse_succeeds, "1", 0,
   "SO_REUSEADDR: the port of the range's other socket.")
 #undef X
 
+/* The port the kernel picks comes from ip_local_port_range, for IPv4 and IPv6 alike, whether
+ * bind() asks for port 0 or listen() finds the socket unbound (inet_csk_listen_start() ->
+ * inet_csk_get_port() with port 0: the listener autobinds). The range is one port here. */
+#define X(name, ip, do_bind, rule)                                                                 \
+    AC_TEST(bindaddr, name, .description = rule)                                                   \
+    {                                                                                              \
+        ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40000");                            \
+        struct ac_addr any_port, got, want;                                                        \
+        ac_addr_parse(&any_port, ip, 0);                                                           \
+        ac_addr_parse(&want, ip, 40000);                                                           \
+        int fd = ac_setup_fd("socket", ac_tcp_socket(ac_addr_family(&any_port), 0));               \
+        if (do_bind)                                                                               \
+            ac_expect_errno(AC_CLAIM(BIND, any_port.text), "bind port 0", 0,                       \
+                            ac_bind(fd, &any_port));                                               \
+        else                                                                                       \
+            ac_expect_errno(AC_CLAIM(LISTEN, "unbound socket"), "listen() without bind()", 0,      \
+                            ac_listen(fd, 16));                                                    \
+        ac_setup_ok("getsockname", ac_local_addr(fd, &got));                                       \
+        ac_expect_int(AC_CLAIM(ADDRESS, "socket"), "the port the kernel picked",                   \
+                      ac_addr_port(&want), ac_addr_port(&got));                                    \
+        close(fd);                                                                                 \
+    }
+
+/* name, address family's address, bind(port 0) (else listen() unbound), the rule */
+X(port0_picks_from_ip_local_port_range, AC_SERVER_IP, true,
+  "bind() of port 0 takes a free port of ip_local_port_range: with the range 40000-40000, "
+  "40000.")
+X(port0_ipv6_picks_from_ip_local_port_range, "::1", true,
+  "IPv6 sockets take their port 0 from net.ipv4.ip_local_port_range too: 40000.")
+X(listen_without_bind_picks_port_from_ip_local_port_range, "0.0.0.0", false,
+  "listen() on a socket that was never bound binds it first, to a port of ip_local_port_range "
+  "(and the wildcard address): 40000.")
+#undef X
+
 AC_TEST(bindaddr, local_port_range_sockopt_narrows_port0_to_its_range,
         .description = "IP_LOCAL_PORT_RANGE narrows ip_local_port_range for one socket: with "
                        "40000-40000 bind(0) gives port 40000.")
