@@ -23,11 +23,14 @@
 #include "../fixtures/pending.h"
 
 #include <errno.h>
+#include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -259,20 +262,50 @@ X(max_syn_backlog_4_without_syncookies_drops_fifth_syn, "0", "4", 128, 5, 4, 4,
   "fifth SYN finds fewer than a quarter of it free and is dropped.")
 #undef X
 
-/* SO_ATTACH_REUSEPORT_CBPF: the group's program returns the index (in joining order) of the
- * listener that gets the connection (reuseport_select_sock() -> run_bpf_filter()). */
-#define X(name, index, rule)                                                                       \
+/* The group's program returns the index (in joining order) of the listener that gets the
+ * connection (reuseport_select_sock() -> run_bpf_filter()). SO_ATTACH_REUSEPORT_CBPF takes a
+ * classic BPF program; SO_ATTACH_REUSEPORT_EBPF the fd of an eBPF socket filter, loaded with
+ * bpf(2), which needs CAP_BPF (or CAP_SYS_ADMIN) in the initial user namespace. */
+static void attach_cbpf(int fd, unsigned index)
+{
+    struct sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, index}};
+    struct sock_fprog prog = {.len = 1, .filter = code};
+    ac_setup_ok("SO_ATTACH_REUSEPORT_CBPF",
+                setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) ? errno
+                                                                                         : 0);
+}
+
+static void attach_ebpf(int fd, unsigned index)
+{
+    struct bpf_insn code[] = {
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = (int)index}, /* r0 = i */
+        {.code = BPF_JMP | BPF_EXIT},                                                   /* exit */
+    };
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    attr.insn_cnt = 2;
+    attr.insns = (uintptr_t)code;
+    attr.license = (uintptr_t) "GPL";
+    int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+    if (prog < 0 && (errno == EPERM || errno == EACCES))
+        cr_skip_test("bpf(BPF_PROG_LOAD): %s: loading an eBPF program needs CAP_BPF or "
+                     "CAP_SYS_ADMIN in the initial user namespace",
+                     ac_errname(errno));
+    ac_setup_fd("bpf(BPF_PROG_LOAD) of a socket filter", prog < 0 ? -errno : prog);
+    ac_setup_ok("SO_ATTACH_REUSEPORT_EBPF",
+                setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, &prog, sizeof prog) ? errno
+                                                                                         : 0);
+    close(prog);
+}
+
+#define X(name, attach, index, rule)                                                               \
     AC_TEST(acceptq, name, .description = rule)                                                    \
     {                                                                                              \
         int l[2];                                                                                  \
         for (int i = 0; i < 2; i++)                                                                \
             l[i] = ac_listener(AC_SERVER_IP, PORT, AC_REUSEPORT, 16);                              \
-        struct sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, index}};                              \
-        struct sock_fprog prog = {.len = 1, .filter = code};                                       \
-        ac_setup_ok("SO_ATTACH_REUSEPORT_CBPF",                                                    \
-                    setsockopt(l[0], SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog)     \
-                        ? errno                                                                    \
-                        : 0);                                                                      \
+        attach(l[0], index);                                                                       \
         int c = ac_connect_pending(AC_SERVER_IP, PORT, 0, NULL);                                   \
         int s = ac_accept_within(l[index], AC_STATE_TIMEOUT_MS);                                   \
         ac_expect_errno(AC_CLAIM(ACCEPT, "chosen listener"),                                       \
@@ -284,11 +317,14 @@ X(max_syn_backlog_4_without_syncookies_drops_fifth_syn, "0", "4", 128, 5, 4, 4,
         close(c);                                                                                  \
     }
 
-/* name, index the program returns, the rule */
-X(reuseport_cbpf_returning_0_sends_connection_to_first_listener, 0,
+/* name, how the program is attached, the index it returns, the rule */
+X(reuseport_cbpf_returning_0_sends_connection_to_first_listener, attach_cbpf, 0,
   "A classic BPF program attached with SO_ATTACH_REUSEPORT_CBPF picks the listener of the "
   "SO_REUSEPORT group by index: returning 0 sends the connection to the first.")
-X(reuseport_cbpf_returning_1_sends_connection_to_second_listener, 1,
+X(reuseport_cbpf_returning_1_sends_connection_to_second_listener, attach_cbpf, 1,
   "A classic BPF program attached with SO_ATTACH_REUSEPORT_CBPF picks the listener of the "
   "SO_REUSEPORT group by index: returning 1 sends the connection to the second.")
+X(reuseport_ebpf_returning_1_sends_connection_to_second_listener, attach_ebpf, 1,
+  "An eBPF socket filter attached with SO_ATTACH_REUSEPORT_EBPF picks the listener the same way: "
+  "returning 1 sends the connection to the second.")
 #undef X
