@@ -489,4 +489,5 @@ void docs_free(struct docs *d)
     json_decref(d->topics);
     json_decref(d->claims);
     json_decref(d->caught);
+    json_decref(d->coverage);
 }
