@@ -84,23 +84,21 @@ AC_TEST(acceptq, close_wait_in_accept_queue_has_no_file_until_accepted,
                        "queue in CLOSE_WAIT with no file (inode 0); only accept() gives it a "
                        "descriptor, and it stays in CLOSE_WAIT until that is closed.")
 {
-    struct ac_addr client, at;
     int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
-    int c = ac_connect_pending(AC_SERVER_IP, PORT, 0, &client);
-    ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    struct ac_match child = {.local = &at, .remote = &client};
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end before the client's close", &child,
-                    AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
-    close(c);
+    struct ac_pending c;
+    ac_pending_open(&c, AC_SERVER_IP, PORT);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end before the client's close",
+                    &c.server_end, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    close(c.fd);
     struct ac_sockinfo q = ac_expect_state(AC_CLAIM(STATE, "server end"),
                                            "server end after the client's close, not accepted",
-                                           &child, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+                                           &c.server_end, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
     ac_expect_str(AC_CLAIM(FILE, "server end"), "queued CLOSE_WAIT socket has a file (inode != 0)",
                   "no", yes_no(q.inode != 0));
     int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);
     ac_setup_fd("accept()", s);
     struct ac_sockinfo a = ac_expect_state(AC_CLAIM(STATE, "server end"), "server end, accepted",
-                                           &child, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+                                           &c.server_end, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
     ac_expect_str(AC_CLAIM(FILE, "server end"),
                   "accepted CLOSE_WAIT socket has a file (inode != 0)", "yes",
                   yes_no(a.inode != 0));
@@ -116,17 +114,16 @@ AC_TEST(acceptq, defer_accept_keeps_connection_syn_recv_until_data,
                        "the connection stays a SYN_RECV request that accept() does not return, "
                        "while the client is ESTABLISHED; its first data makes it acceptable.")
 {
-    struct ac_addr client, at;
     int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
     int secs = 30;
     ac_setup_ok("TCP_DEFER_ACCEPT 30 s",
                 setsockopt(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof secs) ? errno : 0);
-    int c = ac_connect_pending(AC_SERVER_IP, PORT, 0, &client);
-    ac_addr_parse(&at, AC_SERVER_IP, PORT);
-    struct ac_match me = {.local = &client, .remote = &at}, req = {.local = &at, .remote = &client};
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the handshake", &me,
+    struct ac_pending q;
+    ac_pending_open(&q, AC_SERVER_IP, PORT);
+    int c = q.fd;
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the handshake", &q.client_end,
                     AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the bare ACK", &req,
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after the bare ACK", &q.server_end,
                     AC_SYN_RECV, AC_STATE_TIMEOUT_MS);
     int s = ac_accept_within(l, 200);
     ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() before any data", EAGAIN,

@@ -49,15 +49,6 @@ static void drop_syns(void)
     ac_nft("add rule inet afterclose in tcp dport 9999 tcp flags & syn == syn drop\n");
 }
 
-static int tcp_state(int fd)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    ac_setup_ok("getsockopt TCP_INFO",
-                getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? errno : 0);
-    return ti.tcpi_state;
-}
-
 #define X(name, ip, rule)                                                                          \
     AC_TEST(connect, name, .description = rule)                                                    \
     {                                                                                              \
@@ -115,7 +106,7 @@ AC_TEST(connect, sndtimeo_200ms_connect_returns_einprogress_still_syn_sent, .tim
     ac_expect_within(AC_CLAIM(TIMER, "client end"), "time connect() blocked", 150, 2000,
                      ac_now_ms() - start);
     ac_expect_state_name(AC_CLAIM(STATE, "client end"), "state of the client's socket", "SYN_SENT",
-                         ac_tcp_state_name(tcp_state(c)));
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
     close(c);
 }
 
@@ -136,35 +127,32 @@ static void connect_times_out(int level, int option, int value, long lo_ms, long
     close(c);
 }
 
-AC_TEST(connect, user_timeout_500ms_connect_fails_etimedout, .timeout = 10,
-        .description = "TCP_USER_TIMEOUT bounds SYN_SENT too: with 500 ms and the SYNs dropped, "
-                       "connect() fails with ETIMEDOUT at the first retransmission that finds "
-                       "the time up, about a second after it started.")
-{
-    connect_times_out(IPPROTO_TCP, TCP_USER_TIMEOUT, 500, 400, 3000);
-}
-
 /* The first SYN retransmission comes after TCP_TIMEOUT_INIT (1 s) and the check that gives up
  * at the next timer, 2 s later after the backoff: about 3 s for one retry (6.1 source, and
- * measured on 6.18). The range leaves room for timer slack and for shorter, linear timeouts. */
-AC_TEST_WITH(connect, syncnt_1_connect_fails_etimedout_after_one_retry, (.slow = true),
-             .timeout = 20,
-             .description = "TCP_SYNCNT sets how many times this socket retransmits its SYN: "
-                            "with 1 and the SYNs dropped, connect() fails with ETIMEDOUT a few "
-                            "seconds after it started.")
-{
-    connect_times_out(IPPROTO_TCP, TCP_SYNCNT, 1, 1500, 6000);
-}
+ * measured on 6.18); the range leaves room for timer slack and for shorter, linear timeouts.
+ * TCP_USER_TIMEOUT is checked at the same timers, so 500 ms end the attempt at the first one. */
+#define X(name, sysctl, option, value, lo_ms, hi_ms, is_slow, rule)                                \
+    AC_TEST_WITH(connect, name, (.slow = is_slow), .timeout = 20, .description = rule)             \
+    {                                                                                              \
+        const char *knob = sysctl;                                                                 \
+        if (knob)                                                                                  \
+            ac_netns_sysctl(knob, "1");                                                            \
+        connect_times_out(option ? IPPROTO_TCP : -1, option, value, lo_ms, hi_ms);                 \
+    }
 
-AC_TEST_WITH(connect, syn_retries_1_connect_fails_etimedout_after_one_retry, (.slow = true),
-             .timeout = 20,
-             .description = "tcp_syn_retries is the namespace's SYN retransmission count for "
-                            "sockets without TCP_SYNCNT: with 1 and the SYNs dropped, connect() "
-                            "fails with ETIMEDOUT a few seconds after it started.")
-{
-    ac_netns_sysctl("net/ipv4/tcp_syn_retries", "1");
-    connect_times_out(-1, 0, 0, 1500, 6000);
-}
+/* name, sysctl set to 1, TCP option (0: none) and its value, the range, slow, the rule */
+X(user_timeout_500ms_connect_fails_etimedout, NULL, TCP_USER_TIMEOUT, 500, 400, 3000, false,
+  "TCP_USER_TIMEOUT bounds SYN_SENT too: with 500 ms and the SYNs dropped, connect() fails with "
+  "ETIMEDOUT at the first retransmission that finds the time up, about a second after it "
+  "started.")
+X(syncnt_1_connect_fails_etimedout_after_one_retry, NULL, TCP_SYNCNT, 1, 1500, 6000, true,
+  "TCP_SYNCNT sets how many times this socket retransmits its SYN: with 1 and the SYNs dropped, "
+  "connect() fails with ETIMEDOUT a few seconds after it started.")
+X(syn_retries_1_connect_fails_etimedout_after_one_retry, "net/ipv4/tcp_syn_retries", 0, 0, 1500,
+  6000, true,
+  "tcp_syn_retries is the namespace's SYN retransmission count for sockets without TCP_SYNCNT: "
+  "with 1 and the SYNs dropped, connect() fails with ETIMEDOUT a few seconds after it started.")
+#undef X
 
 AC_TEST(connect, af_unspec_resets_connection_and_allows_new_connect,
         .description = "connect() with AF_UNSPEC disconnects an established socket "
@@ -196,7 +184,7 @@ AC_TEST(connect, self_connect_is_a_simultaneous_open_established,
     ac_expect_errno(AC_CLAIM(CONNECT, me.text), "connect() to its own address", 0,
                     ac_connect(c, &me));
     ac_expect_state_name(AC_CLAIM(STATE, "socket"), "state of the socket", "ESTABLISHED",
-                         ac_tcp_state_name(tcp_state(c)));
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     ac_setup_ok("getpeername", getpeername(c, (struct sockaddr *)&ss, &len) ? errno : 0);

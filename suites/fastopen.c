@@ -32,15 +32,6 @@ TestSuite(fastopen,
                          "there (FIN_WAIT1); a client with TCP_FASTOPEN_CONNECT returns from "
                          "connect() before sending anything.");
 
-static int tcp_state(int fd)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    ac_setup_ok("getsockopt TCP_INFO",
-                getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? errno : 0);
-    return ti.tcpi_state;
-}
-
 /* tcp_fastopen=0x207 and a listener with a Fast Open queue. */
 static int fastopen_listener(void)
 {
@@ -79,7 +70,7 @@ AC_TEST(fastopen, child_accepted_in_syn_recv_and_closed_to_fin_wait1,
     if (s < 0)
         return;
     ac_expect_state_name(AC_CLAIM(STATE, "server end"), "state of the accepted socket", "SYN_RECV",
-                         ac_tcp_state_name(tcp_state(s)));
+                         ac_tcp_state_name(ac_fd_tcp_state(s)));
     char buf[4] = {0};
     ac_expect_int(AC_CLAIM(IO, "server end"), "bytes of the SYN's data read", 2,
                   recv(s, buf, 2, MSG_DONTWAIT));
@@ -107,7 +98,7 @@ AC_TEST(fastopen, fastopen_connect_returns_before_any_syn,
     ac_expect_errno(AC_CLAIM(CONNECT, to.text), "connect() with TCP_FASTOPEN_CONNECT", 0,
                     ac_connect(c, &to));
     ac_expect_state_name(AC_CLAIM(STATE, "client end"), "state of the client's socket", "SYN_SENT",
-                         ac_tcp_state_name(tcp_state(c)));
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
     ac_setup_ok("client's local address", ac_local_addr(c, &me));
     struct ac_match server = {.states = AC_ALL_STATES, .local = &to, .remote = &me};
     ac_expect_int(AC_CLAIM(COUNT, "server end"), "sockets of the connection at the listener", 0,

@@ -149,11 +149,8 @@ AC_TEST(ipv6_twins, fin_timeout_1s_removes_orphaned_fin_wait2, .timeout = 10,
     struct ac_match server = ac_conn_server_match(&c);
     ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close()", &server,
                     AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
-    server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "server end"), "orphaned FIN_WAIT2 of the server", &server,
-                   3000);
-    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 lifetime after close()", 900, 3000,
-                     ac_now_ms() - start);
+    ac_expect_lifetime("server end", "orphaned FIN_WAIT2 of the server (from close())", server,
+                       start, 900, 3000);
 }
 
 /* Twin of timers/max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds. */
@@ -178,19 +175,23 @@ AC_TEST(ipv6_twins, max_tw_buckets_0_leaves_no_time_wait_rebind_succeeds,
     close(p);
 }
 
-/* A client bound to [::1]:40000 with SO_REUSEADDR (which its TIME_WAIT keeps) connected to the
- * listener on [::1]:9999: returns the client fd; *server: the accepted end. */
-static int bound_client(int listener, int *server)
+/* A listener on [::1]:9999 and a client bound to [::1]:40000 with SO_REUSEADDR (which its
+ * TIME_WAIT keeps), connected and accepted; the 4-tuple's two addresses. */
+struct twin_conn {
+    int listener, server, client;
+    struct ac_addr client_at, server_at;
+};
+
+static void open_bound(struct twin_conn *t)
 {
-    struct ac_addr me, to;
-    ac_addr_parse(&me, V6, CLIENT_PORT);
-    ac_addr_parse(&to, V6, PORT);
-    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET6, AC_REUSEADDR));
-    ac_setup_ok("client bind [::1]:40000", ac_bind(c, &me));
-    ac_setup_ok("client connect", ac_connect(c, &to));
-    *server = ac_accept_within(listener, AC_STATE_TIMEOUT_MS);
-    ac_setup_fd("accept", *server);
-    return c;
+    ac_addr_parse(&t->client_at, V6, CLIENT_PORT);
+    ac_addr_parse(&t->server_at, V6, PORT);
+    t->listener = ac_listener(V6, PORT, 0, 16);
+    t->client = ac_setup_fd("client socket", ac_tcp_socket(AF_INET6, AC_REUSEADDR));
+    ac_setup_ok("client bind [::1]:40000", ac_bind(t->client, &t->client_at));
+    ac_setup_ok("client connect", ac_connect(t->client, &t->server_at));
+    t->server = ac_accept_within(t->listener, AC_STATE_TIMEOUT_MS);
+    ac_setup_fd("accept", t->server);
 }
 
 /* `first` closes first, `second` answers; returns when first's end is TIME_WAIT. */
@@ -227,39 +228,35 @@ static void reconnect_same_tuple(int listener, const struct ac_match *tuple)
     close(c);
 }
 
-/* Twin of client/connect_same_port_during_timewait_succeeds_with_tw_reuse_1: the CLIENT's
- * TIME_WAIT is taken over by connect() (__inet6_check_established() -> tcp_twsk_unique()). */
-AC_TEST(ipv6_twins, connect_takes_over_own_time_wait_on_bound_port,
-        .description = "A client that closed first and reconnects from its bound [::1]:40000 to "
-                       "the same peer takes its own TIME_WAIT over (tcp_twsk_unique(), with "
-                       "timestamps), as over IPv4.")
-{
-    int l = ac_listener(V6, PORT, 0, 16);
-    int s, c = bound_client(l, &s);
-    struct ac_addr me, to;
-    ac_addr_parse(&me, V6, CLIENT_PORT);
-    ac_addr_parse(&to, V6, PORT);
-    struct ac_match client_end = {.local = &me, .remote = &to};
-    close_first(c, s, &client_end);
-    reconnect_same_tuple(l, &client_end);
-}
+/* A 4-tuple in TIME_WAIT at one end, then the same client port connecting to the same peer.
+ * Client first: twin of client/connect_same_port_during_timewait_succeeds_with_tw_reuse_1, the
+ * client's own TIME_WAIT is taken over by connect() (__inet6_check_established() ->
+ * tcp_twsk_unique()). Server first: twin of segments/syn_same_tuple_to_server_time_wait_reopens_
+ * with_timestamps, the server's TIME_WAIT gets the SYN (tcp_v6_rcv(): TCP_TW_SYN) and gives way
+ * to the listener. */
+#define X(name, server_first, rule)                                                                \
+    AC_TEST(ipv6_twins, name, .description = rule)                                                 \
+    {                                                                                              \
+        struct twin_conn t;                                                                        \
+        open_bound(&t);                                                                            \
+        struct ac_match client_end = {.local = &t.client_at, .remote = &t.server_at};              \
+        struct ac_match server_end = {.local = &t.server_at, .remote = &t.client_at};              \
+        struct ac_match *tw = server_first ? &server_end : &client_end;                            \
+        close_first(server_first ? t.server : t.client, server_first ? t.client : t.server, tw);   \
+        if (server_first) {                                                                        \
+            client_end.states = AC_ALL_STATES;                                                     \
+            ac_expect_gone(AC_SETUP(STATE, "client end"),                                          \
+                           "the client's end of the old connection", &client_end,                  \
+                           AC_STATE_TIMEOUT_MS);                                                   \
+        }                                                                                          \
+        reconnect_same_tuple(t.listener, tw);                                                      \
+    }
 
-/* Twin of segments/syn_same_tuple_to_server_time_wait_reopens_with_timestamps: the SERVER's
- * TIME_WAIT gets the SYN (tcp_v6_rcv(): TCP_TW_SYN) and gives way to the listener. */
-AC_TEST(ipv6_twins, syn_reopens_server_time_wait_on_same_tuple,
-        .description = "A client reconnecting from its old port reaches the server's [::1]:9999 "
-                       "TIME_WAIT with a newer timestamp: the TIME_WAIT gives way to the "
-                       "listener (tcp_v6_rcv(), TCP_TW_SYN), as over IPv4.")
-{
-    int l = ac_listener(V6, PORT, 0, 16);
-    int s, c = bound_client(l, &s);
-    struct ac_addr me, to;
-    ac_addr_parse(&me, V6, CLIENT_PORT);
-    ac_addr_parse(&to, V6, PORT);
-    struct ac_match server_end = {.local = &to, .remote = &me};
-    close_first(s, c, &server_end);
-    struct ac_match client_end = {.states = AC_ALL_STATES, .local = &me, .remote = &to};
-    ac_expect_gone(AC_SETUP(STATE, "client end"), "the client's end of the old connection",
-                   &client_end, AC_STATE_TIMEOUT_MS);
-    reconnect_same_tuple(l, &server_end);
-}
+/* name, whether the server closed first (else the client), the rule */
+X(connect_takes_over_own_time_wait_on_bound_port, false,
+  "A client that closed first and reconnects from its bound [::1]:40000 to the same peer takes "
+  "its own TIME_WAIT over (tcp_twsk_unique(), with timestamps), as over IPv4.")
+X(syn_reopens_server_time_wait_on_same_tuple, true,
+  "A client reconnecting from its old port reaches the server's [::1]:9999 TIME_WAIT with a newer "
+  "timestamp: the TIME_WAIT gives way to the listener (tcp_v6_rcv(), TCP_TW_SYN), as over IPv4.")
+#undef X

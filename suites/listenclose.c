@@ -41,24 +41,22 @@ static int errno_of(ssize_t n)
     return n < 0 ? errno : 0;
 }
 
-/* The server's end of the client's connection, as sock_diag shows it. */
-static struct ac_match server_end(const struct ac_addr *client, struct ac_addr *listen_at,
-                                  const char *ip)
+/* A listener on ip:9999 (with `opts`) and a connection it completed but did not accept: *q,
+ * its server end ESTABLISHED in the accept queue. Returns the listener. */
+static int listener_with_queued(const char *ip, unsigned opts, struct ac_pending *q)
 {
-    ac_addr_parse(listen_at, ip, PORT);
-    return (struct ac_match){.local = listen_at, .remote = client};
+    int l = ac_listener(ip, PORT, opts, 16);
+    ac_pending_open(q, ip, PORT);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, queued, not accepted",
+                    &q->server_end, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    return l;
 }
 
-/* A connection the listener on ip:9999 has completed but not accepted: the client's fd.
- * *child: its server end, ESTABLISHED in the accept queue. */
-static int queued_connection(const char *ip, struct ac_addr *client, struct ac_addr *listen_at,
-                             struct ac_match *child)
+/* The client's read() once the listener (or its close) has dealt with the connection. */
+static void expect_client_reset(const struct ac_pending *q, const char *step)
 {
-    int c = ac_connect_pending(ip, PORT, 0, client);
-    *child = server_end(client, listen_at, ip);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, queued, not accepted", child,
-                    AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
-    return c;
+    ac_expect_errno(AC_CLAIM(IO, "client end"), step, ECONNRESET,
+                    ac_read_error_within(q->fd, AC_STATE_TIMEOUT_MS));
 }
 
 /* After the listener's close, nothing of the connection is left on ip:9999, in any state, and
@@ -80,15 +78,11 @@ static void port_left_free(const char *ip)
                            "queue with an RST (tcp_disconnect()), so the client's read() gets "    \
                            "ECONNRESET and the port is free at once.")                             \
     {                                                                                              \
-        struct ac_addr client, at;                                                                 \
-        struct ac_match child;                                                                     \
-        int l = ac_listener(ip, PORT, 0, 16);                                                      \
-        int c = queued_connection(ip, &client, &at, &child);                                       \
-        close(l);                                                                                  \
-        ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the listener's close",    \
-                        ECONNRESET, ac_read_error_within(c, AC_STATE_TIMEOUT_MS));                 \
+        struct ac_pending q;                                                                       \
+        close(listener_with_queued(ip, 0, &q));                                                    \
+        expect_client_reset(&q, "client read() after the listener's close");                       \
         port_left_free(ip);                                                                        \
-        close(c);                                                                                  \
+        close(q.fd);                                                                               \
     }
 
 /* name, address of the listener and of the connection */
@@ -103,18 +97,15 @@ AC_TEST(listenclose, queued_close_wait_reset_on_listener_close,
                        "the accept queue in CLOSE_WAIT; the listener's close resets it like an "
                        "ESTABLISHED one, and the half-closed client gets ECONNRESET.")
 {
-    struct ac_addr client, at;
-    struct ac_match child;
-    int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
-    int c = queued_connection(AC_SERVER_IP, &client, &at, &child);
-    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(c, SHUT_WR) ? errno : 0);
+    struct ac_pending q;
+    int l = listener_with_queued(AC_SERVER_IP, 0, &q);
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(q.fd, SHUT_WR) ? errno : 0);
     ac_expect_state(AC_SETUP(STATE, "server end"), "server end after the client's FIN, queued",
-                    &child, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+                    &q.server_end, AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
     close(l);
-    ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the listener's close",
-                    ECONNRESET, ac_read_error_within(c, AC_STATE_TIMEOUT_MS));
+    expect_client_reset(&q, "client read() after the listener's close");
     port_left_free(AC_SERVER_IP);
-    close(c);
+    close(q.fd);
 }
 
 /* The handshake's last ACK is held: the server's end is a SYN_RECV request, not in the accept
@@ -126,24 +117,21 @@ AC_TEST(listenclose, syn_recv_request_gets_rst_after_listener_close,
                        "leaves it; the client's next segment finds the listener gone, the "
                        "request is dropped and the segment answered with an RST (ECONNRESET).")
 {
-    struct ac_addr client, at;
     int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
     ac_hold_handshake_acks(PORT);
-    int c = ac_connect_pending(AC_SERVER_IP, PORT, 0, &client);
-    struct ac_match req = server_end(&client, &at, AC_SERVER_IP);
-    struct ac_match me = {.local = &client, .remote = &at};
-    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the SYN-ACK", &me,
+    struct ac_pending q;
+    ac_pending_open(&q, AC_SERVER_IP, PORT);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the SYN-ACK", &q.client_end,
                     AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
-    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its last ACK held", &req,
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end, its last ACK held", &q.server_end,
                     AC_SYN_RECV, AC_STATE_TIMEOUT_MS);
     close(l);
     ac_hold_release();
     ac_expect_int(AC_SETUP(IO, "client end"), "client sends data", 1,
-                  send(c, "x", 1, MSG_NOSIGNAL));
-    ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after its data", ECONNRESET,
-                    ac_read_error_within(c, AC_STATE_TIMEOUT_MS));
+                  send(q.fd, "x", 1, MSG_NOSIGNAL));
+    expect_client_reset(&q, "client read() after its data");
     port_left_free(AC_SERVER_IP);
-    close(c);
+    close(q.fd);
 }
 
 /* Two SO_REUSEPORT listeners; the connection was queued on the first (the second did not exist
@@ -154,10 +142,8 @@ AC_TEST(listenclose, syn_recv_request_gets_rst_after_listener_close,
     AC_TEST(listenclose, name, .description = rule)                                                \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/tcp_migrate_req", migrate);                                      \
-        struct ac_addr client, at;                                                                 \
-        struct ac_match child;                                                                     \
-        int first = ac_listener(AC_SERVER_IP, PORT, AC_REUSEPORT, 16);                             \
-        int c = queued_connection(AC_SERVER_IP, &client, &at, &child);                             \
+        struct ac_pending q;                                                                       \
+        int first = listener_with_queued(AC_SERVER_IP, AC_REUSEPORT, &q);                          \
         int second = ac_listener(AC_SERVER_IP, PORT, AC_REUSEPORT, 16);                            \
         close(first);                                                                              \
         int s = ac_accept_within(second, moved ? AC_STATE_TIMEOUT_MS : 200);                       \
@@ -167,13 +153,11 @@ AC_TEST(listenclose, syn_recv_request_gets_rst_after_listener_close,
         if (moved) {                                                                               \
             char b;                                                                                \
             ac_expect_int(AC_SETUP(IO, "client end"), "client sends data", 1,                      \
-                          send(c, "m", 1, MSG_NOSIGNAL));                                          \
+                          send(q.fd, "m", 1, MSG_NOSIGNAL));                                       \
             ac_expect_int(AC_CLAIM(IO, "moved connection"), "bytes the accepted end reads", 1,     \
                           recv(s, &b, 1, MSG_WAITALL));                                            \
         } else {                                                                                   \
-            ac_expect_errno(AC_CLAIM(IO, "client end"),                                            \
-                            "client read() after the first listener's close", ECONNRESET,          \
-                            ac_read_error_within(c, AC_STATE_TIMEOUT_MS));                         \
+            expect_client_reset(&q, "client read() after the first listener's close");             \
         }                                                                                          \
     }
 
@@ -188,14 +172,19 @@ X(queued_connection_reset_despite_other_reuseport_listener_with_migrate_req_0, "
 
 /* shutdown() on a listener: inet_shutdown() disconnects it for SHUT_RD (and SHUT_RDWR), which
  * runs inet_csk_listen_stop() and leaves the socket in CLOSE; its explicitly bound port keeps
- * SOCK_BINDPORT_LOCK, so it stays taken while the fd is open. SHUT_WR alone is ignored. */
-static void expect_listening(int l, int want)
+ * SOCK_BINDPORT_LOCK, so it stays taken while the fd is open. SHUT_WR alone is ignored. The
+ * listener, with a queued connection, shut down with `how`; SO_ACCEPTCONN says whether it still
+ * listens. */
+static int listener_shut(int how, const char *step, int listening, struct ac_pending *q)
 {
+    int l = listener_with_queued(AC_SERVER_IP, 0, q);
+    ac_expect_errno(AC_CLAIM(IO, "listener"), step, 0, shutdown(l, how) ? errno : 0);
     int v = -1;
     socklen_t len = sizeof v;
     ac_setup_ok("getsockopt SO_ACCEPTCONN",
                 getsockopt(l, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) ? errno : 0);
-    ac_expect_int(AC_CLAIM(SOCKOPT, "listener"), "SO_ACCEPTCONN after shutdown()", want, v);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "listener"), "SO_ACCEPTCONN after shutdown()", listening, v);
+    return l;
 }
 
 AC_TEST(listenclose, shutdown_rd_stops_listener_resets_queue_keeps_port,
@@ -203,22 +192,16 @@ AC_TEST(listenclose, shutdown_rd_stops_listener_resets_queue_keeps_port,
                        "tcp_disconnect()): queued connections are reset, accept() fails with "
                        "EINVAL, and the bound port stays taken until close().")
 {
-    struct ac_addr client, at;
-    struct ac_match child;
-    int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
-    int c = queued_connection(AC_SERVER_IP, &client, &at, &child);
-    ac_expect_errno(AC_CLAIM(IO, "listener"), "shutdown(SHUT_RD) of the listener", 0,
-                    shutdown(l, SHUT_RD) ? errno : 0);
-    expect_listening(l, 0);
-    ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() after the listener's shutdown",
-                    ECONNRESET, ac_read_error_within(c, AC_STATE_TIMEOUT_MS));
+    struct ac_pending q;
+    int l = listener_shut(SHUT_RD, "shutdown(SHUT_RD) of the listener", 0, &q);
+    expect_client_reset(&q, "client read() after the listener's shutdown");
     ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() after shutdown(SHUT_RD)", EINVAL,
                     errno_of(accept(l, NULL, NULL)));
     ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, EADDRINUSE);
     close(l);
     int p = ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, PORT, 0, 0);
     close(p);
-    close(c);
+    close(q.fd);
 }
 
 AC_TEST(listenclose, shutdown_wr_leaves_listener_listening,
@@ -226,17 +209,12 @@ AC_TEST(listenclose, shutdown_wr_leaves_listener_listening,
                        "for TCP_LISTEN without RCV_SHUTDOWN): it keeps listening and its queued "
                        "connection is accepted.")
 {
-    struct ac_addr client, at;
-    struct ac_match child;
-    int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
-    int c = queued_connection(AC_SERVER_IP, &client, &at, &child);
-    ac_expect_errno(AC_CLAIM(IO, "listener"), "shutdown(SHUT_WR) of the listener", 0,
-                    shutdown(l, SHUT_WR) ? errno : 0);
-    expect_listening(l, 1);
+    struct ac_pending q;
+    int l = listener_shut(SHUT_WR, "shutdown(SHUT_WR) of the listener", 1, &q);
     int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);
     ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() after shutdown(SHUT_WR)", 0,
                     s < 0 ? -s : 0);
     close(s);
-    close(c);
+    close(q.fd);
     close(l);
 }

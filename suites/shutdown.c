@@ -38,15 +38,6 @@ static int errno_of(int rc)
     return rc < 0 ? errno : 0;
 }
 
-static int tcp_state(int fd)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    ac_setup_ok("getsockopt TCP_INFO",
-                getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? errno : 0);
-    return ti.tcpi_state;
-}
-
 /* The connection, and the server's end after shutdown(how). */
 static void open_and_shut(struct ac_conn *c, int how, const char *step)
 {
@@ -148,10 +139,8 @@ AC_TEST(shutdown, shut_wr_in_syn_sent_aborts_the_connect,
     ac_expect_errno(AC_CLAIM(IO, "client end"), "shutdown(SHUT_WR) in SYN_SENT", 0,
                     errno_of(shutdown(c, SHUT_WR)));
     ac_expect_state_name(AC_CLAIM(STATE, "client end"), "state of the client's socket", "CLOSE",
-                         ac_tcp_state_name(tcp_state(c)));
-    int err = 0;
-    socklen_t len = sizeof err;
-    ac_setup_ok("getsockopt SO_ERROR", getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
-    ac_expect_errno(AC_CLAIM(IO, "client end"), "pending error (SO_ERROR)", ECONNRESET, err);
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "pending error (SO_ERROR)", ECONNRESET,
+                    ac_fd_pending_error(c));
     close(c);
 }

@@ -53,16 +53,6 @@ static void set_int(int fd, int level, int name, int value, const char *what)
     ac_setup_ok(what, setsockopt(fd, level, name, &value, sizeof value) ? errno : 0);
 }
 
-/* The pending error of fd (SO_ERROR), 0 if none. */
-static int so_error(int fd)
-{
-    int err = 0;
-    socklen_t len = sizeof err;
-    ac_setup_ok("getsockopt SO_ERROR",
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : 0);
-    return err;
-}
-
 /* The connection with the client's ACKs to the server dropped: the server's FIN stays
  * unacknowledged (FIN_WAIT1, retransmitting) once it closes. */
 static struct ac_match open_with_acks_to_server_dropped(struct ac_conn *c)
@@ -174,7 +164,7 @@ AC_TEST(sockopts, linger2_negative_orphan_resets_peer_when_fin_acked,
     ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the server's RST", &client,
                    AC_STATE_TIMEOUT_MS);
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", EPIPE,
-                    so_error(c.client));
+                    ac_fd_pending_error(c.client));
     ac_expect_int(AC_CLAIM(COUNT, "TcpExt TCPAbortOnData"), "TcpExt TCPAbortOnData", 1,
                   ac_tcpext_counter("TCPAbortOnData"));
 }
@@ -202,21 +192,9 @@ AC_TEST(sockopts, linger2_negative_close_in_fin_wait2_sends_rst,
     ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the server's RST", &client,
                    AC_STATE_TIMEOUT_MS);
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", EPIPE,
-                    so_error(c.client));
+                    ac_fd_pending_error(c.client));
     ac_expect_int(AC_CLAIM(COUNT, "TcpExt TCPAbortOnLinger"), "TcpExt TCPAbortOnLinger", 1,
                   ac_tcpext_counter("TCPAbortOnLinger"));
-}
-
-/* Waits (bounded) until fd reports an error or hang-up: the connection was ended. */
-static bool ended_within(int fd, int timeout_ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int64_t deadline = ac_now_ms() + timeout_ms;
-    while (ac_now_ms() < deadline) {
-        if (poll(&p, 1, (int)(deadline - ac_now_ms())) > 0 && (p.revents & (POLLERR | POLLHUP)))
-            return true;
-    }
-    return false;
 }
 
 AC_TEST(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, .timeout = 10,
@@ -227,15 +205,7 @@ AC_TEST(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, .timeou
     struct ac_conn c;
     open_with_acks_to_server_dropped(&c);
     set_int(c.server, IPPROTO_TCP, TCP_USER_TIMEOUT, 500, "TCP_USER_TIMEOUT 500 ms");
-    int64_t start = ac_now_ms();
-    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(c.server, SHUT_WR) ? errno : 0);
-    bool ended = ended_within(c.server, 5000);
-    ac_expect_str(AC_SETUP(STATE, "server end"), "server end aborted within 5 s", "yes",
-                  ended ? "yes" : "no");
-    ac_expect_within(AC_CLAIM(TIMER, "server end"), "time until the abort", 400, 3000,
-                     ac_now_ms() - start);
-    ac_expect_errno(AC_CLAIM(IO, "server end"), "server's pending error (SO_ERROR)", ETIMEDOUT,
-                    so_error(c.server));
+    ac_expect_fin_given_up(c.server, 400, 3000);
 }
 
 AC_TEST(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, .timeout = 10,
@@ -251,11 +221,8 @@ AC_TEST(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, .timeout = 10,
     c.server = -1;
     ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close()", &server,
                     AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
-    server.states = AC_ALL_STATES;
-    ac_expect_gone(AC_CLAIM(STATE, "server end"), "orphaned FIN_WAIT1 with TCP_USER_TIMEOUT",
-                   &server, 5000);
-    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT1 lifetime after close()", 400, 3000,
-                     ac_now_ms() - start);
+    ac_expect_lifetime("server end", "orphaned FIN_WAIT1 with TCP_USER_TIMEOUT (from close())",
+                       server, start, 400, 3000);
 }
 
 AC_TEST(sockopts, rcvtimeo_200ms_accept_fails_eagain, .timeout = 10,

@@ -21,7 +21,7 @@ int coverage_percent(size_t n, size_t total)
     return total ? (int)(n * 100 / total) : 0;
 }
 
-json_t *coverage_load(const char *prog, const char *path)
+json_t *docs_load_json(const char *prog, const char *path)
 {
     char err[512], shown[160];
     FILE *f = ac_open_regular(path, err, sizeof err);
@@ -61,8 +61,7 @@ static const char *text(json_t *o, const char *key)
     return s && *s ? s : NULL;
 }
 
-/* Ids and test names go into Markdown code spans and anchors unescaped. */
-static bool plain(const char *s)
+bool docs_plain_name(const char *s)
 {
     if (!s || !*s)
         return false;
@@ -125,7 +124,7 @@ static json_t *check_sources(struct checker *c, json_t *list)
         }
         only_fields(c, s, what, fields, 2);
         const char *id = text(s, "id");
-        if (!plain(id) || !text(s, "title"))
+        if (!docs_plain_name(id) || !text(s, "title"))
             problem(c, "%s: needs an \"id\" (letters, digits, _ . - + /) and a \"title\"", what);
         else if (json_object_get(ids, id))
             problem(c, "source %s: listed twice", id);
@@ -156,7 +155,7 @@ static void check_tests(struct checker *c, const char *what, json_t *tests, json
     json_array_foreach(tests, i, t)
     {
         const char *name = json_string_value(t);
-        if (!plain(name))
+        if (!docs_plain_name(name))
             problem(c, "%s: test %zu is not a test name", what, i);
         else if (json_object_get(seen, name))
             problem(c, "%s: names test %s twice", what, name);
@@ -180,11 +179,11 @@ static void check_item(struct checker *c, json_t *item, size_t i, json_t *source
         return;
     }
     const char *id = text(item, "id");
-    if (plain(id))
+    if (docs_plain_name(id))
         snprintf(what, sizeof what, "item %s", id);
     only_fields(c, item, what, fields, sizeof fields / sizeof *fields);
     const char *kind = text(item, "kind");
-    if (!plain(id)) {
+    if (!docs_plain_name(id)) {
         problem(c, "%s: needs an \"id\" (letters, digits, _ . - + /)", what);
     } else if (json_object_get(ids, id)) {
         problem(c, "%s: listed twice", what);
@@ -286,7 +285,7 @@ static void check_function(struct checker *c, json_t *fn, size_t i, json_t *ids,
     }
     const char *file = text(fn, "file"), *name = text(fn, "function");
     json_t *items = json_object_get(fn, "items");
-    bool file_ok = plain(file) && *file != '/' && !strstr(file, "..");
+    bool file_ok = docs_plain_name(file) && *file != '/' && !strstr(file, "..");
     if (file_ok && identifier(name))
         snprintf(what, sizeof what, "function %s:%s", file, name);
     only_fields(c, fn, what, fields, 3);

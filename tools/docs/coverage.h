@@ -25,9 +25,9 @@ struct coverage_counts {
     size_t items, tested, out_of_scope, functions;
 };
 
-/* The inventory file, a regular file parsed whole (a key twice is an error); NULL after one
- * error line "<prog>: <path>...". */
-json_t *coverage_load(const char *prog, const char *path);
+/* A JSON input (the inventory, and every input of afterclose-docs): a regular file only (a FIFO
+ * would block), parsed whole, a key twice an error; NULL after one error line "<prog>: ...". */
+json_t *docs_load_json(const char *prog, const char *path);
 
 /* Checks an inventory: prints each problem as one line "<prog>: <path>: ..." on stderr and
  * returns how many there were. Problems: a malformed inventory, source, item or function; an
@@ -37,6 +37,10 @@ json_t *coverage_load(const char *prog, const char *path);
  * its file there. *counts is filled from what could be read. */
 size_t coverage_check(json_t *inv, json_t *known, const char *prog, const char *path,
                       int min_percent, const char *tree, struct coverage_counts *counts);
+
+/* Names that go into Markdown code spans and HTML anchors unescaped (test, suite, claim and item
+ * names, ids, kernel paths): letters, digits and _ . - + / only, not empty. */
+bool docs_plain_name(const char *s);
 
 /* The whole-number percentage of n in total, rounded down (0 of 0 is 0). */
 int coverage_percent(size_t n, size_t total);

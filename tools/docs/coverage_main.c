@@ -62,7 +62,7 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s\n", ac_printable(err, shown, sizeof shown));
         return 2;
     }
-    json_t *inv = coverage_load(PROG, inventory);
+    json_t *inv = docs_load_json(PROG, inventory);
     if (!inv) {
         json_decref(known);
         return 2;

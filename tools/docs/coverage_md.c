@@ -15,7 +15,7 @@ bool load_coverage(struct docs *d, const char *path)
 {
     if (!path)
         return true;
-    json_t *inv = coverage_load("afterclose-docs", path);
+    json_t *inv = docs_load_json("afterclose-docs", path);
     if (!inv)
         return false;
     json_t *known = json_object();
