@@ -36,9 +36,9 @@
 TestSuite(closeseq,
           .description = "The side that closes first goes FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT and "
                          "the other CLOSE_WAIT -> LAST_ACK -> gone, each step taken on a FIN or "
-                         "the ACK of one. A socket in CLOSE_WAIT is still owned by the "
-                         "application's file descriptor until close(), and a reset or a "
-                         "shutdown() decides what read() and send() return.");
+                         "the ACK of one. An accepted socket in CLOSE_WAIT keeps its file "
+                         "descriptor until close() (one still in the accept queue has none), "
+                         "and a reset or a shutdown() decides what read() and send() return.");
 
 struct pair {
     struct ac_conn c;
@@ -127,13 +127,18 @@ AC_TEST(closeseq, active_closer_fin_wait1_until_fin_acked,
     EXPECT_STATE(CLAIM, server, "server end once its FIN is acknowledged", FIN_WAIT2);
 }
 
-/* Step 3-4: FIN_WAIT2 lasts while the peer keeps its end open (no hold needed: the client's
- * application simply has not closed); the peer's FIN moves it to TIME_WAIT, whose only
- * remaining resource is the timer (step 5): no file refers to it. */
+/* Step 3-4: FIN_WAIT2 waits for the peer's FIN (no hold needed: the client's application
+ * simply has not closed yet); that FIN moves it to TIME_WAIT, whose only remaining resource is
+ * the timer (step 5): no file refers to it. The server closed its fd, so this FIN_WAIT2 is an
+ * orphan and would not wait forever: tcp_fin_timeout ends it (timers/fin_timeout_1s_removes_
+ * orphaned_fin_wait2_after_1s); only a FIN_WAIT2 whose fd is still open waits for as long as the
+ * peer keeps its end open (timers/fin_timeout_does_not_limit_fin_wait2_with_fd_open). */
 AC_TEST(closeseq, active_closer_fin_wait2_until_peer_fin,
-        .description = "FIN_WAIT2 lasts while the peer's application keeps its end open; the "
-                       "peer's FIN moves it to TIME_WAIT, which holds only a timer and no "
-                       "file.")
+        .description = "The peer's FIN moves FIN_WAIT2 to TIME_WAIT, which holds only a timer "
+                       "and no file. Until then an orphaned FIN_WAIT2, like this one, waits at "
+                       "most tcp_fin_timeout (timers/fin_timeout_1s_removes_orphaned_fin_wait2_"
+                       "after_1s); only one whose fd is still open lasts while the peer keeps "
+                       "its end open (timers/fin_timeout_does_not_limit_fin_wait2_with_fd_open).")
 {
     struct pair *p = open_pair();
     close_fd(&p->c.server);
@@ -162,12 +167,15 @@ AC_TEST(closeseq, orphaned_fin_wait2_is_a_timewait_socket,
     expect_timewait_socket(fw2, "the orphaned FIN_WAIT2");
 }
 
-/* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and it stays there, with
- * its file, for as long as the application keeps the socket open. */
+/* The passive side: the peer's FIN moves ESTABLISHED to CLOSE_WAIT, and an accepted socket
+ * stays there, with its file, for as long as the application keeps it open. (A connection the
+ * client closed before it was accepted is in CLOSE_WAIT too, with no file: see acceptq.) */
 AC_TEST(closeseq, passive_closer_close_wait_until_application_closes,
-        .description = "A socket in CLOSE_WAIT is still owned by the application's file "
-                       "descriptor until close(); only then does it leave CLOSE_WAIT and go "
-                       "away. Meanwhile it runs no timer: it waits for the application.")
+        .description = "An accepted socket in CLOSE_WAIT keeps its file descriptor until "
+                       "close(); only then does it leave CLOSE_WAIT and go away. Meanwhile it "
+                       "runs no timer: it waits for the application. One still in the accept "
+                       "queue has no descriptor at all (acceptq/close_wait_in_accept_"
+                       "queue_has_no_file_until_accepted).")
 {
     struct pair *p = open_pair();
     /* seen before the FIN, so that the state graph can show ESTABLISHED -> CLOSE_WAIT */

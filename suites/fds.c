@@ -1,9 +1,10 @@
 /* What a closed connection costs in file descriptors.
  *
  * A TIME_WAIT socket has no file: close() released the descriptor, and what remains is a small
- * inet_timewait_sock in the kernel's hash tables (sock_diag shows it with inode 0). A
+ * inet_timewait_sock in the kernel's hash tables (sock_diag shows it with inode 0). An accepted
  * CLOSE_WAIT socket is the opposite: the peer is done, but the application still holds the
- * descriptor, so CLOSE_WAIT connections that are never closed exhaust RLIMIT_NOFILE. And
+ * descriptor, so CLOSE_WAIT connections that are never closed exhaust RLIMIT_NOFILE (one still
+ * in the accept queue holds none until accept(): acceptq). And
  * descriptors come back by POSIX's rule: open() and friends return the LOWEST free number.
  *
  * The rlimit is lowered in the test's worker process only (each Criterion test has its own),
@@ -30,10 +31,10 @@
 #define FD_MAP    1024
 #define LIMIT_MIN 32 /* the small RLIMIT_NOFILE the tests run under */
 
-TestSuite(fds, .description = "A TIME_WAIT socket holds no file descriptor, but a socket in "
-                              "CLOSE_WAIT is still owned by the application's descriptor until "
-                              "close(); a freed descriptor number comes back by POSIX's rule, "
-                              "lowest free number first.");
+TestSuite(fds, .description = "A TIME_WAIT socket holds no file descriptor, but an accepted "
+                              "socket in CLOSE_WAIT keeps its descriptor until close() (one "
+                              "still in the accept queue has none); a freed descriptor number "
+                              "comes back by POSIX's rule, lowest free number first.");
 
 /* Marks in open[] every descriptor this process has open now (from /proc/self/fd, minus the
  * directory's own). */

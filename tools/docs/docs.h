@@ -31,9 +31,10 @@ struct docs {
      * source: "suites/x.c:24", and where the definition states them expected: "EADDRINUSE",
      * grid: {state, reuse, address}} */
     json_t *tests;
-    json_t *topics; /* suite -> section title (docs/doc-topics.json), may be empty */
-    json_t *claims; /* the claims file (docs/blog-claims.json) */
-    json_t *caught; /* test -> the faults it caught (docs/generated/mutation-catches.json) */
+    json_t *topics;   /* suite -> section title (docs/doc-topics.json), may be empty */
+    json_t *claims;   /* the claims file (docs/blog-claims.json) */
+    json_t *caught;   /* test -> the faults it caught (docs/generated/mutation-catches.json) */
+    json_t *coverage; /* the inventory (docs/coverage.json, coverage.h); NULL: none given */
     struct source *src;
     size_t nsrc;
 };
@@ -45,6 +46,9 @@ bool load_claims(struct docs *d, const char *path);
 /* docs/generated/mutation-catches.json (ci/mutation): {"tests": {test: [fault, ...]}};
  * path NULL: none. */
 bool load_catches(struct docs *d, const char *path);
+/* coverage_md.c: the inventory, checked against the described tests (loaded first); path NULL:
+ * none. */
+bool load_coverage(struct docs *d, const char *path);
 /* A results JSONL file; label NULL means "the kernel field of its records". */
 bool add_results(struct docs *d, const char *label, const char *path, bool run_specific);
 /* docs/generated/compat-matrix.json (ci/matrix): one source per column that delivered results;
@@ -88,6 +92,8 @@ bool write_expected(const struct docs *d, const char *path);
 bool write_claims(const struct docs *d, const char *path, int *unverified);
 bool write_states_dot(const struct docs *d, const char *path);
 bool write_matrix_html(const struct docs *d, const char *path);
+/* coverage.md, when an inventory was loaded. */
+bool write_coverage_md(const struct docs *d, const char *path);
 /* grid.c: the bind-conflict grid (per state of the existing socket: SO_REUSEADDR none / old /
  * new / both x same / other specific / wildcard address), in expected-results.md and the page;
  * a test's cell is its describe entry's "grid". */

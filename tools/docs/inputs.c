@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "docs.h"
 
+#include "coverage.h"
+
 #include "readall.h"
 #include "results.h"
 #include "errname.h"
@@ -12,22 +14,10 @@
 #include <string.h>
 
 /* Every input is opened as a regular file only (a FIFO would block the generator) and parsed
- * whole; an error is one line naming the file. */
+ * whole; an error is one line naming the file (coverage.c's reader, shared). */
 static json_t *load_json(const char *path)
 {
-    char err[512], shown[160];
-    FILE *f = ac_open_regular(path, err, sizeof err);
-    if (!f) {
-        fprintf(stderr, "afterclose-docs: %s\n", ac_printable(err, shown, sizeof shown));
-        return NULL;
-    }
-    json_error_t je;
-    json_t *j = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-    fclose(f);
-    if (!j)
-        fprintf(stderr, "afterclose-docs: %s:%d: %s\n", path, je.line,
-                ac_printable(je.text, shown, sizeof shown));
-    return j;
+    return docs_load_json("afterclose-docs", path);
 }
 
 static bool has_text(json_t *o, const char *key)
@@ -36,16 +26,10 @@ static bool has_text(json_t *o, const char *key)
     return s && *s;
 }
 
-/* Test, suite and claim names go into Markdown code spans and HTML anchors unescaped: only
- * characters that need no escaping there. */
+/* Test, suite and claim names go into Markdown code spans and HTML anchors unescaped. */
 static bool plain_name(const char *s)
 {
-    if (!s || !*s)
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("_.-+/", *s))
-            return false;
-    return true;
+    return docs_plain_name(s);
 }
 
 /* "suites/timewait.c:24": a path relative to the checkout, without "..", and a line. */
@@ -480,4 +464,5 @@ void docs_free(struct docs *d)
     json_decref(d->topics);
     json_decref(d->claims);
     json_decref(d->caught);
+    json_decref(d->coverage);
 }

@@ -1,6 +1,9 @@
 /* afterclose-docs: writes the generated docs into a directory (see docs.h).
  *   afterclose-docs --describe FILE --claims FILE [--topics FILE] [--host FILE]
- *                   [--matrix FILE] [--mutation FILE] [--results [LABEL=]FILE]... --out DIR
+ *                   [--matrix FILE] [--mutation FILE] [--coverage FILE]
+ *                   [--results [LABEL=]FILE]... --out DIR
+ * --coverage: the inventory of the close/bind surface (docs/coverage.json), written as
+ * coverage.md.
  * Exit status: 0 docs written; 1 docs written but a claim is UNVERIFIED (listed on stderr);
  * 2 bad usage or input (a test without a description, a corrupt results file), or a file or
  * stdout could not be written: nothing trustworthy was written. */
@@ -15,7 +18,7 @@
 #define MAX_RESULTS 64
 
 struct args {
-    const char *describe, *claims, *topics, *host, *matrix, *mutation, *out;
+    const char *describe, *claims, *topics, *host, *matrix, *mutation, *coverage, *out;
     const char *results[MAX_RESULTS];
     int nresults;
 };
@@ -24,7 +27,8 @@ static int usage(const char *what)
 {
     fprintf(stderr,
             "afterclose-docs: %s\nusage: afterclose-docs --describe FILE --claims FILE "
-            "[--topics FILE] [--host FILE] [--matrix FILE] [--mutation FILE] [--results "
+            "[--topics FILE] [--host FILE] [--matrix FILE] [--mutation FILE] [--coverage FILE] "
+            "[--results "
             "[LABEL=]FILE]... "
             "--out DIR\n",
             what);
@@ -50,6 +54,8 @@ static int parse(struct args *a, int argc, char **argv)
             a->matrix = val;
         else if (!strcmp(opt, "--mutation"))
             a->mutation = val;
+        else if (!strcmp(opt, "--coverage"))
+            a->coverage = val;
         else if (!strcmp(opt, "--out"))
             a->out = val;
         else if (!strcmp(opt, "--results") && a->nresults < MAX_RESULTS)
@@ -67,7 +73,8 @@ static int parse(struct args *a, int argc, char **argv)
 static bool load(struct docs *d, const struct args *a)
 {
     if (!load_describe(d, a->describe) || !load_claims(d, a->claims) ||
-        !load_topics(d, a->topics) || !load_catches(d, a->mutation))
+        !load_topics(d, a->topics) || !load_catches(d, a->mutation) ||
+        !load_coverage(d, a->coverage))
         return false;
     if (a->host && !add_results(d, "host", a->host, true))
         return false;
@@ -112,9 +119,11 @@ int main(int argc, char **argv)
     char *claims = out_path(a.out, "blog-claims.md");
     char *dot = out_path(a.out, "close-states.dot");
     char *html = out_path(a.out, "compat-matrix.html");
+    char *coverage = out_path(a.out, "coverage.md");
     int unverified = 0;
     bool ok = write_expected(&d, expected) && write_claims(&d, claims, &unverified) &&
-              write_states_dot(&d, dot) && write_matrix_html(&d, html);
+              write_states_dot(&d, dot) && write_matrix_html(&d, html) &&
+              (!d.coverage || write_coverage_md(&d, coverage));
     if (ok) {
         printf("afterclose-docs: %zu tests, %zu claims (%d unverified), %zu kernel%s -> %s\n",
                json_array_size(d.tests), json_array_size(json_object_get(d.claims, "claims")),
@@ -125,6 +134,7 @@ int main(int argc, char **argv)
     free(claims);
     free(dot);
     free(html);
+    free(coverage);
     docs_free(&d);
     return !ok ? 2 : unverified ? 1 : 0;
 }

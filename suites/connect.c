@@ -1,0 +1,194 @@
+/* connect() before the connection exists, and connect(AF_UNSPEC) after: SYN_SENT and how it
+ * ends.
+ *
+ *   client                                     (the SYNs to port 9999 dropped, or no listener)
+ *   connect() --- SYN ------------X            SYN_SENT: retransmitted after 1 s, 2 s, ...
+ *                 <-------------- RST ----     no listener: ECONNREFUSED (tcp_reset())
+ *
+ * net/ipv4, 6.1: __inet_stream_connect() waits sock_sndtimeo() for the handshake and returns
+ * EINPROGRESS when that runs out; tcp_write_timeout() ends SYN_SENT after TCP_SYNCNT (else
+ * tcp_syn_retries) retransmissions, or once TCP_USER_TIMEOUT has passed, with ETIMEDOUT;
+ * close() in SYN_SENT sends nothing (tcp_close_state() goes straight to CLOSE). connect() with
+ * AF_UNSPEC is tcp_disconnect(): an RST from ESTABLISHED, and the socket may connect again. A
+ * SYN that meets its own SYN (a socket connecting to its own address) is a simultaneous open:
+ * tcp_rcv_synsent_state_process() goes SYN_SENT -> SYN_RECV -> ESTABLISHED. */
+#define _GNU_SOURCE
+#include "../harness/actest.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/netns.h"
+#include "../fixtures/nft.h"
+#include "../fixtures/pending.h"
+#include "../harness/probe.h"
+#include "../harness/within.h"
+
+#include <errno.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PORT        9999
+#define CLIENT_PORT 40000
+
+TestSuite(connect,
+          .description = "A SYN answered with an RST fails connect() with ECONNREFUSED; "
+                         "unanswered, SYN_SENT lasts until SO_SNDTIMEO (EINPROGRESS), "
+                         "TCP_USER_TIMEOUT or the SYN retries (ETIMEDOUT), and close() ends it "
+                         "at once. connect(AF_UNSPEC) resets an established connection and frees "
+                         "the socket for another connect().");
+
+static int errno_of(int rc)
+{
+    return rc < 0 ? errno : 0;
+}
+
+static void drop_syns(void)
+{
+    ac_nft("add rule inet afterclose in tcp dport 9999 tcp flags & syn == syn drop\n");
+}
+
+#define X(name, ip, rule)                                                                          \
+    AC_TEST(connect, name, .description = rule)                                                    \
+    {                                                                                              \
+        struct ac_addr to;                                                                         \
+        ac_addr_parse(&to, ip, PORT);                                                              \
+        int c = ac_setup_fd("client socket", ac_tcp_socket(ac_addr_family(&to), 0));               \
+        ac_expect_errno(AC_CLAIM(CONNECT, to.text), "connect() with nothing listening",            \
+                        ECONNREFUSED, ac_connect(c, &to));                                         \
+        close(c);                                                                                  \
+    }
+
+/* name, address, the rule */
+X(connect_to_port_without_listener_refused, AC_SERVER_IP,
+  "A SYN to a port nobody listens on is answered with an RST (tcp_v4_send_reset()), which "
+  "tcp_reset() in SYN_SENT turns into ECONNREFUSED.")
+X(connect_to_port_without_listener_refused_ipv6, "::1",
+  "IPv6 answers a SYN to a port nobody listens on with an RST too (tcp_v6_send_reset()): "
+  "ECONNREFUSED.")
+#undef X
+
+AC_TEST(connect, close_in_syn_sent_ends_it_at_once_port_free,
+        .description = "close() in SYN_SENT sends nothing and ends the attempt at once: the "
+                       "socket is gone and its explicitly bound port binds again without "
+                       "SO_REUSEADDR.")
+{
+    drop_syns();
+    struct ac_addr me;
+    int c = ac_connect_pending(AC_SERVER_IP, PORT, CLIENT_PORT, &me);
+    struct ac_match mine = {.local = &me};
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end, its SYN dropped", &mine,
+                    AC_SYN_SENT, AC_STATE_TIMEOUT_MS);
+    close(c);
+    mine.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after close() in SYN_SENT", &mine,
+                   AC_STATE_TIMEOUT_MS);
+    int p = ac_probe_bind(AC_ROLE_CLAIM, AC_SERVER_IP, CLIENT_PORT, 0, 0);
+    close(p);
+}
+
+AC_TEST(connect, sndtimeo_200ms_connect_returns_einprogress_still_syn_sent, .timeout = 10,
+        .description = "SO_SNDTIMEO bounds how long a blocking connect() waits for the "
+                       "handshake: with 200 ms and the SYNs dropped it returns EINPROGRESS, the "
+                       "attempt still going on in SYN_SENT.")
+{
+    drop_syns();
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+    ac_setup_ok("SO_SNDTIMEO 200 ms",
+                setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) ? errno : 0);
+    int64_t start = ac_now_ms();
+    ac_expect_errno(AC_CLAIM(CONNECT, to.text), "blocking connect(), SYNs dropped", EINPROGRESS,
+                    ac_connect(c, &to));
+    ac_expect_within(AC_CLAIM(TIMER, "client end"), "time connect() blocked", 150, 2000,
+                     ac_now_ms() - start);
+    ac_expect_state_name(AC_CLAIM(STATE, "client end"), "state of the client's socket", "SYN_SENT",
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
+    close(c);
+}
+
+/* A blocking connect() with the SYNs dropped and one option set: ETIMEDOUT, within a range. */
+static void connect_times_out(int level, int option, int value, long lo_ms, long hi_ms)
+{
+    drop_syns();
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+    if (level >= 0)
+        ac_setup_ok("setsockopt", setsockopt(c, level, option, &value, sizeof value) ? errno : 0);
+    int64_t start = ac_now_ms();
+    ac_expect_errno(AC_CLAIM(CONNECT, to.text), "blocking connect(), SYNs dropped", ETIMEDOUT,
+                    ac_connect(c, &to));
+    ac_expect_within(AC_CLAIM(TIMER, "client end"), "time until connect() gave up", lo_ms, hi_ms,
+                     ac_now_ms() - start);
+    close(c);
+}
+
+/* The first SYN retransmission comes after TCP_TIMEOUT_INIT (1 s) and the check that gives up
+ * at the next timer, 2 s later after the backoff: about 3 s for one retry (6.1 source, and
+ * measured on 6.18); the range leaves room for timer slack and for shorter, linear timeouts.
+ * TCP_USER_TIMEOUT is checked at the same timers, so 500 ms end the attempt at the first one. */
+#define X(name, sysctl, option, value, lo_ms, hi_ms, is_slow, rule)                                \
+    AC_TEST_WITH(connect, name, (.slow = is_slow), .timeout = 20, .description = rule)             \
+    {                                                                                              \
+        const char *knob = sysctl;                                                                 \
+        if (knob)                                                                                  \
+            ac_netns_sysctl(knob, "1");                                                            \
+        connect_times_out(option ? IPPROTO_TCP : -1, option, value, lo_ms, hi_ms);                 \
+    }
+
+/* name, sysctl set to 1, TCP option (0: none) and its value, the range, slow, the rule */
+X(user_timeout_500ms_connect_fails_etimedout, NULL, TCP_USER_TIMEOUT, 500, 400, 3000, false,
+  "TCP_USER_TIMEOUT bounds SYN_SENT too: with 500 ms and the SYNs dropped, connect() fails with "
+  "ETIMEDOUT at the first retransmission that finds the time up, about a second after it "
+  "started.")
+X(syncnt_1_connect_fails_etimedout_after_one_retry, NULL, TCP_SYNCNT, 1, 1500, 6000, true,
+  "TCP_SYNCNT sets how many times this socket retransmits its SYN: with 1 and the SYNs dropped, "
+  "connect() fails with ETIMEDOUT a few seconds after it started.")
+X(syn_retries_1_connect_fails_etimedout_after_one_retry, "net/ipv4/tcp_syn_retries", 0, 0, 1500,
+  6000, true,
+  "tcp_syn_retries is the namespace's SYN retransmission count for sockets without TCP_SYNCNT: "
+  "with 1 and the SYNs dropped, connect() fails with ETIMEDOUT a few seconds after it started.")
+#undef X
+
+AC_TEST(connect, af_unspec_resets_connection_and_allows_new_connect,
+        .description = "connect() with AF_UNSPEC disconnects an established socket "
+                       "(tcp_disconnect()): the peer gets an RST (ECONNRESET), and the same "
+                       "socket connects again at once.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct sockaddr sa = {.sa_family = AF_UNSPEC};
+    ac_expect_errno(AC_CLAIM(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
+                    errno_of(connect(c.client, &sa, sizeof sa)));
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "server read() after it", ECONNRESET,
+                    ac_read_error_within(c.server, AC_STATE_TIMEOUT_MS));
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    ac_expect_errno(AC_CLAIM(CONNECT, to.text), "connect() of the same socket again", 0,
+                    ac_connect(c.client, &to));
+}
+
+AC_TEST(connect, self_connect_is_a_simultaneous_open_established,
+        .description = "A socket that connects to its own address and port meets its own SYN: a "
+                       "simultaneous open (SYN_SENT -> SYN_RECV -> ESTABLISHED), and connect() "
+                       "succeeds with the socket as its own peer.")
+{
+    struct ac_addr me, peer;
+    ac_addr_parse(&me, AC_LOOPBACK_IP, CLIENT_PORT);
+    int c = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("bind 127.0.0.1:40000", ac_bind(c, &me));
+    ac_expect_errno(AC_CLAIM(CONNECT, me.text), "connect() to its own address", 0,
+                    ac_connect(c, &me));
+    ac_expect_state_name(AC_CLAIM(STATE, "socket"), "state of the socket", "ESTABLISHED",
+                         ac_tcp_state_name(ac_fd_tcp_state(c)));
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    ac_setup_ok("getpeername", getpeername(c, (struct sockaddr *)&ss, &len) ? errno : 0);
+    ac_addr_from_sockaddr(&peer, (struct sockaddr *)&ss, len);
+    ac_expect_str(AC_CLAIM(ADDRESS, "socket"), "its peer address", me.text, peer.text);
+    close(c);
+}

@@ -1,0 +1,300 @@
+/* Socket options that change what close() and accept() do, or how long a closed connection
+ * lingers (the options of socket(7) and tcp(7) beyond SO_REUSEADDR and SO_REUSEPORT, which
+ * have suites of their own). Kernel paths, 6.1:
+ *  - SO_LINGER {1, N}: inet_release() passes sk_lingertime to tcp_close(), whose
+ *    sk_stream_wait_close() blocks while the socket is in FIN_WAIT1, CLOSING or LAST_ACK, at most
+ *    N seconds; then close() returns 0 and the orphan carries on.
+ *  - TCP_LINGER2: tp->linger2 replaces tcp_fin_timeout for this socket in tcp_fin_time(); above
+ *    TCP_TIMEWAIT_LEN the orphaned FIN_WAIT2 stays a full socket on the keepalive timer for the
+ *    difference (tcp_rcv_state_process(), __tcp_close()); below 0 there is no FIN_WAIT2 at all:
+ *    the orphan is destroyed when its FIN is acknowledged, or reset by close() if already there.
+ *  - TCP_USER_TIMEOUT: tcp_write_timeout() gives up once the oldest unacknowledged segment is
+ *    that old, whatever tcp_retries2 or tcp_orphan_retries say (retransmits_timed_out()).
+ *  - SO_RCVTIMEO bounds a blocking accept() (inet_csk_accept(): EAGAIN).
+ *  - TCP_REPAIR: __tcp_close() calls tcp_disconnect(), which in repair mode sends nothing.
+ *  - SO_BINDTOIFINDEX is SO_BINDTODEVICE by index (sk_bound_dev_if, inet_bind_conflict()). */
+#define _GNU_SOURCE
+#include "../harness/actest.h"
+#include "../fixtures/conn.h"
+#include "../fixtures/diagwait.h"
+#include "../fixtures/expect_state.h"
+#include "../fixtures/hold.h"
+#include "../fixtures/mib.h"
+#include "../fixtures/netns.h"
+#include "../fixtures/pending.h"
+#include "../harness/within.h"
+
+#include <errno.h>
+#include <linux/tcp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PORT 9999
+
+TestSuite(sockopts,
+          .description = "SO_LINGER with a timeout makes close() wait for the FIN's ACK, "
+                         "TCP_LINGER2 sets one socket's FIN_WAIT2 lifetime or abolishes it, "
+                         "TCP_USER_TIMEOUT ends unacknowledged closes early, SO_RCVTIMEO bounds "
+                         "accept(), TCP_REPAIR closes without a segment and SO_BINDTOIFINDEX "
+                         "splits a port by device like SO_BINDTODEVICE.");
+
+static const char *timer_kind(int timer)
+{
+    static const char *const names[] = {"none", "retransmit", "keepalive", "timewait", "probe"};
+    return timer >= 0 && timer < 5 ? names[timer] : "unknown";
+}
+
+static void set_int(int fd, int level, int name, int value, const char *what)
+{
+    ac_setup_ok(what, setsockopt(fd, level, name, &value, sizeof value) ? errno : 0);
+}
+
+/* The connection with the client's ACKs to the server dropped: the server's FIN stays
+ * unacknowledged (FIN_WAIT1, retransmitting) once it closes. */
+static struct ac_match open_with_acks_to_server_dropped(struct ac_conn *c)
+{
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    close(c->listener);
+    c->listener = -1;
+    ac_hold_drop_acks(ac_addr_port(&c->client_end), PORT);
+    return ac_conn_server_match(c);
+}
+
+/* SO_LINGER {1, 1} on the server end, then close(): how long it took, in ms. */
+static int64_t close_lingering_1s(struct ac_conn *c)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 1};
+    ac_setup_ok("SO_LINGER {1, 1} on the server end",
+                setsockopt(c->server, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) ? errno : 0);
+    int64_t start = ac_now_ms();
+    ac_expect_errno(AC_SETUP(IO, "server end"), "close() with SO_LINGER {1, 1}", 0,
+                    close(c->server) ? errno : 0);
+    c->server = -1;
+    return ac_now_ms() - start;
+}
+
+AC_TEST(sockopts, linger_1s_close_blocks_1s_while_fin_unacked, .timeout = 10,
+        .description = "With SO_LINGER {1, 1} close() waits for the ACK of its FIN at most a "
+                       "second: with the ACKs dropped it returns 0 after about 1 s, and the "
+                       "orphan stays in FIN_WAIT1, still retransmitting.")
+{
+    struct ac_conn c;
+    struct ac_match server = open_with_acks_to_server_dropped(&c);
+    int64_t took = close_lingering_1s(&c);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "time close() blocked", 900, 3000, took);
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after close() returned", &server,
+                    AC_FIN_WAIT1, 0);
+}
+
+AC_TEST(sockopts, linger_1s_close_returns_once_fin_acked,
+        .description = "With SO_LINGER {1, 1} close() returns as soon as its FIN is "
+                       "acknowledged, well before the second is up, leaving FIN_WAIT2.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    int64_t took = close_lingering_1s(&c);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "time close() blocked", 0, 800, took);
+    ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after close() returned", &server,
+                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+}
+
+/* TCP_LINGER2 = secs on the server end, then close() while the client stays: the orphaned
+ * FIN_WAIT2 as sock_diag shows it. */
+static struct ac_sockinfo orphan_with_linger2(struct ac_conn *c, int secs, struct ac_match *server)
+{
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    set_int(c->server, IPPROTO_TCP, TCP_LINGER2, secs, "TCP_LINGER2 on the server end");
+    close(c->server);
+    c->server = -1;
+    *server = ac_conn_server_match(c);
+    return ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close()", server,
+                           AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+}
+
+AC_TEST(sockopts, linger2_1s_limits_orphaned_fin_wait2, .timeout = 10,
+        .description = "TCP_LINGER2 replaces tcp_fin_timeout for one socket: with 1 its orphaned "
+                       "FIN_WAIT2 shows at most a second on its timer and is gone soon after.")
+{
+    struct ac_conn c;
+    struct ac_match server;
+    struct ac_sockinfo fw2 = orphan_with_linger2(&c, 1, &server);
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)", 0,
+                     1000, fw2.expires_ms);
+    server.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "orphaned FIN_WAIT2 with TCP_LINGER2=1", &server,
+                   3000);
+}
+
+AC_TEST(sockopts, linger2_100s_orphan_stays_full_socket_on_keepalive_timer,
+        .description = "A FIN_WAIT2 lifetime above 60 s (TCP_LINGER2=100) keeps the orphan a "
+                       "full socket on the keepalive timer for the 40 s beyond TIME_WAIT's "
+                       "length; only then does it become a FIN_WAIT2 mini-socket.")
+{
+    struct ac_conn c;
+    struct ac_match server;
+    struct ac_sockinfo fw2 = orphan_with_linger2(&c, 100, &server);
+    ac_expect_str(AC_CLAIM(TIMER, "server end"), "orphaned FIN_WAIT2 timer kind (sock_diag)",
+                  "keepalive", timer_kind(fw2.timer));
+    ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)",
+                     35000, 40000, fw2.expires_ms);
+}
+
+/* The ACK of the orphan's FIN makes tcp_rcv_state_process() call tcp_done() and return 1, and
+ * its caller (tcp_v4_do_rcv()) answers that ACK with an RST: the peer's CLOSE_WAIT is reset. */
+AC_TEST(sockopts, linger2_negative_orphan_resets_peer_when_fin_acked,
+        .description = "TCP_LINGER2 below 0 abolishes FIN_WAIT2 for an orphan: the ACK of its "
+                       "FIN destroys it (TcpExtTCPAbortOnData) and is answered with an RST, so "
+                       "the peer's CLOSE_WAIT is gone too, with EPIPE pending.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    set_int(c.server, IPPROTO_TCP, TCP_LINGER2, -1, "TCP_LINGER2 -1 on the server end");
+    close(c.server);
+    c.server = -1;
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    server.states = client.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end once its FIN is acknowledged",
+                   &server, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the server's RST", &client,
+                   AC_STATE_TIMEOUT_MS);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", EPIPE,
+                    ac_fd_pending_error(c.client));
+    ac_expect_int(AC_CLAIM(COUNT, "TcpExt TCPAbortOnData"), "TcpExt TCPAbortOnData", 1,
+                  ac_tcpext_counter("TCPAbortOnData"));
+}
+
+AC_TEST(sockopts, linger2_negative_close_in_fin_wait2_sends_rst,
+        .description = "A socket already in FIN_WAIT2 (shutdown(SHUT_WR)) with TCP_LINGER2 below "
+                       "0 is reset by close() (TcpExtTCPAbortOnLinger): the peer in CLOSE_WAIT "
+                       "is gone with EPIPE pending.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(c.server, SHUT_WR) ? errno : 0);
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after shutdown(SHUT_WR)", &server,
+                    AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
+    ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the server's FIN", &client,
+                    AC_CLOSE_WAIT, AC_STATE_TIMEOUT_MS);
+    set_int(c.server, IPPROTO_TCP, TCP_LINGER2, -1, "TCP_LINGER2 -1 on the server end");
+    close(c.server);
+    c.server = -1;
+    server.states = client.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close()", &server,
+                   AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_CLAIM(STATE, "client end"), "client end after the server's RST", &client,
+                   AC_STATE_TIMEOUT_MS);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", EPIPE,
+                    ac_fd_pending_error(c.client));
+    ac_expect_int(AC_CLAIM(COUNT, "TcpExt TCPAbortOnLinger"), "TcpExt TCPAbortOnLinger", 1,
+                  ac_tcpext_counter("TCPAbortOnLinger"));
+}
+
+AC_TEST(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, .timeout = 10,
+        .description = "TCP_USER_TIMEOUT bounds how long a sent FIN may stay unacknowledged: "
+                       "with 500 ms and the ACKs dropped, the half-closed socket is aborted "
+                       "within about a second with ETIMEDOUT, long before tcp_retries2.")
+{
+    struct ac_conn c;
+    open_with_acks_to_server_dropped(&c);
+    set_int(c.server, IPPROTO_TCP, TCP_USER_TIMEOUT, 500, "TCP_USER_TIMEOUT 500 ms");
+    ac_expect_fin_given_up(c.server, 400, 3000);
+}
+
+AC_TEST(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, .timeout = 10,
+        .description = "TCP_USER_TIMEOUT also bounds an orphan: closed with 500 ms and its ACKs "
+                       "dropped, the FIN_WAIT1 is destroyed within about a second instead of "
+                       "retrying tcp_orphan_retries times.")
+{
+    struct ac_conn c;
+    struct ac_match server = open_with_acks_to_server_dropped(&c);
+    set_int(c.server, IPPROTO_TCP, TCP_USER_TIMEOUT, 500, "TCP_USER_TIMEOUT 500 ms");
+    int64_t start = ac_now_ms();
+    close(c.server);
+    c.server = -1;
+    ac_expect_state(AC_SETUP(STATE, "server end"), "server end after close()", &server,
+                    AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    ac_expect_lifetime("server end", "orphaned FIN_WAIT1 with TCP_USER_TIMEOUT (from close())",
+                       server, start, 400, 3000);
+}
+
+AC_TEST(sockopts, rcvtimeo_200ms_accept_fails_eagain, .timeout = 10,
+        .description = "SO_RCVTIMEO bounds a blocking accept(): with 200 ms and nobody "
+                       "connecting it fails with EAGAIN after about 200 ms.")
+{
+    int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+    ac_setup_ok("SO_RCVTIMEO 200 ms",
+                setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) ? errno : 0);
+    int64_t start = ac_now_ms();
+    int s = accept(l, NULL, NULL);
+    int err = s < 0 ? errno : 0;
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "blocking accept() with nobody connecting",
+                    EAGAIN, err);
+    ac_expect_within(AC_CLAIM(TIMER, "listener"), "time accept() blocked", 150, 2000,
+                     ac_now_ms() - start);
+    close(l);
+}
+
+AC_TEST(sockopts, repair_mode_close_sends_nothing_peer_stays_established,
+        .description = "A socket in TCP_REPAIR mode closes silently (tcp_disconnect() sends "
+                       "neither FIN nor RST): its end is gone at once while the peer stays "
+                       "ESTABLISHED with nothing to read.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    set_int(c.server, IPPROTO_TCP, TCP_REPAIR, 1, "TCP_REPAIR on the server end");
+    close(c.server);
+    c.server = -1;
+    struct ac_match server = ac_conn_server_match(&c);
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    server.states = AC_ALL_STATES;
+    ac_expect_gone(AC_CLAIM(STATE, "server end"), "server end after close() in repair mode",
+                   &server, AC_STATE_TIMEOUT_MS);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client read() (nothing came)", EAGAIN,
+                    ac_read_error_within(c.client, 200));
+    ac_expect_state(AC_CLAIM(STATE, "client end"), "client end after the server's close", &client,
+                    AC_ESTABLISHED, 0);
+}
+
+/* A socket on 0.0.0.0:9999 with SO_BINDTOIFINDEX `dev`'s index; the bind result in *err. */
+static int socket_on_ifindex(const char *dev, int *err)
+{
+    struct ac_addr at;
+    ac_addr_parse(&at, "0.0.0.0", PORT);
+    int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    int index = (int)if_nametoindex(dev);
+    ac_setup_ok("if_nametoindex", index ? 0 : errno);
+    set_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX, index, "SO_BINDTOIFINDEX");
+    *err = ac_bind(fd, &at);
+    return fd;
+}
+
+#define X(name, new_dev, expected, rule)                                                           \
+    AC_TEST(sockopts, name, .description = rule)                                                   \
+    {                                                                                              \
+        int err;                                                                                   \
+        int old = socket_on_ifindex("ac0", &err);                                                  \
+        ac_setup_ok("listener bind 0.0.0.0:9999 on ac0's index", err);                             \
+        ac_setup_ok("listener listen", ac_listen(old, 16));                                        \
+        int fd = socket_on_ifindex(new_dev, &err);                                                 \
+        ac_expect_errno(AC_CLAIM(BIND, "0.0.0.0:9999"),                                            \
+                        "bind 0.0.0.0:9999 SO_BINDTOIFINDEX " new_dev, expected, err);             \
+        close(fd);                                                                                 \
+        close(old);                                                                                \
+    }
+
+/* name, new socket's device (the listener's is ac0), expected bind(), the rule */
+X(bindtoifindex_listen_ac0_new_lo_succeeds, "lo", 0,
+  "SO_BINDTOIFINDEX binds a socket to a device by index, as SO_BINDTODEVICE does by name: "
+  "sockets on different devices never conflict.")
+X(bindtoifindex_listen_ac0_new_ac0_fails, "ac0", EADDRINUSE,
+  "Two sockets bound to the same device index conflict by the usual rule: EADDRINUSE.")
+#undef X
