@@ -85,11 +85,12 @@ static void count_close_wait(const struct ac_addr *at, int *with_file, int *queu
     ac_setup_ok("read the socket table", -ac_diag_count_files(&m, with_file, queued));
 }
 
-AC_TEST(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listener, .timeout = 20,
-        .description = "With fds 0-4 taken and RLIMIT_NOFILE=16, accept() gets 5..15 (11 "
-                       "connections), then EMFILE with the connection left queued; the "
-                       "level-triggered epoll reports the listener readable on every call and "
-                       "accept() fails again: a busy loop.")
+AC_TEST_WITH(emfile, seed_layout_11_accepts_then_emfile_epoll_keeps_reporting_listener,
+             (.nofile = AC_CHILD_NOFILE, .helpers = 1), .timeout = 20,
+             .description = "With fds 0-4 taken and RLIMIT_NOFILE=16, accept() gets 5..15 (11 "
+                            "connections), then EMFILE with the connection left queued; the "
+                            "level-triggered epoll reports the listener readable on every call and "
+                            "accept() fails again: a busy loop.")
 {
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 32, seed_server);
