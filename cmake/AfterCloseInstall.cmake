@@ -91,4 +91,10 @@ add_test(NAME command/works_from_the_build_tree_with_pure_stdout
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-command-stdout ${CMAKE_BINARY_DIR})
 set_tests_properties(command/works_from_the_build_tree_with_pure_stdout PROPERTIES
   LABELS "unit;command" TIMEOUT 60 FIXTURES_REQUIRED host_isolation)
+# What the machine refuses `afterclose run` (a missing TMPDIR, a results directory that takes no
+# file, a full stdout) is one line and exit 3, never 1 (issue 22, item 6).
+add_test(NAME command/run_refused_by_the_machine_exits_3
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-command-environment ${CMAKE_BINARY_DIR})
+set_tests_properties(command/run_refused_by_the_machine_exits_3 PROPERTIES
+  LABELS "unit;command" TIMEOUT 60)
 endif()

@@ -9,6 +9,10 @@
 
 #include "record.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
 /* The checks are macros around *_at() functions so that a failure points at the scenario's line,
  * not at this file. */
 #define AC_HERE  __FILE__, __LINE__
@@ -59,11 +63,35 @@ void ac_set_failure_context(const char *heading, ac_failure_context_fn fn);
 void ac_fail_with_table_at(AC_WHERE, const char *message);
 
 /* Setup that must work for the scenario to mean anything (socket(), a helper connection): not a
- * claim, so not recorded as a check, but a failure still names the errno. */
+ * claim, so not recorded as a check, but a failure still names the errno. An errno of the
+ * environment (ac_errno_is_environment) makes the test broken instead of failed. */
 #define ac_setup_ok(step, err) ac_setup_ok_at(AC_HERE, step, err)
 void ac_setup_ok_at(AC_WHERE, const char *step, int err);
 /* For functions that return an fd or -errno. Returns the fd. */
 #define ac_setup_fd(step, fd_or_negerr) ac_setup_fd_at(AC_HERE, step, fd_or_negerr)
 int ac_setup_fd_at(AC_WHERE, const char *step, int fd_or_negerr);
+/* fork() for a helper child (output flushed first): refused for want of processes or memory
+ * (EAGAIN: RLIMIT_NPROC; ENOMEM), the test is broken. Returns the pid, 0 in the child. */
+#define ac_setup_fork() ac_setup_fork_at(AC_HERE)
+pid_t ac_setup_fork_at(AC_WHERE);
+
+/* Broken, as LTP's TBROK: the environment could not set the test up (a limit, a right, space),
+ * so the test says nothing about the kernel; never a failure, never a pass. `cause` names the
+ * step, the errno and the limit ("dup2 to fd 100: EBADF (RLIMIT_NOFILE is 64; this test needs
+ * 102)"). Stops the test as a failed check does. */
+#define ac_broken(...) ac_broken_at(AC_HERE, __VA_ARGS__)
+__attribute__((noreturn, format(printf, 3, 4))) void ac_broken_at(AC_WHERE, const char *fmt, ...);
+/* Whether a setup step that failed with `err` was refused by the environment rather than
+ * answered by the behaviour under test: out of descriptors (EMFILE, ENFILE), memory or buffers
+ * (ENOMEM, ENOBUFS), space (ENOSPC, EDQUOT), or a right the setup needs (EPERM, EACCES, EROFS).
+ * EAGAIN is the environment's only from fork() (ac_setup_fork). */
+bool ac_errno_is_environment(int err);
+/* "STEP: EMFILE (RLIMIT_NOFILE is 64; this test needs 102)": the cause of a broken test, with
+ * the limit behind the errno where there is one (this process's rlimits, the test's needs). */
+void ac_environment_cause(char *buf, size_t len, const char *step, int err);
+/* The runner's side: called with the cause when a test turns out broken (before it stops), so
+ * that the cause reaches the runner even where scratch files cannot be written (a full TMPDIR).
+ */
+void ac_set_broken_hook(void (*hook)(const char *cause));
 
 #endif

@@ -21,6 +21,12 @@ struct ac_meta {
      * has_expected by AC_TEST_OUTCOME (outcome.h) from the same value as the name's suffix. */
     bool has_expected;
     int expected;
+    /* What the test needs of the machine, checked by the runner before it starts the test
+     * (runner/limits.c): below it the test is broken, with the limit named. RLIMIT_NOFILE's soft
+     * limit at least `nofile` (0: AC_NOFILE_DEFAULT); room under RLIMIT_NPROC for `helpers`
+     * processes (helper children) besides the test's own. */
+    unsigned nofile;
+    unsigned helpers;
     /* The test's cell of the conflict grid: the existing socket's state (the table it is in;
      * NULL: not a cell), the row and the column. */
     struct {
@@ -29,6 +35,11 @@ struct ac_meta {
         enum ac_grid_address address;
     } grid;
 };
+
+/* The RLIMIT_NOFILE a test needs unless it says more: every scenario without a need of its own
+ * passed at 14 (kernel 6.18, a worker with its namespace's netlink and sock_diag sockets); 10 and
+ * 12 were too few for the busiest (client/port_range_exhausted_*). */
+#define AC_NOFILE_DEFAULT 16
 
 /* The axes' names in --afterclose-describe. */
 static inline const char *ac_grid_reuse_name(enum ac_grid_reuse r)

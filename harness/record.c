@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "record.h"
 
+#include "check.h"
 #include "readall.h"
 
 #include <criterion/criterion.h>
@@ -67,7 +68,8 @@ int ac_record_append(const char *path, const json_t *record)
 }
 
 /* A check that cannot be written would leave a record that claims less than the test saw (or a
- * pass with no evidence): the test fails instead, saying why. */
+ * pass with no evidence): the test fails instead, saying why; broken where the environment
+ * refused the write (a full TMPDIR, no descriptor left). */
 static void scratch_append(json_t *obj)
 {
     const char *rundir = getenv(AC_RUNDIR_ENV);
@@ -79,9 +81,15 @@ static void scratch_append(json_t *obj)
         err = obj ? ac_record_append(path, obj) : -ENOMEM;
     }
     json_decref(obj);
-    if (err)
-        cr_assert_fail("afterclose: cannot record what the test saw in %s: %s", path,
-                       strerror(-err));
+    if (!err)
+        return;
+    char step[4200], cause[4400];
+    snprintf(step, sizeof step, "record what the test saw in %s", path);
+    if (ac_errno_is_environment(-err)) {
+        ac_environment_cause(cause, sizeof cause, step, -err);
+        ac_broken("%s", cause);
+    }
+    cr_assert_fail("afterclose: cannot %s: %s", step, strerror(-err));
 }
 
 void ac_record_started(void)

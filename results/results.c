@@ -13,8 +13,9 @@
 
 static const char *const required[] = {"test",     "kernel",  "iface_kind", "expected",
                                        "observed", "verdict", "reason"};
-/* Every verdict a record may carry; the seal counts records by these names (set.c). */
-static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout"};
+/* Every verdict a record may carry; the seal counts records by these names (set.c). broken:
+ * the environment could not set the test up (a limit, a right, space); never a fail. */
+static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout", "broken"};
 static const char *const check_strings[] = {"step", "expected", "observed",
                                             "kind", "role",     "subject"};
 static const char *const check_values[] = {"expected_value", "observed_value"};
@@ -109,11 +110,12 @@ static int valid_checks(json_t *checks, const char *verdict, char *what, size_t 
                 return fail_with(what, len, "check %zu: \"%s\": %s", i + 1, check_values[k], why);
         if (!consistent_check(c, i + 1, what, len))
             return 0;
-        if (!strcmp(verdict, "pass") && !json_is_true(json_object_get(c, "ok")))
+        if ((!strcmp(verdict, "pass") || !strcmp(verdict, "broken")) &&
+            !json_is_true(json_object_get(c, "ok")))
             return fail_with(what, len,
-                             "a pass whose check %zu failed: the record contradicts "
+                             "a %s whose check %zu failed: the record contradicts "
                              "itself",
-                             i + 1);
+                             strcmp(verdict, "pass") ? "broken record" : "pass", i + 1);
     }
     return 1;
 }
@@ -136,6 +138,8 @@ int ac_results_check_record(json_t *rec, char *what, size_t len)
         known = known || strcmp(v, verdicts[i]) == 0;
     if (!known)
         return fail_with(what, len, "unknown verdict \"%s\"", ac_printable(v, shown, sizeof shown));
+    if (!strcmp(v, "broken") && !*json_string_value(json_object_get(rec, "reason")))
+        return fail_with(what, len, "a broken record without its cause (\"reason\" is empty)");
     json_t *checks = json_object_get(rec, "checks");
     if (!valid_checks(checks, v, what, len))
         return 0;

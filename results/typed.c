@@ -208,15 +208,20 @@ static enum ac_diff check_diff(json_t *x, json_t *y)
     return AC_DIFF_NONE;
 }
 
+static bool unobserved(const char *verdict)
+{
+    return !strcmp(verdict, "skip") || !strcmp(verdict, "broken");
+}
+
 enum ac_diff ac_records_diff(json_t *a, json_t *b)
 {
     const char *va = json_string_value(json_object_get(a, "verdict"));
     const char *vb = json_string_value(json_object_get(b, "verdict"));
     if (!va || !vb || strcmp(va, vb) != 0)
         /* a skip is a claim that could not be observed there (a sysctl the kernel does not
-         * have, a link type it cannot create), not a kernel that answered otherwise */
-        return va && vb && (!strcmp(va, "skip") || !strcmp(vb, "skip")) ? AC_DIFF_SETUP
-                                                                        : AC_DIFF_CLAIM;
+         * have, a link type it cannot create), and so is a broken test (that machine's limits
+         * or rights): not a kernel that answered otherwise */
+        return va && vb && (unobserved(va) || unobserved(vb)) ? AC_DIFF_SETUP : AC_DIFF_CLAIM;
     json_t *ca = json_object_get(a, "checks"), *cb = json_object_get(b, "checks");
     enum ac_diff worst = AC_DIFF_NONE;
     size_t n =

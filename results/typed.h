@@ -91,7 +91,7 @@ json_t *ac_first_failed(json_t *rec);
  *   NONE   same verdict, same checks, same observed values;
  *   TIMING only durations differ, each within its expected range;
  *   SETUP  only setup checks differ (e.g. whether sock_diag dumps bound-only sockets), or the
- *          scenario was skipped on one kernel (it could not be observed there);
+ *          scenario was skipped or broken on one kernel (it could not be observed there);
  *   CLAIM  the verdict (pass, fail, crash, timeout), or a claim check's outcome or observed
  *          value, differs. */
 enum ac_diff { AC_DIFF_NONE, AC_DIFF_TIMING, AC_DIFF_SETUP, AC_DIFF_CLAIM };

@@ -8,6 +8,7 @@
  * Criterion's static archive refers to and afterclose never needs. */
 #define _GNU_SOURCE
 #include "runner.h"
+#include "../harness/check.h"
 
 #include <criterion/stats.h>
 #include <setjmp.h>
@@ -103,7 +104,16 @@ __attribute__((noreturn)) void __wrap_criterion_abort_test(void)
 {
     if (w.in_main)
         longjmp(w.after_main, 1); /* on to .fini, as in Criterion */
-    leave(EXIT_FAILURE);          /* in .init or .fini: a crash, as in Criterion */
+    /* in .init or .fini: a crash, as in Criterion, unless the test is broken (ac_broken) */
+    leave(w.report->broken[0] ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* ac_broken()'s cause, through shared memory: a scratch file may be what the environment
+ * refused. The first cause counts, and only where no check failed before it. */
+static void report_broken(const char *cause)
+{
+    if (!w.report->failed && !w.report->broken[0])
+        snprintf(w.report->broken, sizeof w.report->broken, "%s", cause);
 }
 
 __attribute__((noreturn)) void __wrap_criterion_skip_test(const char *format, ...)
@@ -151,6 +161,7 @@ void ac_worker(const struct criterion_test *t, struct ac_report *r, bool short_f
 {
     w.report = r;
     w.short_filename = short_filename;
+    ac_set_broken_hook(report_broken);
     criterion_current_test = t;
     criterion_current_suite = suite_of(t->category);
     t->test(); /* Criterion's trampoline: the setup, main and teardown above */

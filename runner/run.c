@@ -6,6 +6,7 @@
  * SIGSTOP; SIGCONT says it ended) is added to the running tests' deadlines: not their time. */
 #define _GNU_SOURCE
 #include "runner.h"
+#include "../harness/check.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -50,6 +51,8 @@ static pid_t start_worker(struct slot *sl, const struct criterion_test *t, doubl
     sl->started = now_s();
     sl->deadline = sl->started + (t->data->timeout > 0 ? t->data->timeout : limit_s);
     pid_t pid = fork();
+    if (pid > 0)
+        ac_started(t);
     if (pid == 0) {
         setpgid(0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -62,6 +65,36 @@ static pid_t start_worker(struct slot *sl, const struct criterion_test *t, doubl
         setpgid(pid, pid); /* also here: no race with a kill of the group */
     sl->pid = pid > 0 ? pid : 0;
     return pid;
+}
+
+/* What start_next did with the next test. */
+enum { START_WAIT, START_RUNNING, START_BROKEN };
+
+/* Starts `t` in the free slot sl, unless the machine cannot give it what it needs (limits.c) or
+ * refuses the fork for want of processes or memory: then it waits while `busy` other tests run
+ * (they will give some back), and is broken when none does. A negative errno: another failure. */
+static int start_next(struct slot *sl, const struct criterion_test *t, int busy, double limit_s,
+                      bool short_filename, const sigset_t *before)
+{
+    char why[512];
+    bool room = ac_limits_allow(t, why, sizeof why);
+    if (!room && busy)
+        return START_WAIT;
+    if (room) {
+        if (start_worker(sl, t, limit_s, short_filename, before) > 0)
+            return START_RUNNING;
+        int err = errno;
+        if (err != EAGAIN && err != ENOMEM)
+            return -err;
+        if (busy)
+            return START_WAIT;
+        ac_environment_cause(why, sizeof why, "cannot start the test's process: fork", err);
+    }
+    struct ac_end end = {0};
+    snprintf(end.report.broken, sizeof end.report.broken, "%s", why);
+    ac_started(t);
+    ac_ended(t, &end);
+    return START_BROKEN;
 }
 
 static void overran(struct slot *sl)
@@ -159,16 +192,18 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
     int busy = 0, result = 0;
     double awake = now_s(); /* when a stop was last looked for */
     while (!result) {
-        for (int i = 0; i < jobs && next < n; i++) {
-            if (slots[i].pid)
+        for (int i = 0; i < jobs && next < n && !result;) {
+            if (slots[i].pid) {
+                i++;
                 continue;
-            ac_started(tests[next]);
-            if (start_worker(&slots[i], tests[next], limit_s, short_filename, &before) < 0) {
-                result = -errno;
-                break;
             }
-            next++;
-            busy++;
+            int st = start_next(&slots[i], tests[next], busy, limit_s, short_filename, &before);
+            if (st == START_WAIT)
+                break;
+            result = st < 0 ? st : 0;
+            next += st > 0;
+            busy += st == START_RUNNING;
+            i += st == START_RUNNING;
         }
         if (result || (busy == 0 && next >= n))
             break;

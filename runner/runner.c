@@ -29,7 +29,7 @@
 #define DEFAULT_LIMIT_S 45.0 /* below ctest's 60 s, so the run's own record says what happened */
 
 static struct {
-    int ran, passed, failed, skipped, crashed, unrecorded;
+    int ran, passed, failed, skipped, crashed, unrecorded, broken;
     bool verbose, joined, lost; /* lost: the results file was deleted or replaced mid-run */
     size_t selected;
     char kernel[256], rundir[4096];
@@ -86,7 +86,8 @@ static void write_record(const struct criterion_test *t, const char *id, const c
     run.ran++;
     run.passed += !strcmp(verdict, "pass");
     run.skipped += !strcmp(verdict, "skip");
-    run.failed += strcmp(verdict, "pass") && strcmp(verdict, "skip");
+    run.broken += !strcmp(verdict, "broken"); /* the environment's, not the kernel's: no fail */
+    run.failed += strcmp(verdict, "pass") && strcmp(verdict, "skip") && strcmp(verdict, "broken");
     if (ac_runfile_active()) {
         json_object_set_new(rec, "elapsed_ms", json_real(elapsed_s * 1000.0)); /* ci/bench's */
         int err = ac_runfile_write(rec);
@@ -113,12 +114,14 @@ void ac_ended(const struct criterion_test *t, const struct ac_end *e)
     snprintf(id, sizeof id, "%s/%s", t->category, t->name);
     const char *msg = e->report.message[0] ? e->report.message : NULL;
     bool crash = e->signal || e->exit_code, timeout = e->killed || e->timed_out;
+    bool broken = e->report.broken[0] && !crash && !timeout;
     const char *verdict = timeout             ? "timeout"
                           : crash             ? "crash"
+                          : broken            ? "broken"
                           : e->report.skipped ? "skip"
                           : e->report.failed  ? "fail"
                                               : "pass";
-    const char *reason = msg;
+    const char *reason = broken ? e->report.broken : msg;
     if (e->killed)
         reason = "killed by the run's watchdog: it ran past its time limit (frozen or hung)";
     else if (timeout)
@@ -130,7 +133,9 @@ void ac_ended(const struct criterion_test *t, const struct ac_end *e)
         snprintf(why, sizeof why, "crashed: the test process exited (status %d) mid-test",
                  e->exit_code);
     reason = crash && !timeout ? why : reason;
-    if (e->report.skipped && !crash && !timeout)
+    if (broken)
+        fprintf(stderr, "[BROKEN] %s: %s\n", id, reason);
+    else if (e->report.skipped && !crash && !timeout)
         fprintf(stderr, "[SKIP] %s: %s\n", id, msg ? msg : "");
     else if (crash || timeout)
         fprintf(stderr, "[FAIL] %s: %s\n", id, reason);
@@ -440,11 +445,13 @@ static void help(const char *prog)
            "  %-3d usage error (unknown option, a filter matching nothing, an unwritable\n"
            "      results file), or the results are unusable: a record could not be\n"
            "      written, the results file was deleted or replaced during the run\n"
+           "  %-3d none failed, but a test was broken: the environment could not set it up\n"
+           "      (RLIMIT_NOFILE or RLIMIT_NPROC below its need, no space, a missing right)\n"
            "  %-3d every test that ran skipped (ctest's SKIP_RETURN_CODE)\n"
            "  129, 130, 143  interrupted by SIGHUP, SIGINT, SIGTERM: every test was stopped\n"
            "      and the results file is marked interrupted, never sealed (readers refuse it)\n",
            prog, DEFAULT_LIMIT_S, AC_EXIT_UNUSABLE, AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_UNUSABLE,
-           AC_EXIT_SKIPPED);
+           AC_EXIT_BROKEN, AC_EXIT_SKIPPED);
 }
 
 static int by_suite_then_name(const void *a, const void *b)
@@ -585,6 +592,7 @@ int main(int argc, char **argv)
 
     prctl(PR_SET_PDEATHSIG, SIGTERM); /* the parent gone: an interrupt, so the results say so */
     ac_record_default_results();
+    ac_limits_init();
     enter_user_namespace();
     int status = prepare_run(results_from, tests, n);
     if (status)
@@ -608,8 +616,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot start a test's process: %s\n", argv[0], strerror(-sig));
         return AC_EXIT_UNUSABLE;
     }
-    fprintf(stderr, "[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d \n",
+    fprintf(stderr, "[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d ",
             run.ran - run.skipped, run.passed, run.failed - run.crashed, run.crashed);
+    if (run.broken) /* Criterion's line has no such count: only where there is one */
+        fprintf(stderr, "| Broken: %d (the environment could not set them up) ", run.broken);
+    fputc('\n', stderr);
     if (run.unrecorded > 0)
         fprintf(stderr, "%s: %d records could not be written: the results are incomplete\n",
                 argv[0], run.unrecorded);
@@ -621,6 +632,7 @@ int main(int argc, char **argv)
     /* results that cannot be read as a verdict first: a CI job must not take them as one */
     return run.lost || run.unrecorded || unsealed ? AC_EXIT_UNUSABLE
            : run.failed                           ? AC_EXIT_FAILED
+           : run.broken                           ? AC_EXIT_BROKEN
            : run.skipped == run.ran               ? AC_EXIT_SKIPPED
                                                   : AC_EXIT_OK;
 }

@@ -13,6 +13,7 @@ struct ac_report {
     int failed;  /* failed assertions */
     int skipped; /* cr_skip_test(): message holds the reason */
     char message[16384];
+    char broken[1024]; /* ac_broken()'s cause, where nothing failed before it; "" if none */
 };
 
 /* How a test ended. A crash: a signal, or an exit mid-test (exit_code). */
@@ -33,12 +34,20 @@ __attribute__((noreturn)) void ac_worker(const struct criterion_test *t, struct 
                                          bool short_filename);
 
 /* Runs `tests`, `jobs` at a time; `limit_s` for those without a .timeout. Calls ac_started and
- * ac_ended (runner.c) per test. Returns 0, the signal that interrupted the run (the workers are
- * gone; *running holds the tests that were running), or a negative errno. */
+ * ac_ended (runner.c) per test. A test the machine cannot start (limits.c, or a fork() refused
+ * for want of processes or memory) waits while other tests run, and is broken when none does.
+ * Returns 0, the signal that interrupted the run (the workers are gone; *running holds the tests
+ * that were running), or a negative errno. */
 int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
                bool short_filename, const struct criterion_test **running, size_t *n_running);
 void ac_started(const struct criterion_test *t);
 void ac_ended(const struct criterion_test *t, const struct ac_end *end);
+
+/* limits.c: whether RLIMIT_NOFILE and RLIMIT_NPROC leave `t` what its struct ac_meta says it
+ * needs (the default where it says nothing); false with the cause, naming the limit, in why. */
+bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len);
+/* Called once before the runner enters a user namespace: whether RLIMIT_NPROC binds this user. */
+void ac_limits_init(void);
 
 /* environment.c: the runner's settings. A count 1..max, the whole of `text` (-j, CRITERION_JOBS).
  */

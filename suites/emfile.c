@@ -149,7 +149,8 @@ static void seed_under_limit(int clients)
 }
 
 #define X(name, clients, rule)                                                                     \
-    AC_TEST(emfile, name, .timeout = 20, .description = rule)                                      \
+    AC_TEST_WITH(emfile, name, (.nofile = AC_CHILD_NOFILE, .helpers = 1), .timeout = 20,           \
+                 .description = rule)                                                              \
     {                                                                                              \
         seed_under_limit(clients);                                                                 \
     }

@@ -50,12 +50,13 @@ TestSuite(fdreuse, .description = "A TIME_WAIT socket is owned by the kernel, no
                                   "holds no file descriptor, and fd numbers are reused "
                                   "lowest-free.");
 
-AC_TEST(fdreuse, seed_layout, .timeout = 20,
-        .description = "close() gave fd 5 back at once and a new descriptor gets the lowest free "
-                       "number, so the next accept() gets 5 again while the connection's "
-                       "TIME_WAIT (inode 0: no file) still exists, before and after that "
-                       "accept(); the second connection is the one ESTABLISHED socket on the "
-                       "port, and its inode in sock_diag is the one fd 5 refers to.")
+AC_TEST_WITH(fdreuse, seed_layout, (.nofile = AC_CHILD_NOFILE, .helpers = 1), .timeout = 20,
+             .description =
+                 "close() gave fd 5 back at once and a new descriptor gets the lowest free "
+                 "number, so the next accept() gets 5 again while the connection's "
+                 "TIME_WAIT (inode 0: no file) still exists, before and after that "
+                 "accept(); the second connection is the one ESTABLISHED socket on the "
+                 "port, and its inode in sock_diag is the one fd 5 refers to.")
 {
     struct ac_seed seed;
     ac_seed_start(&seed, PORT, 16, seed_server);

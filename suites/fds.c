@@ -73,9 +73,13 @@ static int small_limit(const bool open[FD_MAP], int room)
 
 static struct rlimit saved;
 
+/* The test lowers (or raises) only the soft limit: the hard limit must leave it `limit`. */
 static void lower_nofile(int limit)
 {
     ac_setup_ok("getrlimit", getrlimit(RLIMIT_NOFILE, &saved) ? errno : 0);
+    if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < (rlim_t)limit)
+        ac_broken("setrlimit RLIMIT_NOFILE to %d: its hard limit is %llu; this test needs %d",
+                  limit, (unsigned long long)saved.rlim_max, limit);
     struct rlimit small = {.rlim_cur = (rlim_t)limit, .rlim_max = saved.rlim_max};
     ac_setup_ok("setrlimit RLIMIT_NOFILE", setrlimit(RLIMIT_NOFILE, &small) ? errno : 0);
 }
@@ -377,19 +381,18 @@ static void lowest_free(const int *closes, int nclose, const int *next, int nnex
 {
     int report[2];
     ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ac_setup_ok("fork", pid < 0 ? errno : 0);
+    pid_t pid = ac_setup_fork();
     if (pid == 0)
         lowest_free_child(report[1], closes, nclose, nnext);
     close(report[1]);
-    char line[256] = "";
+    char line[600] = "";
     FILE *from = fdopen(report[0], "r");
     if (!fgets(line, sizeof line, from))
         line[0] = '\0';
     fclose(from);
     int status = 0;
     waitpid(pid, &status, 0);
+    ac_child_check_broken(line);
     ac_setup_ok("helper child", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD);
 
     char *bar = strchr(line, '|');
@@ -428,7 +431,7 @@ static void lowest_free(const int *closes, int nclose, const int *next, int nnex
     "the next one is 7."
 
 #define X(name, closes, next, rule)                                                                \
-    AC_TEST(fds, name, .description = rule)                                                        \
+    AC_TEST_WITH(fds, name, (.nofile = AC_CHILD_NOFILE, .helpers = 1), .description = rule)        \
     {                                                                                              \
         lowest_free(closes, LEN(closes), next, LEN(next));                                         \
     }

@@ -43,9 +43,7 @@ static struct holder start_holder(bool exec_cat)
     int hold[2], execd[2];
     ac_setup_ok("pipe", pipe2(hold, O_CLOEXEC) ? errno : 0);
     ac_setup_ok("pipe", pipe2(execd, O_CLOEXEC) ? errno : 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    ac_setup_ok("fork", pid < 0 ? errno : 0);
+    pid_t pid = ac_setup_fork();
     if (pid == 0) {
         close(hold[1]);
         close(execd[0]);
@@ -123,25 +121,28 @@ static void parent_closes_then_probe(bool exec_cat, bool cloexec, int expected)
     close(fd);
 }
 
-AC_TEST(inherit, forked_child_keeps_listener_after_parent_closes_bind_fails,
-        .description = "fork() gives the child its own descriptor for the listener, so the "
-                       "parent's close() does not release it: the port stays in use (EADDRINUSE) "
-                       "until the child exits, then binds.")
+AC_TEST_WITH(inherit, forked_child_keeps_listener_after_parent_closes_bind_fails, (.helpers = 1),
+             .description =
+                 "fork() gives the child its own descriptor for the listener, so the "
+                 "parent's close() does not release it: the port stays in use (EADDRINUSE) "
+                 "until the child exits, then binds.")
 {
     parent_closes_then_probe(false, true, EADDRINUSE);
 }
 
-AC_TEST(inherit, exec_without_cloexec_keeps_listener_bind_fails,
-        .description = "execve() keeps every descriptor not marked close-on-exec, so a program "
-                       "the child runs holds the listener: EADDRINUSE until that program exits.")
+AC_TEST_WITH(inherit, exec_without_cloexec_keeps_listener_bind_fails, (.helpers = 1),
+             .description =
+                 "execve() keeps every descriptor not marked close-on-exec, so a program "
+                 "the child runs holds the listener: EADDRINUSE until that program exits.")
 {
     parent_closes_then_probe(true, false, EADDRINUSE);
 }
 
-AC_TEST(inherit, exec_with_cloexec_releases_listener_bind_succeeds,
-        .description = "A listener created with SOCK_CLOEXEC is closed by the child's execve(), "
-                       "so once the parent closes its copy the port is free while the program "
-                       "still runs.")
+AC_TEST_WITH(inherit, exec_with_cloexec_releases_listener_bind_succeeds, (.helpers = 1),
+             .description =
+                 "A listener created with SOCK_CLOEXEC is closed by the child's execve(), "
+                 "so once the parent closes its copy the port is free while the program "
+                 "still runs.")
 {
     parent_closes_then_probe(true, true, 0);
 }

@@ -171,7 +171,7 @@ X(timewait_new_only_wildcard, NONE, V4_ANY, RP, EADDRINUSE, TW_NEW_ONLY_WILDCARD
 #undef X
 
 #define X(stem, old_opts, old_listen, old_ip, new_ip, new_opts, expected, rule)                    \
-    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
+    AC_TEST_OUTCOME_WITH(reuseport, stem, expected, (.helpers = 1), .description = rule)           \
     {                                                                                              \
         int old = ac_existing_socket(old_ip, PORT, old_opts, old_listen);                          \
         ac_probe_bind_as_uid(AC_ROLE_CLAIM, AC_OTHER_UID, new_ip, PORT, new_opts, expected);       \
@@ -235,7 +235,7 @@ X(established_new_only_wildcard, NONE, V4_ANY, RP, EADDRINUSE, EST_NEW_ONLY_WILD
 #undef X
 
 #define X(stem, old_opts, new_opts, expected, rule)                                                \
-    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
+    AC_TEST_OUTCOME_WITH(reuseport, stem, expected, (.helpers = 1), .description = rule)           \
     {                                                                                              \
         struct ac_conn c;                                                                          \
         ac_conn_open(&c, V4_ADDR, V4_ADDR, PORT, old_opts);                                        \
@@ -297,10 +297,11 @@ AC_TEST(reuseport, two_listeners_then_third_with_succeeds,
  * inet_csk_update_fastreuse()), so the second listener of the first user is compared with the
  * first one by inet_bind_conflict(): two SO_REUSEPORT sockets of one user, a LISTEN among them,
  * do not conflict there either. */
-AC_TEST(reuseport, listen_both_checked_in_full_after_other_uid_succeeds,
-        .description = "Two SO_REUSEPORT listeners of one user share the port also when bind() "
-                       "compares them one by one (another user's socket, bound to another "
-                       "address of the port before, took the bucket off its fast path).")
+AC_TEST_WITH(reuseport, listen_both_checked_in_full_after_other_uid_succeeds, (.helpers = 1),
+             .description =
+                 "Two SO_REUSEPORT listeners of one user share the port also when bind() "
+                 "compares them one by one (another user's socket, bound to another "
+                 "address of the port before, took the bucket off its fast path).")
 {
     int a = ac_existing_socket(V4_ADDR, PORT, RP, LISTENING);
     ac_probe_bind_as_uid(AC_ROLE_SETUP, AC_OTHER_UID, V4_LOOP, PORT, RP, 0);

@@ -2,6 +2,19 @@
 # Sourced by every check that reads afterclose's output with a real consumer (the kernel's
 # kunit.py and kselftest runner, JUnit readers, the browser), from ci/ and tools/ alike.
 
+# The settings read here, checked as the file is sourced: a bad value is one line and exit 2,
+# never taken as "not set" (AFTERCLOSE_REQUIRE_VALIDATORS=yes would let every check skip).
+case ${AFTERCLOSE_REQUIRE_VALIDATORS:-0} in
+  0 | 1) ;;
+  *) echo "$(basename "$0"): AFTERCLOSE_REQUIRE_VALIDATORS=$AFTERCLOSE_REQUIRE_VALIDATORS: must be 1 (a check that cannot run fails) or 0" >&2
+     exit 2 ;;
+esac
+case ${AFTERCLOSE_CACHE:-/} in
+  /*) ;;
+  *) echo "$(basename "$0"): AFTERCLOSE_CACHE=$AFTERCLOSE_CACHE: must be an absolute path (the commands change directory)" >&2
+     exit 2 ;;
+esac
+
 # ac_validator_missing WHAT: the check cannot run here. It skips (77) naming WHAT; under
 # AFTERCLOSE_REQUIRE_VALIDATORS=1 (.ci/run: nothing that validates the output may skip) it fails.
 ac_validator_missing() {

@@ -136,17 +136,20 @@ ac_build_dir() {
     cmake --build "$dir" --parallel "$(nproc)" ${1+--target "$@"} >/dev/null
 }
 
-# The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE and _SKIPPED, from their one
+# The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE, _BROKEN and _SKIPPED, from their one
 # definition (runner/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
 while read -r _ name value _; do
   printf -v "$name" %s "$value"
 done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../../runner/exitstatus.h")
-[ -n "${AC_EXIT_SKIPPED:-}" ] || ac_die "cannot read the runner's exit statuses (runner/exitstatus.h)"
+for _s in AC_EXIT_SKIPPED AC_EXIT_BROKEN; do
+  [ -n "${!_s:-}" ] || ac_die "cannot read the runner's exit statuses (runner/exitstatus.h)"
+done
 
 # ac_exit_ran STATUS: the run went to the end and its verdict is in the records (every test
-# passed, one failed, or every test skipped).
+# passed, one failed, one was broken by the environment, or every test skipped).
 ac_exit_ran() {
-  [ "$1" = "$AC_EXIT_OK" ] || [ "$1" = "$AC_EXIT_FAILED" ] || [ "$1" = "$AC_EXIT_SKIPPED" ]
+  [ "$1" = "$AC_EXIT_OK" ] || [ "$1" = "$AC_EXIT_FAILED" ] || [ "$1" = "$AC_EXIT_BROKEN" ] ||
+    [ "$1" = "$AC_EXIT_SKIPPED" ]
 }
 
 # ac_exit_interrupted STATUS: the runner died of SIGHUP, SIGINT or SIGTERM, which it passes on to
@@ -163,6 +166,7 @@ ac_exit_meaning() {
     "$AC_EXIT_OK") echo "every test passed" ;;
     "$AC_EXIT_FAILED") echo "a test failed, crashed or timed out" ;;
     "$AC_EXIT_UNUSABLE") echo "usage error, or records were lost" ;;
+    "$AC_EXIT_BROKEN") echo "a test was broken: the environment could not set it up" ;;
     "$AC_EXIT_SKIPPED") echo "every test was skipped" ;;
     *) if ac_exit_interrupted "$1"; then echo "interrupted by SIG$(kill -l "$(($1 - 128))")"
        else echo "unexpected exit status $1"; fi ;;

@@ -5,7 +5,9 @@
 # BUILD/ctest-junit.xml; then, whatever ctest's status, merges it with the run's records into
 # BUILD/afterclose-junit.xml (every ctest test, ctest's verdict, the records' claims and skip
 # reasons) and says where that and the KTAP (BUILD/afterclose.ktap, written by the records
-# fixture) are. The files of an earlier run go first, so a run that selects no test leaves none.
+# fixture) are, and which tests were broken (ctest says Failed; the records say the environment
+# could not set them up) with their causes. The files of an earlier run go first, so a run that
+# selects no test leaves none.
 # Returns ctest's status; 1 if ctest passed but the JUnit could not be written, holds a failure
 # (a record that disagrees with ctest), or had to do without the records (not a sealed run).
 ac_ctest_reports() {
@@ -26,13 +28,13 @@ ac_ctest_reports() {
     local junit=("$build/tools/export/afterclose-junit" --ctest "$build/ctest-junit.xml"
       --labels "$labels" --out "$build/afterclose-junit.xml")
     "${junit[@]}" "${present[@]}" 2>"$build/afterclose-junit.err" || jrc=$?
-    if [ "$jrc" -ge 2 ] && [ ${#present[@]} -gt 0 ]; then
+    if [ "$jrc" -ge 2 ] && [ "$jrc" -ne "$AC_EXIT_BROKEN" ] && [ ${#present[@]} -gt 0 ]; then
       # Records that are not one whole sealed run (a test without its record, an interrupted
       # run) enrich nothing: the JUnit then holds ctest's own verdicts, and the run fails.
       echo "afterclose: the run's records cannot be read: $(head -1 "$build/afterclose-junit.err")" >&2
       jrc=0
       "${junit[@]}" || jrc=$?
-      [ "$jrc" -ge 2 ] || {
+      [ "$jrc" -ge 2 ] && [ "$jrc" -ne "$AC_EXIT_BROKEN" ] || {
         echo "afterclose: the JUnit holds ctest's own verdicts only, without the records' claims" >&2
         jrc=1
       }
@@ -40,7 +42,7 @@ ac_ctest_reports() {
       cat "$build/afterclose-junit.err" >&2
     fi
     rm -f "$build/afterclose-junit.err"
-    if [ "$jrc" -le 1 ]; then
+    if [ "$jrc" -le 1 ] || [ "$jrc" -eq "$AC_EXIT_BROKEN" ]; then
       echo "afterclose: JUnit (every ctest test): $build/afterclose-junit.xml"
     else
       rm -f "$build/afterclose-junit.xml"
@@ -50,31 +52,37 @@ ac_ctest_reports() {
     rm -f "$build/ctest-junit.xml"
     echo "afterclose: no JUnit: ctest ran no test"
   fi
-  [ ! -s "$build/afterclose-junit.xml" ] || ac_junit_skips "$build/afterclose-junit.xml"
+  [ ! -s "$build/afterclose-junit.xml" ] || ac_junit_outcomes "$build/afterclose-junit.xml"
   if [ -s "$build/afterclose.ktap" ]; then
     echo "afterclose: KTAP (scenarios): $build/afterclose.ktap"
   else
     echo "afterclose: no KTAP: no scenario ran to the end in this run"
   fi
-  [ "$rc" -eq 0 ] && [ "$jrc" -ne 0 ] && rc=1
+  [ "$rc" -eq 0 ] && [ "$jrc" -ne 0 ] && [ "$jrc" -ne "$AC_EXIT_BROKEN" ] && rc=1
   return "$rc"
 }
 
-# ac_junit_skips JUNIT: the skipped tests, grouped by their reason (ctest itself shows none):
-# a check that could not find its tool says which, and how to install it.
-ac_junit_skips() {
+# ac_junit_outcomes JUNIT: what ctest's summary cannot say: the broken tests (ctest lists them as
+# Failed; the environment could not set them up) grouped by their cause, and the skipped tests
+# grouped by their reason (a check that could not find its tool says which, and how to install
+# it).
+ac_junit_outcomes() {
   python3 - "$1" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
 
-by_reason = {}
+groups = {"broken": {}, "skipped": {}}
 for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
-    skip = case.find("skipped")
+    name = f"{case.get('classname')}/{case.get('name')}"
+    skip, error = case.find("skipped"), case.find("error")
     if skip is not None:
-        name = f"{case.get('classname')}/{case.get('name')}"
-        by_reason.setdefault((skip.text or "").strip() or "no reason given", []).append(name)
-for reason, names in sorted(by_reason.items(), key=lambda r: -len(r[1])):
-    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-    print(f"afterclose: skipped {len(names)}: {reason}: {shown}")
+        groups["skipped"].setdefault((skip.text or "").strip() or "no reason given", []).append(name)
+    elif error is not None and error.get("type") == "broken":
+        cause = (error.get("message") or "").removeprefix("broken: ") or "no cause given"
+        groups["broken"].setdefault(cause, []).append(name)
+for outcome, by_reason in groups.items():
+    for reason, names in sorted(by_reason.items(), key=lambda r: -len(r[1])):
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        print(f"afterclose: {outcome} {len(names)}: {reason}: {shown}")
 PY
 }

@@ -43,6 +43,10 @@ ac_kernel_tree() {
 # as /usr: AC_COLLECTION is the installed collection (share/afterclose/kselftest).
 ac_kselftest_setup() {
   local build=$1 out=$2 st=${AFTERCLOSE_KSELFTEST:-}
+  if [ -n "$st" ] && [ ! -f "$st/kselftest/runner.sh" ]; then # given: used or refused, not skipped
+    echo "$(basename "$0"): AFTERCLOSE_KSELFTEST=$st: not a selftests directory (no kselftest/runner.sh)" >&2
+    exit 2
+  fi
   if [ -z "$st" ]; then
     ac_kernel_tree "$build/kernel-tools" tools/testing/selftests/kselftest/runner.sh
     [ -z "$AC_KERNEL_TREE" ] || st=$AC_KERNEL_TREE/tools/testing/selftests

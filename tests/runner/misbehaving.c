@@ -1,11 +1,17 @@
 /* Tests that misbehave on purpose, for the runner's own checks (ci/check-reliability and the
  * runner tests in ctest): each must come out of a run as a failure with a record, never as a pass
- * or as nothing. They are built into a binary of their own, never into the suite. */
+ * or as nothing; those the environment cannot set up, as broken. They are built into a binary of
+ * their own, never into the suite. */
+#define _GNU_SOURCE
 #include "../../harness/actest.h"
+#include "../../fixtures/seedserver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void abort_in_setup(void)
@@ -54,6 +60,43 @@ AC_TEST(misbehaving, fails_a_check, .description = "A claim that does not hold."
 /* Passes having recorded no check at all: nothing says what it proved, and a reader refuses a
  * pass without a claim, so the runner must record it as a failure. */
 AC_TEST(misbehaving, passes_without_a_check, .description = "Records no check, then passes.") {}
+
+/* Setup refused by the environment: broken (with its cause), not a failed claim. */
+AC_TEST(misbehaving, setup_runs_out_of_files,
+        .description = "A setup step fails with EMFILE, as under a small ulimit -n.")
+{
+    ac_setup_ok("socket() for the listener", EMFILE);
+}
+
+/* The runner compares the test's declared need with RLIMIT_NOFILE before it starts it. */
+AC_TEST_WITH(misbehaving, needs_more_files_than_allowed, (.nofile = 2147483647U),
+             .description = "Declares a need no RLIMIT_NOFILE meets.")
+{
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check that must never run", 0, EIO);
+}
+
+/* A helper child whose fixed descriptor numbers (fixtures/seedserver.h) are above the limit:
+ * the child says why, and the test is broken with the child's cause. */
+AC_TEST_WITH(misbehaving, helper_child_refused_its_fds, (.nofile = AC_CHILD_NOFILE),
+             .description = "Lowers RLIMIT_NOFILE below a helper child's numbers, then forks one.")
+{
+    struct rlimit rl;
+    ac_setup_ok("getrlimit", getrlimit(RLIMIT_NOFILE, &rl) ? errno : 0);
+    rl.rlim_cur = AC_CHILD_REPORT_FD - 36;
+    ac_setup_ok("setrlimit RLIMIT_NOFILE", setrlimit(RLIMIT_NOFILE, &rl) ? errno : 0);
+    int report[2];
+    ac_setup_ok("pipe", pipe2(report, O_CLOEXEC) ? errno : 0);
+    pid_t pid = ac_setup_fork();
+    if (pid == 0)
+        _exit(ac_child_clean_table(report[1], -1) ? 0 : 3);
+    close(report[1]);
+    char line[600] = "";
+    ssize_t n = read(report[0], line, sizeof line - 1);
+    line[n > 0 ? n : 0] = '\0';
+    waitpid(pid, NULL, 0);
+    ac_child_check_broken(line);
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "the child's table (never reached)", 0, EIO);
+}
 
 AC_TEST(misbehaving, skips, .description = "Skips with a reason.")
 {

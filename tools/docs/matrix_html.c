@@ -20,8 +20,8 @@ static const char style[] =
     "tr.topic th{background:#eceff1;color:#263238}\n"
     "td.test{font-family:monospace}\n"
     "td.pass{background:#a5d6a7}td.fail{background:#ef9a9a}td.crash,td.timeout"
-    "{background:#e57373;color:#fff}td.skip{background:#e0e0e0}td.missing{background:#fff;"
-    "color:#9e9e9e}\n"
+    "{background:#e57373;color:#fff}td.broken{background:#ce93d8}td.skip{background:#e0e0e0}"
+    "td.missing{background:#fff;color:#9e9e9e}\n"
     "td.differs{outline:3px solid #ffb300;outline-offset:-3px}\n"
     ".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #bdbdbd}"
     "\n"
@@ -186,6 +186,9 @@ static void cell(FILE *f, const struct docs *d, const struct source *s, const ch
         free(claim);
         if (diff)
             differing_steps(f, d, rec, test);
+    } else if (strcmp(v, "broken") == 0) { /* its cause: that machine's limit or right */
+        fputs("broken: ", f);
+        html_text(f, check_str(rec, "reason"));
     } else if (bad) {
         fprintf(f, "%s: ", v);
         html_text(f, check_str(bad, "step"));
@@ -328,7 +331,8 @@ bool write_matrix_html(const struct docs *d, const char *path)
             json_array_size(d->tests), d->nsrc, d->nsrc == 1 ? "" : "s");
     fputs("<p class=\"legend\"><span class=\"pass\" style=\"background:#a5d6a7\">pass</span>"
           "<span style=\"background:#ef9a9a\">fail</span><span style=\"background:#e57373;"
-          "color:#fff\">crash / timeout</span><span style=\"background:#e0e0e0\">skip</span>"
+          "color:#fff\">crash / timeout</span><span style=\"background:#ce93d8\">broken: the "
+          "machine could not set it up</span><span style=\"background:#e0e0e0\">skip</span>"
           "<span>missing: no record</span></p>\n",
           f);
     json_t *order = suite_order(d);

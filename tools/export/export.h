@@ -44,7 +44,7 @@ struct ac_jcase {
     char *suite, *name; /* classname and name: "timewait", "rebind_same_addr_fails" */
     double time;
     enum ac_jkind kind;
-    char *type;    /* of a failure or error: "fail", "crash", "notrun", ... */
+    char *type;    /* of a failure or error: "fail", "crash", "broken", "notrun", ... */
     char *message; /* the one-line failure or error message; the skip reason */
     char *body;    /* the failure or error text (may be NULL) */
     char *out;     /* <system-out> (may be NULL) */
@@ -76,12 +76,14 @@ const char *ac_case_name(json_t *rec);                            /* the part af
 const char *ac_labels_of(const struct ac_export *x, json_t *rec); /* "" when unknown */
 
 /* What went wrong, in one line: the first check that did not hold ("bind 192.168.1.100:9999:
- * expected EADDRINUSE, observed OK"), else the reason, else the verdict. Caller frees. */
+ * expected EADDRINUSE, observed OK"), else the reason, else the verdict; for a broken test
+ * "broken: CAUSE". Caller frees. */
 char *ac_problem(json_t *rec);
 
 /* Counts over every case. */
 struct ac_counts {
     size_t pass, fail, skip, total; /* fail includes crash and timeout */
+    size_t broken;                  /* the environment could not set them up: not in fail */
 };
 struct ac_counts ac_count(json_t **cases, size_t n);
 

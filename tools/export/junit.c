@@ -10,15 +10,18 @@
  * its record (junit_ctest.c). Either way:
  * - one <testsuite> per suite; classname is the suite, name the test;
  * - <failure message="STEP: expected X, observed Y"> (errno by name) with every check in the
- *   body; a crash or timeout is an <error>;
+ *   body; a crash or timeout is an <error>, and so is a broken test: <error type="broken"
+ *   message="broken: CAUSE"> (the environment could not set it up);
  * - <skipped>REASON</skipped>;
  * - the kernel as a property of each suite; labels, expected, observed and the checks in the
  *   case's <system-out> (the strict schemas allow no properties in a <testcase>).
  *
- * Exit status: 0 written, 1 written and a test failed, crashed or timed out, 2 bad usage or
- * input (nothing written). */
+ * Exit status: 0 written, 1 written and a test failed, crashed or timed out, 3 written and none
+ * failed but a test was broken, 2 bad usage or input (nothing written). */
 #define _GNU_SOURCE
 #include "export.h"
+
+#include <string.h>
 
 #define PROG "afterclose-junit"
 
@@ -49,7 +52,8 @@ int main(int argc, char **argv)
         "                 with ctest's verdict, enriched by its record (records optional)\n"
         "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
         "  --out FILE     write there instead of stdout\n"
-        "Exit: 0 written, 1 written and a test failed/crashed/timed out, 2 bad usage or input.",
+        "Exit: 0 written, 1 written and a test failed/crashed/timed out, 3 written and none\n"
+        "failed but a test was broken (the environment), 2 bad usage or input.",
         opts, &ctest};
     int i = ac_export_options(argc, argv, &cli);
     if (i <= 0)
@@ -64,7 +68,7 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *f = ac_export_open(PROG, out);
-    bool failed = false;
+    bool failed = false, broken = false;
     if (!f) {
         ac_jdoc_free(&d);
         ac_export_free(&x);
@@ -72,15 +76,19 @@ int main(int argc, char **argv)
     }
     if (ctest) {
         ac_jdoc_write(f, &d);
-        for (size_t k = 0; k < d.n; k++)
-            failed |= d.cases[k].kind == AC_JFAIL || d.cases[k].kind == AC_JERROR;
+        for (size_t k = 0; k < d.n; k++) {
+            bool env = d.cases[k].type && !strcmp(d.cases[k].type, "broken");
+            failed |= (d.cases[k].kind == AC_JFAIL || d.cases[k].kind == AC_JERROR) && !env;
+            broken |= env;
+        }
     } else {
         ac_junit_write(f, &x);
         failed = ac_count(x.cases, x.n).fail > 0;
+        broken = ac_count(x.cases, x.n).broken > 0;
     }
     ac_jdoc_free(&d);
     ac_export_free(&x);
     if (!ac_export_close(PROG, f, out))
         return 2;
-    return failed ? 1 : 0;
+    return failed ? 1 : broken ? 3 : 0;
 }

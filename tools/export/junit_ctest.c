@@ -60,7 +60,10 @@ static bool agrees(enum ac_jkind k, const char *v)
 {
     if (k == AC_JPASS || k == AC_JSKIP)
         return !strcmp(v, k == AC_JPASS ? "pass" : "skip");
-    return !strcmp(v, "fail") || !strcmp(v, "crash") || !strcmp(v, "timeout");
+    /* ctest says Failed for any other exit; the record says which: a claim that did not hold,
+     * a crash, or a test the environment could not set up (broken, an <error>) */
+    return !strcmp(v, "fail") || !strcmp(v, "crash") || !strcmp(v, "timeout") ||
+           !strcmp(v, "broken");
 }
 
 /* Ctest's verdict, enriched by the record (NULL when the test writes none). */

@@ -35,7 +35,11 @@ static enum ac_jkind kind_of(const char *verdict)
         return AC_JPASS;
     if (!strcmp(verdict, "skip"))
         return AC_JSKIP;
-    return !strcmp(verdict, "crash") || !strcmp(verdict, "timeout") ? AC_JERROR : AC_JFAIL;
+    /* JUnit's error (the test could not run as meant) against failure (it ran and its
+     * assertion failed): a broken test is an error, of type "broken" */
+    return !strcmp(verdict, "crash") || !strcmp(verdict, "timeout") || !strcmp(verdict, "broken")
+               ? AC_JERROR
+               : AC_JFAIL;
 }
 
 /* What the old per-case properties said (the strict schemas allow none in a <testcase>). */

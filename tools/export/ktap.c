@@ -5,11 +5,13 @@
  *
  * One subtest block per suite (indented four spaces, as KUnit nests), numbered from 1 in each
  * block; `ok N name # SKIP reason` for a skip; a failure is preceded by a diagnostic line with
- * what did not hold (expected vs observed errno by name). The totals close with kselftest's
- * "# Totals:" line.
+ * what did not hold (expected vs observed errno by name); a broken test (the environment could
+ * not set it up) is `not ok N name # ERROR broken` after a `# broken: CAUSE` line. The totals
+ * close with kselftest's "# Totals:" line (broken tests are its error count).
  *
  * Exit status: 0 nothing failed, 1 a test failed, crashed or timed out, 2 bad usage or input
- * (nothing written), 77 every test skipped -- 4 with --kselftest (kselftest's KSFT_SKIP). */
+ * (nothing written), 3 none failed but a test was broken (the runner's AC_EXIT_BROKEN), 77 every
+ * test skipped -- 4 with --kselftest (kselftest's KSFT_SKIP). */
 #define _GNU_SOURCE
 #include "export.h"
 
@@ -27,8 +29,9 @@ int main(int argc, char **argv)
         "  --kselftest   exit 4 (KSFT_SKIP) instead of 77 when every test skipped\n"
         "  --tests LIST  only the tests of LIST (afterclose-suite --afterclose-list)\n"
         "  --out FILE    write there instead of stdout\n"
-        "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or input, 77 (4 "
-        "with --kselftest) every test skipped.",
+        "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or input, 3 "
+        "none\nfailed but a test was broken (the environment), 77 (4 with --kselftest) every "
+        "test skipped.",
         opts, NULL};
     int i = ac_export_options(argc, argv, &cli);
     if (i <= 0)
@@ -55,5 +58,5 @@ int main(int argc, char **argv)
         fputs(")\n", stderr);
     }
     ac_export_free(&x);
-    return c.fail ? 1 : c.skip == c.total ? (kselftest ? 4 : 77) : 0;
+    return c.fail ? 1 : c.broken ? 3 : c.skip == c.total ? (kselftest ? 4 : 77) : 0;
 }

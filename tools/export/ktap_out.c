@@ -16,14 +16,15 @@ static void put_name(FILE *f, const char *s)
     }
 }
 
+/* A result line; `directive` SKIP (with its reason) or ERROR, or NULL. */
 static void result_line(FILE *f, const char *indent, bool ok, size_t n, const char *name,
-                        const char *skip)
+                        const char *directive, const char *why)
 {
     fprintf(f, "%s%s %zu ", indent, ok ? "ok" : "not ok", n);
     put_name(f, name);
-    if (skip) {
-        fputs(" # SKIP ", f);
-        ac_put_line(f, *skip ? skip : "skipped");
+    if (directive) {
+        fprintf(f, " # %s ", directive);
+        ac_put_line(f, why);
     }
     fputc('\n', f);
 }
@@ -36,19 +37,36 @@ static void suite_block(FILE *f, const struct ac_export *x, const struct ac_suit
     for (size_t i = 0; i < s->n; i++) {
         json_t *rec = x->cases[s->first + i];
         const char *v = ac_str(rec, "verdict");
-        bool skip = !strcmp(v, "skip"), pass = !strcmp(v, "pass");
-        if (!skip && !pass) {
+        bool skip = !strcmp(v, "skip"), pass = !strcmp(v, "pass"), broken = !strcmp(v, "broken");
+        if (!skip && !pass) { /* "# broken: CAUSE" for a broken test */
             char *why = ac_problem(rec);
             fputs("    # ", f);
             ac_put_line(f, why ? why : v);
             fputc('\n', f);
             free(why);
         }
-        result_line(f, "    ", skip || pass, i + 1, ac_case_name(rec),
-                    skip ? ac_str(rec, "reason") : NULL);
+        /* broken: ktap.rst's ERROR directive, the test's execution failed (kselftest's
+         * "error"); a parser that does not know it reads a "not ok" */
+        const char *reason = ac_str(rec, "reason");
+        const char *directive = skip ? "SKIP" : broken ? "ERROR" : NULL;
+        result_line(f, "    ", skip || pass, i + 1, ac_case_name(rec), directive,
+                    !skip     ? "broken"
+                    : *reason ? reason
+                              : "skipped");
     }
     struct ac_counts c = ac_count(x->cases + s->first, s->n);
-    result_line(f, "", c.fail == 0, no, s->name, c.skip == c.total ? "every test skipped" : NULL);
+    result_line(f, "", c.fail + c.broken == 0, no, s->name, c.skip == c.total ? "SKIP" : NULL,
+                "every test skipped");
+}
+
+/* The run's interface kind: "none" only where no test set one up (a harness test, or one the
+ * runner found broken before it started). */
+static const char *iface_of(const struct ac_export *x)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (strcmp(ac_str(x->cases[i], "iface_kind"), "none"))
+            return ac_str(x->cases[i], "iface_kind");
+    return "none";
 }
 
 void ac_ktap_write(FILE *f, const struct ac_export *x)
@@ -58,12 +76,12 @@ void ac_ktap_write(FILE *f, const struct ac_export *x)
     fprintf(f, "KTAP version 1\n1..%zu\n# afterclose: kernel ", x->nsuites);
     ac_put_line(f, ac_str(x->cases[0], "kernel"));
     fputs(", interface kind ", f);
-    ac_put_line(f, ac_str(x->cases[0], "iface_kind"));
+    ac_put_line(f, iface_of(x));
     fprintf(f, ", %zu test%s in %zu suite%s\n", x->n, x->n == 1 ? "" : "s", x->nsuites,
             x->nsuites == 1 ? "" : "s");
     for (size_t s = 0; s < x->nsuites; s++)
         suite_block(f, x, &x->suites[s], s + 1);
     struct ac_counts c = ac_count(x->cases, x->n);
-    fprintf(f, "# Totals: pass:%zu fail:%zu xfail:0 xpass:0 skip:%zu error:0\n", c.pass, c.fail,
-            c.skip);
+    fprintf(f, "# Totals: pass:%zu fail:%zu xfail:0 xpass:0 skip:%zu error:%zu\n", c.pass, c.fail,
+            c.skip, c.broken);
 }

@@ -203,6 +203,7 @@ char *ac_problem(json_t *rec)
     const char *what = !strcmp(v, "crash")     ? "crashed"
                        : !strcmp(v, "timeout") ? "timed out"
                        : !strcmp(v, "skip")    ? "skipped"
+                       : !strcmp(v, "broken")  ? "broken"
                                                : "failed";
     if (!strcmp(reason, what))
         reason = ""; /* the runner's reason for a crash is just "crashed" */
@@ -220,6 +221,8 @@ struct ac_counts ac_count(json_t **cases, size_t n)
             c.pass++;
         else if (!strcmp(v, "skip"))
             c.skip++;
+        else if (!strcmp(v, "broken"))
+            c.broken++;
         else
             c.fail++;
         c.total++;

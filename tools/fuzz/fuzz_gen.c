@@ -174,7 +174,7 @@ static json_t *fz_check(struct fz *in, bool must_hold)
 
 json_t *fz_record(struct fz *in, const char *kernel)
 {
-    static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout"};
+    static const char *const verdicts[] = {"pass", "fail", "skip", "crash", "timeout", "broken"};
     static const char *const kinds[] = {"veth", "dummy", "none", NULL};
     char name[128];
     in->wild = fz_byte(in) < 32;
@@ -185,7 +185,7 @@ json_t *fz_record(struct fz *in, const char *kernel)
         json_object_set_new(r, "test", json_string(fz_test_name(in, name, sizeof name)));
     set_text(in, r, "kernel", flaw(in, 24) ? NULL : kernel, 3);
     set_text(in, r, "iface_kind", kinds[fz_pick(in, 4)], 2);
-    const char *v = flaw(in, 24) ? NULL : verdicts[fz_pick(in, 5)];
+    const char *v = flaw(in, 24) ? NULL : verdicts[fz_pick(in, 6)];
     set_text(in, r, "verdict", v, 2);
     set_text(in, r, "expected", NULL, 4);
     set_text(in, r, "observed", NULL, 4);

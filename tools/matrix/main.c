@@ -24,10 +24,11 @@ void errorf(const char *fmt, ...)
 }
 
 /* One closing line over all cells, in the "N passed, N failed" form CI logs are read for.
- * failed: fail, crash, timeout, and a scenario missing from a kernel's run. */
+ * failed: fail, crash, timeout, and a scenario missing from a kernel's run; broken (the machine
+ * could not set it up) counted apart, where there is one. */
 static void print_summary(const struct table *t)
 {
-    size_t i, j, pass = 0, fail = 0, skip = 0;
+    size_t i, j, pass = 0, fail = 0, skip = 0, broken = 0;
     const char *v;
 
     for (i = 0; i < t->nrows; i++) {
@@ -37,11 +38,16 @@ static void print_summary(const struct table *t)
                 pass++;
             else if (!strcmp(v, "skip"))
                 skip++;
+            else if (!strcmp(v, "broken"))
+                broken++;
             else
                 fail++;
         }
     }
-    printf("matrix: %zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
+    printf("matrix: %zu passed, %zu failed, ", pass, fail);
+    if (broken)
+        printf("%zu broken, ", broken);
+    printf("%zu skipped\n", skip);
 }
 
 static int usage(void)

@@ -69,8 +69,8 @@ static void code_span(FILE *f, const char *s, size_t max)
 }
 
 /* "pass · bind 0.0.0.0:9999 → EADDRINUSE", "fail · bind 0.0.0.0:9999: OK (expected
- * EADDRINUSE)", "skip · reason", "missing (panic)"; in a row where kernels differ, the value of
- * the check where they differ. */
+ * EADDRINUSE)", "skip · reason", "broken · cause", "missing (panic)"; in a row where kernels
+ * differ, the value of the check where they differ. */
 static void put_cell(FILE *f, const struct column *c, const struct row *r)
 {
     const char *test = r->test;
@@ -206,7 +206,8 @@ bool render_md(const struct table *t, const char *path)
         "columns kernels. A cell is the verdict and the scenario's claim as that kernel\n"
         "answered it (`bind 0.0.0.0:9999 → EADDRINUSE`: errno names, `OK`, states, numbers),\n"
         "or its first failed check; in rows where kernels differ, the value of the check\n"
-        "where they differ. Skips and crashes give the reason. Which checks are a\n"
+        "where they differ. Skips, crashes and broken tests give the reason (broken: the\n"
+        "machine could not set the test up, not a kernel result). Which checks are a\n"
         "scenario's claim is recorded with each check (docs/results-format.md), and so is\n"
         "how rows are classed. The full records are in compat-matrix.json. `missing` means\n"
         "the kernel's run produced no record for the scenario (in parentheses: why the\n"
@@ -247,7 +248,8 @@ bool render_md(const struct table *t, const char *path)
     put_section(f, t, AC_DIFF_SETUP, "Kernels differ only in setup or observation",
                 "Every claim was answered alike where it was observed; the kernels differ in a "
                 "setup check (e.g. whether sock_diag lists bound-only sockets, since 6.8), or the "
-                "scenario was skipped on some (a sysctl or link type the kernel does not have).");
+                "scenario was skipped on some (a sysctl or link type the kernel does not have) or "
+                "broken there (that machine's limits or rights could not set it up).");
     put_section(f, t, AC_DIFF_TIMING, "Kernels differ only in timing within the stated range",
                 "A measured lifetime differs, each within the range the scenario states.");
     put_section(f, t, AC_DIFF_NONE,

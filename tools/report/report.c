@@ -4,16 +4,18 @@
  * [--color=WHEN] RESULTS.jsonl
  *
  * Prints the kernel, the interface kind the fixture used, the claims (tests) that
- * did not hold or crashed with what the kernel answered (errno by name), the skipped
- * ones grouped by reason, and the totals (view.c); --verbose lists every claim,
+ * did not hold or crashed with what the kernel answered (errno by name), the broken
+ * ones with their causes, the skipped ones grouped by reason, and the totals (view.c);
+ * --verbose lists every claim,
  * --failures-only nothing but what did not hold. --color=auto
  * (default: only on a terminal, and not when NO_COLOR is set), always or never.
  * --tests: every record must name a test of this list (`afterclose-suite
  * --afterclose-list`); --expect: and every test of this list must have exactly
  * one record (the run's selection). Exit status: 0 all held (skips allowed), 1
- * something did not hold, 2 bad usage, a corrupt or inconsistent results file
- * (a test twice, an unknown or a missing test, an interrupted run), or the report could
- * not be written. */
+ * something did not hold, 3 nothing failed but a test was broken (the environment
+ * could not set it up: the runner's AC_EXIT_BROKEN), 2 bad usage, a corrupt or
+ * inconsistent results file (a test twice, an unknown or a missing test, an
+ * interrupted run), or the report could not be written. */
 #include "output.h"
 #include "results.h"
 #include "view.h"
@@ -176,12 +178,17 @@ int main(int argc, char **argv)
 
     char kernels[256], kinds[64];
     distinct(all, "kernel", kernels, sizeof kernels);
-    distinct(all, "iface_kind", kinds, sizeof kinds);
+    /* the run's one kind (the library refuses two): "none" is a test that set up no interface,
+     * a harness test or one found broken before it started */
+    ac_printable("none", kinds, sizeof kinds);
+    for (size_t i = 0; i < json_array_size(all); i++)
+        if (strcmp(str(json_array_get(all, i), "iface_kind"), "none"))
+            ac_printable(str(json_array_get(all, i), "iface_kind"), kinds, sizeof kinds);
     printf("afterclose results: kernel %s, interface kind %s\n\n", kernels, kinds);
 
-    size_t broken = ac_report_view(all, view, use_colour(colour) == 1);
+    struct ac_report_bad bad = ac_report_view(all, view, use_colour(colour) == 1);
     json_decref(all);
     if (!ac_output_done(stdout, argv[0], "stdout"))
         return 2; /* an unwritten report says nothing: never "every claim held" */
-    return broken ? 1 : 0;
+    return bad.failed ? 1 : bad.broken ? 3 : 0;
 }

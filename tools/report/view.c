@@ -1,5 +1,6 @@
 /* The report's views: what did not hold first (the reader is looking for it on a long run),
- * then the skips grouped by their reason, then the totals; --verbose lists every claim,
+ * then what was broken (the environment could not set it up: a limit, a right, space, with its
+ * cause), then the skips grouped by their reason, then the totals; --verbose lists every claim,
  * --failures-only nothing but what did not hold. Values from the file are printed through
  * ac_printable: one line each, no control characters. */
 #include "view.h"
@@ -16,8 +17,8 @@
 
 /* The verdict words' colours (ANSI), all "" without colour. */
 static struct {
-    const char *bad, *good, *skip, *off;
-} paint = {"", "", "", ""};
+    const char *bad, *good, *skip, *broken, *off;
+} paint = {"", "", "", "", ""};
 
 static const char *str(json_t *rec, const char *key)
 {
@@ -29,14 +30,23 @@ static bool is(json_t *rec, const char *verdict)
     return !strcmp(str(rec, "verdict"), verdict);
 }
 
+/* Did not hold: failed, crashed or timed out (not a broken test: the kernel was not asked). */
 static bool bad(json_t *rec)
 {
-    return !is(rec, "pass") && !is(rec, "skip");
+    return !is(rec, "pass") && !is(rec, "skip") && !is(rec, "broken");
+}
+
+static bool listed_first(json_t *rec)
+{
+    return bad(rec) || is(rec, "broken");
 }
 
 static const char *verdict_colour(json_t *rec)
 {
-    return is(rec, "pass") ? paint.good : is(rec, "skip") ? paint.skip : paint.bad;
+    return is(rec, "pass")     ? paint.good
+           : is(rec, "skip")   ? paint.skip
+           : is(rec, "broken") ? paint.broken
+                               : paint.bad;
 }
 
 static const char *verdict_words(json_t *rec)
@@ -47,6 +57,8 @@ static const char *verdict_words(json_t *rec)
         return "DID NOT HOLD";
     if (is(rec, "skip"))
         return "skipped";
+    if (is(rec, "broken"))
+        return "BROKEN";
     return is(rec, "crash") ? "CRASHED" : "TIMED OUT";
 }
 
@@ -69,7 +81,7 @@ static void print_claim(json_t *rec)
     json_t *first = ac_first_failed(rec);
     if (is(rec, "pass"))
         printf("               %s\n", *claim ? claim : "(no claim recorded)");
-    else if (!is(rec, "skip") && first)
+    else if (bad(rec) && first)
         printf("               %s: expected %s, observed %s\n               %s\n",
                ac_printable(str(first, "step"), step, sizeof step),
                ac_printable(str(first, "expected"), exp, sizeof exp),
@@ -108,33 +120,45 @@ static void print_skips(json_t *all, size_t skipped)
     json_decref(done);
 }
 
-size_t ac_report_view(json_t *all, enum ac_view view, bool colour)
+struct ac_report_bad ac_report_view(json_t *all, enum ac_view view, bool colour)
 {
     if (colour)
         paint.bad = "\033[1;31m", paint.good = "\033[32m", paint.skip = "\033[33m",
-        paint.off = "\033[0m";
-    size_t held = 0, broken = 0, skipped = 0, i;
+        paint.broken = "\033[1;35m", paint.off = "\033[0m";
+    size_t held = 0, failed = 0, broken = 0, skipped = 0, i;
     json_t *rec;
     json_array_foreach(all, i, rec)
     {
         held += is(rec, "pass");
         skipped += is(rec, "skip");
-        broken += bad(rec);
+        failed += bad(rec);
+        broken += is(rec, "broken");
     }
-    if (broken)
-        printf("%s%zu did not hold:%s\n", paint.bad, broken, paint.off);
+    if (failed)
+        printf("%s%zu did not hold:%s\n", paint.bad, failed, paint.off);
     json_array_foreach(all, i, rec)
     {
         if (bad(rec))
             print_claim(rec);
     }
-    bool gap = broken > 0; /* an empty line between sections */
+    bool gap = failed > 0; /* an empty line between sections */
+    /* each broken test with its cause: what the environment refused */
+    if (broken) {
+        printf("%s%s%zu broken: the environment could not set %s up (not a kernel result):%s\n",
+               gap ? "\n" : "", paint.broken, broken, plural(broken, "it", "them"), paint.off);
+        json_array_foreach(all, i, rec)
+        {
+            if (is(rec, "broken"))
+                print_claim(rec);
+        }
+        gap = true;
+    }
     if (view == AC_VIEW_VERBOSE && held + skipped) {
         if (gap)
             putchar('\n');
         json_array_foreach(all, i, rec)
         {
-            if (!bad(rec))
+            if (!listed_first(rec))
                 print_claim(rec);
         }
     } else if (view == AC_VIEW_DEFAULT) {
@@ -153,7 +177,13 @@ size_t ac_report_view(json_t *all, enum ac_view view, bool colour)
     }
     putchar('\n');
     size_t n = json_array_size(all);
-    printf("%s%zu %s: %zu held, %zu did not hold, %zu skipped%s\n", broken ? paint.bad : paint.good,
-           n, plural(n, "claim", "claims"), held, broken, skipped, paint.off);
-    return broken;
+    char broken_count[48] = ""; /* only where there is one */
+    if (broken)
+        snprintf(broken_count, sizeof broken_count, ", %zu broken", broken);
+    printf("%s%zu %s: %zu held, %zu did not hold%s, %zu skipped%s\n",
+           failed   ? paint.bad
+           : broken ? paint.broken
+                    : paint.good,
+           n, plural(n, "claim", "claims"), held, failed, broken_count, skipped, paint.off);
+    return (struct ac_report_bad){failed, broken};
 }

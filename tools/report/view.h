@@ -11,8 +11,14 @@ enum ac_view {
     AC_VIEW_FAILURES, /* only what did not hold, and how many were left out */
 };
 
+/* How many did not hold (failed, crashed, timed out) and how many were broken (the
+ * environment could not set them up: never counted as not holding). */
+struct ac_report_bad {
+    size_t failed, broken;
+};
+
 /* Prints the view of SORTED (a non-empty array of valid records) after the header line;
- * the last line is the totals, after an empty line. Returns the number that did not hold. */
-size_t ac_report_view(json_t *sorted, enum ac_view view, bool colour);
+ * the last line is the totals, after an empty line. */
+struct ac_report_bad ac_report_view(json_t *sorted, enum ac_view view, bool colour);
 
 #endif
