@@ -340,10 +340,11 @@ static void listen_only(int listener, int ep)
     ac_seed_say("next", ac_tcp_socket(AF_INET, 0));
 }
 
-AC_TEST(fds, seed_layout_listen_only_is_0_to_4_next_fd_is_5, .timeout = 20,
-        .description = "A server that has only listened holds 0-2, the listener (3) and its "
-                       "epoll instance (4), nothing else, so the next descriptor it gets, the "
-                       "first accepted connection's in the seed, is 5.")
+AC_TEST_WITH(fds, seed_layout_listen_only_is_0_to_4_next_fd_is_5,
+             (.nofile = AC_CHILD_NOFILE, .helpers = 1), .timeout = 20,
+             .description = "A server that has only listened holds 0-2, the listener (3) and its "
+                            "epoll instance (4), nothing else, so the next descriptor it gets, the "
+                            "first accepted connection's in the seed, is 5.")
 {
     struct ac_seed seed;
     ac_seed_start_as(&seed, PORT, 16, listen_only, AC_ROLE_CLAIM);
