@@ -50,7 +50,7 @@ report() {
 	local md=$1 d r s
 	shift
 	local -A have=() origin_of=() n=() nk=() ns=() nstill=() neq=() nst=() neither=() rows=() secs=() given=()
-	local survivors='' equivalents='' notrun='' sessions='' wall=0 nsess=0 fail_fast='' generated=''
+	local survivors='' equivalents='' notrun='' sessions='' wall=0 nsess=0 fail_fast='' generated='' st_note=''
 	for d in "$@"; do
 		for r in "$d"/faults/*/result.env; do
 			[[ -f $r ]] || continue
@@ -147,6 +147,7 @@ report() {
 			if [[ $(kv "$d/base/result.env" with_selftests) == no || $(kv "$d/base/result.env" selftests) == 0\ * ]]; then
 				echo "the whole suite there: $(kv "$d/base/result.env" suite), in $(kv "$d/base/result.env" seconds) s."
 				echo "The kernel's selftests were not run."
+				st_note="(not run)"
 			else
 				echo "the whole suite there: $(kv "$d/base/result.env" suite), in $(kv "$d/base/result.env" seconds) s with the selftests."
 				echo "Selftests: $(kv "$d/base/result.env" selftests | sed 's/ bind_wildcard:.*//') (not counted as catches)."
@@ -161,7 +162,8 @@ report() {
 		echo "## Scores"
 		echo
 		echo "Score: the faults the suite caught, of those run that built and booted and are not"
-		echo "equivalent. The kernel's selftests ran on the same kernels."
+		[[ -n $st_note ]] && echo "equivalent. The kernel's selftests were not run." ||
+			echo "equivalent. The kernel's selftests ran on the same kernels."
 		echo
 		echo "| fault set | run | afterclose caught | survived | equivalent | stillborn | score | selftests caught | caught by the selftests only |"
 		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
