@@ -6,7 +6,7 @@
 
 Reads the inventory (FILE: {"functions": [{"file": "net/ipv4/tcp.c", "function": "tcp_close",
 ...}, ...]}), finds each function's body in DIR/<file>, and writes one patch per mutant into
-OUT/candidates/, the list OUT/candidates.tsv (name, file, line, class; in source order), the
+OUT/candidates/, the list OUT/candidates.tsv (name, file, line, class, function; in source order), the
 names again in a random order drawn with the seed S (OUT/order: a sample is its first N that
 compile) and a summary OUT/candidates.env. --list-files prints the inventory's files. The mutants, inside function bodies only (comments, string and
 character literals and preprocessor lines are never touched):
@@ -421,7 +421,7 @@ def main():
                 with open(os.path.join(cand, name + ".patch"), "w", encoding="utf-8",
                           errors="surrogateescape") as f:
                     f.write(header + patch_text(rel, src, lines, m))
-                rows.append((name, rel, str(m["line"]), m["class"]))
+                rows.append((name, rel, str(m["line"]), m["class"], fn))
     with open(os.path.join(a.out, "candidates.tsv"), "w") as f:
         for r in rows:
             f.write("\t".join(r) + "\n")
