@@ -192,7 +192,7 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
     int busy = 0, result = 0;
     double awake = now_s(); /* when a stop was last looked for */
     while (!result) {
-        for (int i = 0; i < jobs && next < n && !result;) {
+        for (int i = 0; i < jobs && next < n && !result && !ac_stop_starting();) {
             if (slots[i].pid) {
                 i++;
                 continue;
@@ -205,7 +205,7 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
             busy += st == START_RUNNING;
             i += st == START_RUNNING;
         }
-        if (result || (busy == 0 && next >= n))
+        if (result || (busy == 0 && (next >= n || ac_stop_starting())))
             break;
         double first = 0;
         for (int i = 0; i < jobs; i++)

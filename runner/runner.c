@@ -30,6 +30,7 @@
 
 static struct {
     int ran, passed, failed, skipped, crashed, unrecorded, broken;
+    int fail_fast;              /* --fail-fast=N: start no test once N have not held (0: off) */
     bool verbose, joined, lost; /* lost: the results file was deleted or replaced mid-run */
     size_t selected;
     char kernel[256], rundir[4096];
@@ -146,6 +147,28 @@ void ac_ended(const struct criterion_test *t, const struct ac_end *e)
         fprintf(stderr, "[FAIL] %s::%s: (%.2fs)\n", t->category, t->name, e->elapsed_s);
     else if (run.verbose && run.passed > passed)
         fprintf(stderr, "[PASS] %s::%s: (%.2fs)\n", t->category, t->name, e->elapsed_s);
+}
+
+bool ac_stop_starting(void)
+{
+    return run.fail_fast > 0 && run.failed >= run.fail_fast;
+}
+
+/* --fail-fast stopped the run: says so, and marks the set {"interrupted": "fail-fast"}; no seal
+ * follows (the tests not started have no record), so every reader refuses it as incomplete. */
+static void report_fail_fast(void)
+{
+    const char *results = ac_runfile_active() ? getenv(AC_RESULTS_ENV) : NULL;
+    fprintf(stderr,
+            "afterclose: stopped: %d of the tests that ran did not hold (--fail-fast=%d); %zu of "
+            "%zu selected tests not run\n",
+            run.failed, run.fail_fast, run.selected - (size_t)run.ran, run.selected);
+    json_t *marker =
+        json_pack("{s:s, s:[], s:i, s:i, s:i}", "interrupted", "fail-fast", "running", "finished",
+                  run.ran, "selected", (int)run.selected, "failed", run.failed);
+    if (results && ac_runfile_write(marker) < 0)
+        fprintf(stderr, "afterclose: cannot mark %s as stopped early; remove it\n", results);
+    json_decref(marker);
 }
 
 /* Says on stderr that `sig` stopped the run while `running` ran, and appends the
@@ -406,6 +429,8 @@ static void help(const char *prog)
            "                          of CPUs; under ctest -j use -j1)\n"
            "  -l, --list              list the tests and exit\n"
            "  --verbose[=LEVEL]       a line as each test starts and passes\n"
+           "  --fail-fast=N           start no more tests once N have failed, crashed or timed\n"
+           "                          out; the results file is marked incomplete\n"
            "  -S, --short-filename    base names of source files in failure messages\n"
            "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
            "                          (labels: root = needs a network namespace, slow)\n"
@@ -505,7 +530,11 @@ int main(int argc, char **argv)
             filter = a + 9;
         else if (!strcmp(a, "--filter") || !strcmp(a, "--filter="))
             return usage_error("--filter needs a pattern: --filter=suite/test");
-        else if (!strcmp(a, "-S") || !strcmp(a, "--short-filename"))
+        else if (!strncmp(a, "--fail-fast", 11) && (a[11] == '=' || !a[11])) {
+            if (!a[11] || !ac_parse_count(a + 12, 1000000, &run.fail_fast))
+                return usage_error(
+                    "--fail-fast takes a number of failed tests, e.g. --fail-fast=1");
+        } else if (!strcmp(a, "-S") || !strcmp(a, "--short-filename"))
             short_names = true;
         else if (!strcmp(a, "--verbose") || !strncmp(a, "--verbose=", 10))
             run.verbose = true;
@@ -612,6 +641,9 @@ int main(int argc, char **argv)
         _exit(128 + sig);
     }
     ac_record_remove_dir(run.rundir);
+    bool stopped = sig == 0 && (size_t)run.ran < run.selected && ac_stop_starting();
+    if (stopped)
+        report_fail_fast();
     if (sig < 0) {
         fprintf(stderr, "%s: cannot start a test's process: %s\n", argv[0], strerror(-sig));
         return AC_EXIT_UNUSABLE;
@@ -627,7 +659,7 @@ int main(int argc, char **argv)
     free(tests);
     /* sealed only when whole: a run of its own; a joined run is sealed by its opener */
     bool unsealed = ac_runfile_active() && !run.joined && !run.lost && !run.unrecorded &&
-                    ac_runfile_seal() != 0;
+                    !stopped && ac_runfile_seal() != 0;
     ac_runfile_close();
     /* results that cannot be read as a verdict first: a CI job must not take them as one */
     return run.lost || run.unrecorded || unsealed ? AC_EXIT_UNUSABLE

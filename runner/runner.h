@@ -41,6 +41,8 @@ __attribute__((noreturn)) void ac_worker(const struct criterion_test *t, struct 
 int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
                bool short_filename, const struct criterion_test **running, size_t *n_running);
 void ac_started(const struct criterion_test *t);
+/* runner.c: --fail-fast's limit reached; ac_run_all starts no more tests */
+bool ac_stop_starting(void);
 void ac_ended(const struct criterion_test *t, const struct ac_end *end);
 
 /* limits.c: whether RLIMIT_NOFILE and RLIMIT_NPROC leave `t` what its struct ac_meta says it

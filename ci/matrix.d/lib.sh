@@ -110,6 +110,29 @@ secs_since() {
 	printf '%d.%d\n' $((d / 1000)) $(((d % 1000) / 100))
 }
 
+# running_tests CONSOLE: what a guest was running when it stopped, from its console: the tests
+# whose "[RUN ]" line (the suite's --verbose output; the slow runner's and the main runner's
+# interleave) no verdict line followed, as "suite/test, suite/test", or, once the suite has
+# ended, "selftest NAME" for the kernel selftest being run. Nothing when nothing was running.
+running_tests() {
+	sed 's/\x1b\[[0-9;]*m//g; s/\r$//' "$1" 2>/dev/null |
+		awk 'function id(s) { sub(/:$/, "", s); sub(/::/, "/", s); return s }
+			/^\[RUN \] / { run[id($3)] = ++n; next }
+			/^\[(PASS|FAIL|SKIP)\] / { delete run[id($2)]; next }
+			/^afterclose-init: suite exit status / { for (t in run) delete run[t] }
+			/^afterclose-selftest: / { for (t in run) delete run[t]; st = "selftest " $2 }
+			END {
+				m = 0
+				for (t in run) order[++m] = run[t] "\t" t
+				# in the order they started
+				for (i = 2; i <= m; i++) for (j = i; j > 1 && order[j - 1] + 0 > order[j] + 0; j--) {
+					x = order[j]; order[j] = order[j - 1]; order[j - 1] = x
+				}
+				for (i = 1; i <= m; i++) { sub(/^[0-9]+\t/, "", order[i]); out = out (i > 1 ? ", " : "") order[i] }
+				print m ? out : st
+			}'
+}
+
 # kv FILE KEY: the value of KEY in a key=value file (column.env, info)
 kv() { sed -n "s/^$2=//p" "$1" | head -1; }
 
