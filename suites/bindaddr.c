@@ -38,7 +38,8 @@ TestSuite(bindaddr,
                          "IP_TRANSPARENT or ip_nonlocal_bind (or their IPv6 twins) allow it, a "
                          "port below ip_unprivileged_port_start to an unprivileged user, and, for "
                          "port 0, a port shared through SO_REUSEADDR unless ip_autobind_reuse is "
-                         "set; net.ipv6.bindv6only sets a new IPv6 socket's IPV6_V6ONLY.");
+                         "set, and never one shared through SO_REUSEPORT; net.ipv6.bindv6only "
+                         "sets a new IPv6 socket's IPV6_V6ONLY.");
 
 static int errno_of(int rc)
 {
@@ -139,31 +140,39 @@ X(unprivileged_user_port_80_ipv6_fails, "::1", NULL, EACCES,
   "IPv6 sockets obey the same net.ipv4.ip_unprivileged_port_start: EACCES for port 80.")
 #undef X
 
-/* ip_local_port_range is one port, 40000, held by a bound (not listening) SO_REUSEADDR socket;
- * a second SO_REUSEADDR socket binds port 0 on the same address. */
-#define X(name, autobind_reuse, expected, rule)                                                    \
+/* ip_local_port_range is one port, 40000, held by a bound (not listening) socket with `opt`
+ * (SO_REUSEADDR or SO_REUSEPORT); a second socket with the same option binds port 0 on the same
+ * address. The port search calls the conflict check with reuseport_ok false
+ * (inet_csk_find_open_port()), so SO_REUSEPORT never shares a port bind(0) picks. */
+#define X(name, opt, autobind_reuse, expected, rule)                                               \
     AC_TEST(bindaddr, name, .description = rule)                                                   \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40000");                            \
         ac_netns_sysctl("net/ipv4/ip_autobind_reuse", autobind_reuse);                             \
         struct ac_addr held;                                                                       \
         ac_addr_parse(&held, AC_SERVER_IP, 40000);                                                 \
-        int old = ac_setup_fd("socket", ac_tcp_socket(AF_INET, AC_REUSEADDR));                     \
-        ac_setup_ok("bind 192.168.1.100:40000 SO_REUSEADDR", ac_bind(old, &held));                 \
-        int fd = ac_setup_fd("socket with SO_REUSEADDR", ac_tcp_socket(AF_INET, AC_REUSEADDR));    \
+        int old = ac_setup_fd("socket", ac_tcp_socket(AF_INET, opt));                              \
+        ac_setup_ok("bind 192.168.1.100:40000 " #opt, ac_bind(old, &held));                        \
+        int fd = ac_setup_fd("socket with " #opt, ac_tcp_socket(AF_INET, opt));                    \
         if (bind_port0(fd, AC_SERVER_IP, expected) == 0)                                           \
             expect_port_40000(fd);                                                                 \
         close(fd);                                                                                 \
         close(old);                                                                                \
     }
 
-/* name, ip_autobind_reuse, expected bind(), the rule */
-X(port0_skips_reuseaddr_port_without_autobind_reuse_fails, "0", EADDRINUSE,
+/* name, the option on both sockets, ip_autobind_reuse, expected bind(), the rule */
+X(port0_skips_reuseaddr_port_without_autobind_reuse_fails, AC_REUSEADDR, "0", EADDRINUSE,
   "bind(0) never picks a port that is in use, even when SO_REUSEADDR on both sockets would allow "
   "sharing it: with the only port of the range taken, EADDRINUSE.")
-X(port0_shares_reuseaddr_port_with_autobind_reuse_succeeds, "1", 0,
+X(port0_shares_reuseaddr_port_with_autobind_reuse_succeeds, AC_REUSEADDR, "1", 0,
   "With ip_autobind_reuse=1 bind(0), having found no free port, takes one it may share through "
   "SO_REUSEADDR: the port of the range's other socket.")
+X(port0_skips_reuseport_port_without_autobind_reuse_fails, AC_REUSEPORT, "0", EADDRINUSE,
+  "bind(0) never joins a SO_REUSEPORT group: with the only port of the range bound by a socket "
+  "of the same user with SO_REUSEPORT, and SO_REUSEPORT on the new socket too, EADDRINUSE.")
+X(port0_skips_reuseport_port_even_with_autobind_reuse_fails, AC_REUSEPORT, "1", EADDRINUSE,
+  "ip_autobind_reuse=1 lets bind(0) share a port through SO_REUSEADDR only: SO_REUSEPORT on both "
+  "sockets still gives EADDRINUSE when the range's only port is taken.")
 #undef X
 
 /* The port the kernel picks comes from ip_local_port_range, for IPv4 and IPv6 alike, whether
