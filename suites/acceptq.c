@@ -289,6 +289,8 @@ static void attach_ebpf(int fd, unsigned index)
         cr_skip_test("bpf(BPF_PROG_LOAD): %s: loading an eBPF program needs CAP_BPF or "
                      "CAP_SYS_ADMIN in the initial user namespace",
                      ac_errname(errno));
+    if (prog < 0 && errno == ENOSYS)
+        cr_skip_test("this kernel has no bpf() system call: built without CONFIG_BPF_SYSCALL");
     ac_setup_fd("bpf(BPF_PROG_LOAD) of a socket filter", prog < 0 ? -errno : prog);
     ac_setup_ok("SO_ATTACH_REUSEPORT_EBPF",
                 setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, &prog, sizeof prog) ? errno

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "../../harness/actest.h"
 #include "../../fixtures/seedserver.h"
+#include "../../fixtures/netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +97,15 @@ AC_TEST_WITH(misbehaving, helper_child_refused_its_fds, (.nofile = AC_CHILD_NOFI
     waitpid(pid, NULL, 0);
     ac_child_check_broken(line);
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "the child's table (never reached)", 0, EIO);
+}
+
+/* A kernel built without the option a sysctl belongs to (tinyconfig without SYN cookies): the
+ * scenario cannot be set up there, a named precondition, so it skips; no claim failed. */
+AC_TEST(misbehaving, needs_a_sysctl_the_kernel_lacks,
+        .description = "Sets a sysctl no kernel has, in the test's network namespace.")
+{
+    ac_netns_sysctl("net/ipv4/afterclose_no_such_sysctl", "1");
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check that must never run", 0, EIO);
 }
 
 AC_TEST(misbehaving, skips, .description = "Skips with a reason.")
