@@ -190,3 +190,17 @@ kernel_image_kind() {
 	fi
 	return 1
 }
+
+# unstream CHANNEL NONCE: the results file as a guest streamed it on CHANNEL: the lines "R <line>"
+# after the begin marker and before the end marker. A last line without its newline was cut off:
+# dropped. awk reads to the end (no early exit): under pipefail the reader's SIGPIPE would fail
+# the caller once the channel outgrew a pipe's buffer (the selftests' output after the end).
+unstream() {
+	[[ -s $1 ]] || return 0
+	if [[ $(tail -c1 "$1" | wc -l) == 1 ]]; then cat "$1"; else sed '$d' "$1"; fi |
+		awk -v b="AFTERCLOSE-BEGIN $2" -v e="AFTERCLOSE-END $2 " '
+			off { next }
+			index($0, e) == 1 { off = 1; next }
+			$0 == b { on = 1; next }
+			on && /^R / { print substr($0, 3) }'
+}
