@@ -13,6 +13,7 @@
 #include "runner.h"
 #include "../fixtures/netns.h"
 #include "../harness/record.h"
+#include "readall.h"
 #include "set.h"
 
 #include <errno.h>
@@ -125,57 +126,51 @@ int ac_runfile_open(const char *prog, const char *path, const char *from, const 
     return 0;
 }
 
-/* The whole file, read through the descriptor (the file this run wrote, whatever the path now
- * names). NULL on a read error. */
-static char *read_back(size_t *len)
+/* The file this run writes, read from its start through the descriptor (whatever the path now
+ * names); the shared offset moves, which appends (O_APPEND) do not use. NULL on an error. */
+static FILE *from_start(void)
 {
-    size_t cap = 65536;
-    char *buf = malloc(cap);
-    *len = 0;
-    for (ssize_t n = 1; buf && n > 0;) {
-        if (*len == cap) {
-            char *more = realloc(buf, cap *= 2);
-            if (!more)
-                break;
-            buf = more;
-        }
-        n = pread(rf.fd, buf + *len, cap - *len, (off_t)*len);
-        if (n < 0) {
-            free(buf);
-            return NULL;
-        }
-        *len += (size_t)n;
-    }
-    return buf;
+    int fd = dup(rf.fd);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!f && fd >= 0)
+        close(fd);
+    if (f)
+        rewind(f);
+    return f;
 }
 
-/* The header line alone (a joiner does not read the records). */
+/* The whole file. NULL on a read error. */
+static char *read_back(size_t *len)
+{
+    FILE *f = from_start();
+    char *all = f ? ac_read_stream(f, len) : NULL;
+    if (f)
+        fclose(f);
+    return all;
+}
+
+/* The header line alone (a joiner does not read the records): "" for an empty file. */
 static char *read_header(size_t *len)
 {
-    char *all = NULL;
+    FILE *f = from_start();
+    if (!f)
+        return NULL;
+    char *line = NULL;
     size_t cap = 0;
-    *len = 0;
-    for (;;) {
-        char chunk[65536];
-        ssize_t n = pread(rf.fd, chunk, sizeof chunk, (off_t)*len);
-        if (n <= 0)
-            return all ? all : calloc(1, 1);
-        char *nl = memchr(chunk, '\n', (size_t)n);
-        size_t take = nl ? (size_t)(nl - chunk) + 1 : (size_t)n;
-        if (*len + take + 1 > cap) {
-            char *more = realloc(all, cap = (*len + take + 1) * 2);
-            if (!more) {
-                free(all);
-                return NULL;
-            }
-            all = more;
-        }
-        memcpy(all + *len, chunk, take);
-        *len += take;
-        all[*len] = '\0';
-        if (nl)
-            return all;
+    ssize_t n = getline(&line, &cap, f);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(line);
+        return NULL;
     }
+    if (n <= 0) { /* an empty file: no header */
+        free(line);
+        line = calloc(1, 1);
+        n = 0;
+    }
+    *len = (size_t)n;
+    return line;
 }
 
 int ac_runfile_join(const char *prog, const char *path, const char *kernel, json_t *selected)
