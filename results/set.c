@@ -317,21 +317,30 @@ bool ac_set_parse(const char *data, size_t len, const char *name, int flags, str
     return ok;
 }
 
+/* The set in the rest of f, named `name` in what it says. */
+static bool read_set(FILE *f, const char *name, int flags, struct ac_set *set, char *err,
+                     size_t errlen)
+{
+    *set = (struct ac_set){0};
+    size_t len = 0;
+    char *buf = ac_read_stream(f, &len);
+    bool ok = false;
+    if (!buf)
+        snprintf(err, errlen, "%s: read error", name);
+    else
+        ok = ac_set_parse(buf, len, name, flags, set, err, errlen);
+    free(buf);
+    return ok;
+}
+
 bool ac_set_load(const char *path, int flags, struct ac_set *set, char *err, size_t errlen)
 {
     *set = (struct ac_set){0};
     FILE *f = ac_open_regular(path, err, errlen);
     if (!f)
         return false;
-    size_t len = 0;
-    char *buf = ac_read_stream(f, &len);
+    bool ok = read_set(f, path, flags, set, err, errlen);
     fclose(f);
-    bool ok = false;
-    if (!buf)
-        snprintf(err, errlen, "%s: read error", path);
-    else
-        ok = ac_set_parse(buf, len, path, flags, set, err, errlen);
-    free(buf);
     return ok;
 }
 
@@ -343,37 +352,32 @@ void ac_set_clear(struct ac_set *set)
     *set = (struct ac_set){0};
 }
 
+/* The records of a whole set that `ok` says was read, and the set cleared. */
+static json_t *records_of(bool ok, struct ac_set *set)
+{
+    if (!ok)
+        return NULL;
+    json_t *all = json_incref(set->records);
+    ac_set_clear(set);
+    return all;
+}
+
 json_t *ac_results_parse(const char *data, size_t len, const char *name, char *err, size_t errlen)
 {
     struct ac_set set;
-    if (!ac_set_parse(data, len, name, 0, &set, err, errlen))
-        return NULL;
-    json_t *all = json_incref(set.records);
-    ac_set_clear(&set);
-    return all;
+    return records_of(ac_set_parse(data, len, name, 0, &set, err, errlen), &set);
 }
 
 json_t *ac_results_read(FILE *f, const char *name, char *err, size_t errlen)
 {
-    size_t len = 0;
-    char *buf = ac_read_stream(f, &len);
-    json_t *all = NULL;
-    if (!buf)
-        snprintf(err, errlen, "%s: read error", name);
-    else
-        all = ac_results_parse(buf, len, name, err, errlen);
-    free(buf);
-    return all;
+    struct ac_set set;
+    return records_of(read_set(f, name, 0, &set, err, errlen), &set);
 }
 
 json_t *ac_results_load(const char *path, char *err, size_t errlen)
 {
     struct ac_set set;
-    if (!ac_set_load(path, 0, &set, err, errlen))
-        return NULL;
-    json_t *all = json_incref(set.records);
-    ac_set_clear(&set);
-    return all;
+    return records_of(ac_set_load(path, 0, &set, err, errlen), &set);
 }
 
 json_t *ac_set_header_line(const char *run, const char *kernel, const char *iface_kind,
