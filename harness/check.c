@@ -179,27 +179,30 @@ void ac_environment_cause(char *buf, size_t len, const char *step, int err)
              limit);
 }
 
+/* The test is broken: `step` was refused by the environment with `err` (its cause names the
+ * limit behind it). */
+__attribute__((noreturn)) static void broken_by(AC_WHERE, const char *step, int err)
+{
+    char cause[512];
+    ac_environment_cause(cause, sizeof cause, step, err);
+    ac_broken_at(file, line, "%s", cause);
+}
+
 pid_t ac_setup_fork_at(AC_WHERE)
 {
     fflush(NULL);
     pid_t pid = fork();
     int err = pid < 0 ? errno : 0;
-    if (err == EAGAIN || err == ENOMEM) {
-        char cause[512];
-        ac_environment_cause(cause, sizeof cause, "fork a helper child", err);
-        ac_broken_at(file, line, "%s", cause);
-    }
+    if (err == EAGAIN || err == ENOMEM)
+        broken_by(file, line, "fork a helper child", err);
     ac_setup_ok_at(file, line, "fork a helper child", err);
     return pid;
 }
 
 void ac_setup_ok_at(AC_WHERE, const char *step, int err)
 {
-    if (ac_errno_is_environment(err)) {
-        char cause[512];
-        ac_environment_cause(cause, sizeof cause, step, err);
-        ac_broken_at(file, line, "%s", cause);
-    }
+    if (ac_errno_is_environment(err))
+        broken_by(file, line, step, err);
     if (err) {
         char msgline[512];
         snprintf(msgline, sizeof msgline, "setup failed: %s: %s (%s)", step, ac_errname(err),
