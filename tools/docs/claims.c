@@ -100,11 +100,9 @@ static void evidence_table(FILE *f, const struct docs *d, json_t *claim)
 
 bool write_claims(const struct docs *d, const char *path, int *unverified)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "afterclose-docs: %s: cannot write\n", path);
+    FILE *f = open_output(path);
+    if (!f)
         return false;
-    }
     json_t *list = json_object_get(d->claims, "claims");
     fputs("# The blog's claims, checked\n\n", f);
     md_cell(f, json_string_value(json_object_get(d->claims, "about")));

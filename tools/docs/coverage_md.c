@@ -80,11 +80,9 @@ static void items_table(FILE *f, json_t *items, const char *kind)
 
 bool write_coverage_md(const struct docs *d, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "afterclose-docs: %s: cannot write\n", path);
+    FILE *f = open_output(path);
+    if (!f)
         return false;
-    }
     json_t *items = json_object_get(d->coverage, "items");
     json_t *functions = json_object_get(d->coverage, "functions");
     size_t i, k, tested = 0;

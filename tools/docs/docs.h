@@ -81,6 +81,9 @@ char *humanize(const char *test);       /* "timewait/rebind_same_addr_fails" -> 
 char *without_ephemeral(const char *s); /* ":43512" -> ":<ephemeral>". Caller frees. */
 void md_cell(FILE *f, const char *s);   /* escapes | and newlines for a Markdown table */
 void html_text(FILE *f, const char *s); /* escapes &, <, >, " */
+/* A generated file opened for writing; NULL, having said so, when it cannot be. The writer ends
+ * it with ac_output_done(). */
+FILE *open_output(const char *path);
 const char *topic_title(const struct docs *d, const char *suite);
 /* The suites in the order of docs/doc-topics.json, then any others in describe order: a new
  * array of strings. */

@@ -205,11 +205,9 @@ static void section(FILE *f, const struct docs *d, const char *suite)
 
 bool write_expected(const struct docs *d, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "afterclose-docs: %s: cannot write\n", path);
+    FILE *f = open_output(path);
+    if (!f)
         return false;
-    }
     json_t *order = suite_order(d);
     fputs("# Expected results\n\n"
           "What the Linux kernel does when a TCP connection closes and a port is bound again, as "

@@ -107,3 +107,11 @@ const char *topic_title(const struct docs *d, const char *suite)
     const char *t = json_string_value(json_object_get(d->topics, suite));
     return t ? t : suite;
 }
+
+FILE *open_output(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "afterclose-docs: %s: cannot write\n", path);
+    return f;
+}
