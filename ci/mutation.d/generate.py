@@ -5,7 +5,9 @@
   generate.py --coverage FILE --list-files
 
 Reads the inventory (FILE: {"functions": [{"file": "net/ipv4/tcp.c", "function": "tcp_close",
-...}, ...]}), finds each function's body in DIR/<file>, and writes one patch per mutant into
+...}, ...]}; a function that serves many options, as setsockopt does, names in "cases" the
+case labels whose blocks implement the inventory's items, and the other blocks of those
+switches are not mutated), finds each function's body in DIR/<file>, and writes one patch per mutant into
 OUT/candidates/, the list OUT/candidates.tsv (name, file, line, class, function; in source order), the
 names again in a random order drawn with the seed S (OUT/order: a sample is its first N that
 compile) and a summary OUT/candidates.env. --list-files prints the inventory's files. The mutants, inside function bodies only (comments, string and
@@ -186,6 +188,62 @@ def function_bodies(toks, name):
     return found
 
 
+def switches(toks, lo, hi):
+    """The switch statements of toks[lo..hi], each as its case groups: (labels, first, last),
+    labels the texts of each label's expression ("default" for default), first and last the
+    token range from the group's first label to the token before the next group's."""
+    out = []
+    for k in range(lo + 1, hi):
+        if not (toks[k].kind == "id" and toks[k].text == "switch" and toks[k + 1].text == "("):
+            continue
+        close = matching(toks, k + 1)
+        if close is None or toks[close + 1].text != "{":
+            continue
+        body_end = matching(toks, close + 1)
+        if body_end is None:
+            continue
+        groups, depth, j, after_label = [], 0, close + 2, -1
+        while j < body_end:
+            t = toks[j]
+            if t.kind == "punct" and t.text in ("(", "[", "{"):
+                depth += 1
+            elif t.kind == "punct" and t.text in (")", "]", "}"):
+                depth -= 1
+            elif depth == 0 and t.kind == "id" and t.text in ("case", "default"):
+                colon = j + 1
+                while colon < body_end and toks[colon].text != ":":
+                    colon += 1
+                label = " ".join(x.text for x in toks[j + 1:colon]) if t.text == "case" else "default"
+                if groups and after_label == j:
+                    groups[-1][0].append(label)  # stacked labels share one body
+                else:
+                    if groups:
+                        groups[-1][2] = j - 1
+                    groups.append([[label], j, body_end - 1])
+                after_label = colon + 1
+                j = colon + 1
+                continue
+            j += 1
+        out.append([(labels, a, b) for labels, a, b in groups])
+    return out
+
+
+def outside_cases(toks, lo, hi, cases, fn, path):
+    """Token ranges of toks[lo..hi] not to mutate: in a function that serves many options, the
+    case groups, in each switch that has a label in cases, without one: options outside the
+    surface. A cases label the function lacks is an error."""
+    sw = switches(toks, lo, hi)
+    found = {lab for groups in sw for labels, _, _ in groups for lab in labels}
+    missing = [c for c in cases if c not in found]
+    if missing:
+        raise Bad(f"{path}: {fn}() has no case label {missing[0]} (named by the inventory's \"cases\")")
+    want, out = set(cases), []
+    for groups in sw:
+        if any(want & set(labels) for labels, _, _ in groups):
+            out.extend((a, b) for labels, a, b in groups if not want & set(labels))
+    return out
+
+
 # --- mutants -----------------------------------------------------------------------------
 
 REL = {"<": ("<=", ">="), "<=": ("<", ">"), ">": (">=", "<="), ">=": (">", "<"),
@@ -359,7 +417,7 @@ def load_inventory(path):
     fns = inv.get("functions") if isinstance(inv, dict) else None
     if not isinstance(fns, list) or not fns:
         raise Bad(f"{path}: no \"functions\" list in the inventory")
-    seen, out = set(), []
+    seen, out = {}, []
     for i, f in enumerate(fns):
         if not (isinstance(f, dict) and isinstance(f.get("file"), str) and isinstance(f.get("function"), str)):
             raise Bad(f"{path}: functions[{i}] has no \"file\" and \"function\" strings")
@@ -367,11 +425,16 @@ def load_inventory(path):
             raise Bad(f"{path}: functions[{i}]: \"{f['function']}\" is not a C function name")
         if f["file"].startswith("/") or ".." in f["file"].split("/"):
             raise Bad(f"{path}: functions[{i}]: \"{f['file']}\" is not a path inside the kernel tree")
+        cases = f.get("cases", [])
+        if not (isinstance(cases, list) and all(isinstance(c, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c)
+                                                for c in cases)):
+            raise Bad(f"{path}: functions[{i}]: \"cases\" is not a list of case label names")
         key = (f["file"], f["function"])
         if key not in seen:
-            seen.add(key)
+            seen[key] = []
             out.append(key)
-    return out
+        seen[key].extend(c for c in cases if c not in seen[key])
+    return [(rel, fn, seen[(rel, fn)]) for rel, fn in out]
 
 
 def main():
@@ -384,7 +447,7 @@ def main():
     a = ap.parse_args()
     funcs = load_inventory(a.coverage)
     if a.list_files:
-        for rel in dict.fromkeys(rel for rel, _ in funcs):
+        for rel in dict.fromkeys(rel for rel, _, _ in funcs):
             print(rel)
         return
     if not a.tree or not a.out:
@@ -393,8 +456,8 @@ def main():
     os.makedirs(cand, exist_ok=True)
     for f in os.listdir(cand):
         os.unlink(os.path.join(cand, f))
-    sources, rows, counts, per_name = {}, [], {}, {}
-    for rel, fn in funcs:
+    sources, rows, counts, per_name, outside = {}, [], {}, {}, 0
+    for rel, fn, cases in funcs:
         if rel not in sources:
             p = os.path.join(a.tree, rel)
             try:
@@ -408,7 +471,11 @@ def main():
         if not bodies:
             raise Bad(f"{rel}: no definition of {fn}() in it")
         for lo, hi in bodies:
+            skip = [(toks[a].start, toks[b].end) for a, b in outside_cases(toks, lo, hi, cases, fn, rel)] if cases else []
             for m in mutants_of_body(src, toks, lo, hi, fn, rel):
+                if any(a <= m["start"] < b for a, b in skip):
+                    outside += 1
+                    continue
                 stem = f"gen-{fn}-{m['line']}-{m['op']}"
                 per_name[stem] = per_name.get(stem, 0) + 1
                 name = f"{stem}-{per_name[stem]}"
@@ -430,7 +497,8 @@ def main():
     with open(os.path.join(a.out, "order"), "w") as f:
         f.write("".join(n + "\n" for n in order))
     with open(os.path.join(a.out, "candidates.env"), "w") as f:
-        f.write(f"functions={len(funcs)}\nsource_files={len(sources)}\ncandidates={len(rows)}\n")
+        f.write(f"functions={len(funcs)}\nsource_files={len(sources)}\ncandidates={len(rows)}\n"
+                f"outside_cases={outside}\n")
         for k in ("relational", "condition", "operand", "constant"):
             f.write(f"{k}={counts.get(k, 0)}\n")
 

@@ -110,7 +110,9 @@ report() {
 			[[ -f $s ]] || continue
 			generated="Generated set: $(kv "$s" candidates) candidate mutants of the $(kv "$s" functions) functions in"
 			generated+=" $(kv "$s" inventory) ($(kv "$s" relational) relational operators, $(kv "$s" condition)"
-			generated+=" conditions, $(kv "$s" operand) operands of && and ||, $(kv "$s" constant) constants), $(kv "$s" source);"
+			generated+=" conditions, $(kv "$s" operand) operands of && and ||, $(kv "$s" constant) constants), $(kv "$s" source)"
+			[[ -z $(kv "$s" outside_cases) ]] || generated+=", leaving out $(kv "$s" outside_cases) in the blocks of options outside the inventory (its \"cases\")"
+			generated+=";"
 			generated+=" a sample of $(kv "$s" sample) drawn with seed $(kv "$s" seed)"
 			if [[ $(kv "$s" compile) == 1 ]]; then
 				generated+=": $(kv "$s" compiled_tried) compiled to get $(kv "$s" patches), $(kv "$s" dropped_not_compiling)"

@@ -273,10 +273,30 @@ static void check_defined(struct checker *c, const char *tree, const char *file,
     free(src);
 }
 
+/* "cases": the option labels of a many-option function (a setsockopt) that implement its
+ * items; the generated faults mutate only those blocks of its switches. */
+static void check_cases(struct checker *c, json_t *cases, const char *what)
+{
+    if (!cases)
+        return;
+    size_t k;
+    json_t *it;
+    if (!json_is_array(cases) || json_array_size(cases) == 0) {
+        problem(c, "%s: \"cases\" must be a non-empty array of case label names", what);
+        return;
+    }
+    json_array_foreach(cases, k, it)
+    {
+        const char *label = json_string_value(it);
+        if (!label || !identifier(label))
+            problem(c, "%s: \"cases\" entry %zu is not a C name", what, k);
+    }
+}
+
 static void check_function(struct checker *c, json_t *fn, size_t i, json_t *ids, json_t *seen,
                            const char *tree)
 {
-    static const char *const fields[] = {"file", "function", "items"};
+    static const char *const fields[] = {"file", "function", "items", "cases"};
     char what[160];
     snprintf(what, sizeof what, "function %zu", i);
     if (!json_is_object(fn)) {
@@ -288,7 +308,7 @@ static void check_function(struct checker *c, json_t *fn, size_t i, json_t *ids,
     bool file_ok = docs_plain_name(file) && *file != '/' && !strstr(file, "..");
     if (file_ok && identifier(name))
         snprintf(what, sizeof what, "function %s:%s", file, name);
-    only_fields(c, fn, what, fields, 3);
+    only_fields(c, fn, what, fields, 4);
     if (!file_ok || !identifier(name) || !json_is_array(items) || json_array_size(items) == 0) {
         problem(c,
                 "%s: needs a \"file\" (a path in the kernel tree), a \"function\" (a C name) "
@@ -308,6 +328,7 @@ static void check_function(struct checker *c, json_t *fn, size_t i, json_t *ids,
             problem(c, "%s: names item %s, which the inventory does not have", what,
                     id ? id : "(not a string)");
     }
+    check_cases(c, json_object_get(fn, "cases"), what);
     if (tree)
         check_defined(c, tree, file, name);
 }

@@ -46,3 +46,29 @@ int attributed(int a) __holds(lock)
 {
 	return a + banner[0];
 }
+
+#define OPT_IN 1
+#define OPT_OUT 2
+#define OPT_ALSO_IN 3
+
+/* A function that serves many options: the inventory's "cases" keeps OPT_IN and OPT_ALSO_IN */
+int options(int optname, int val)
+{
+	int ret = 0;
+
+	switch (optname) {
+	case OPT_IN:
+		ret = val > 4;
+		break;
+	case OPT_OUT:
+		ret = val < 5;
+		break;
+	case OPT_ALSO_IN:
+	case 9:
+		ret = val == 6;
+		break;
+	default:
+		ret = val != 8;
+	}
+	return ret;
+}
