@@ -42,12 +42,6 @@ TestSuite(sockopts,
                          "accept(), TCP_REPAIR closes without a segment and SO_BINDTOIFINDEX "
                          "splits a port by device like SO_BINDTODEVICE.");
 
-static const char *timer_kind(int timer)
-{
-    static const char *const names[] = {"none", "retransmit", "keepalive", "timewait", "probe"};
-    return timer >= 0 && timer < 5 ? names[timer] : "unknown";
-}
-
 static void set_int(int fd, int level, int name, int value, const char *what)
 {
     ac_setup_ok(what, setsockopt(fd, level, name, &value, sizeof value) ? errno : 0);
@@ -139,7 +133,7 @@ AC_TEST(sockopts, linger2_100s_orphan_stays_full_socket_on_keepalive_timer,
     struct ac_match server;
     struct ac_sockinfo fw2 = orphan_with_linger2(&c, 100, &server);
     ac_expect_str(AC_CLAIM(TIMER, "server end"), "orphaned FIN_WAIT2 timer kind (sock_diag)",
-                  "keepalive", timer_kind(fw2.timer));
+                  "keepalive", ac_timer_kind(fw2.timer));
     ac_expect_within(AC_CLAIM(TIMER, "server end"), "FIN_WAIT2 timer left (sock_diag expires)",
                      35000, 40000, fw2.expires_ms);
 }
