@@ -34,6 +34,18 @@ struct ac_meta {
         enum ac_grid_reuse reuse;
         enum ac_grid_address address;
     } grid;
+    /* Where the claim's expectation changed between kernels: `since` the first release with the
+     * current rule, as major * 1000 + minor (fixtures/kernel.h's AC_KV), which the test also
+     * picks its expectation by; `commit` the kernel commit that changed it (12 hex digits) and
+     * its title. since 0: the same on every kernel. */
+    struct {
+        int since;
+        const char *commit, *title;
+    } changed;
+    /* The transition of the docs' state graph the test proves, by name (tools/docs/states.c),
+     * where the states sock_diag shows cannot tell it from another one (an RST or the timer
+     * ends a TIME_WAIT alike); NULL: none. */
+    const char *proves;
 };
 
 /* The RLIMIT_NOFILE a test needs unless it says more: every scenario without a need of its own

@@ -268,6 +268,14 @@ static void describe_as_json(const struct criterion_test **tests, size_t n)
                                 json_pack("{s:s, s:s, s:s}", "state", m->grid.state, "reuse",
                                           ac_grid_reuse_name(m->grid.reuse), "address",
                                           ac_grid_address_name(m->grid.address)));
+        if (m && m->changed.since) /* "6.10": the release the current rule starts with */
+            json_object_set_new(
+                o, "changed",
+                json_pack("{s:o, s:s, s:s}", "since",
+                          json_sprintf("%d.%d", m->changed.since / 1000, m->changed.since % 1000),
+                          "commit", m->changed.commit, "title", m->changed.title));
+        if (m && m->proves)
+            json_object_set_new(o, "proves", json_string(m->proves));
         json_array_append_new(all, o);
     }
     char *text = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

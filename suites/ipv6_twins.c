@@ -154,9 +154,10 @@ AC_TEST(ipv6_twins, fin_timeout_1s_removes_orphaned_fin_wait2, .timeout = 10,
 }
 
 /* Twin of timers/max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds. */
-AC_TEST(ipv6_twins, max_tw_buckets_0_leaves_no_time_wait_rebind_succeeds,
-        .description = "tcp_max_tw_buckets=0 refuses IPv6 TIME_WAIT sockets too: after the close "
-                       "sequence nothing is left on [::1]:9999 and it binds again at once.")
+AC_TEST_WITH(
+    ipv6_twins, max_tw_buckets_0_leaves_no_time_wait_rebind_succeeds, (.proves = "no_time_wait"),
+    .description = "tcp_max_tw_buckets=0 refuses IPv6 TIME_WAIT sockets too: after the close "
+                   "sequence nothing is left on [::1]:9999 and it binds again at once.")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
     struct ac_conn c;
@@ -235,7 +236,8 @@ static void reconnect_same_tuple(int listener, const struct ac_match *tuple)
  * with_timestamps, the server's TIME_WAIT gets the SYN (tcp_v6_rcv(): TCP_TW_SYN) and gives way
  * to the listener. */
 #define X(name, server_first, rule)                                                                \
-    AC_TEST(ipv6_twins, name, .description = rule)                                                 \
+    AC_TEST_WITH(ipv6_twins, name, (.proves = (server_first) ? "time_wait_syn" : NULL),            \
+                 .description = rule)                                                              \
     {                                                                                              \
         struct twin_conn t;                                                                        \
         open_bound(&t);                                                                            \

@@ -331,10 +331,11 @@ static int sockets_on_port(void)
 /* tcp_max_tw_buckets=0: inet_twsk_alloc() refuses every TIME_WAIT socket, tcp_time_wait() then
  * just closes the connection (tcp_done; the kernel logs "TCP: time wait bucket table overflow",
  * LINUX_MIB_TCPTIMEWAITOVERFLOW). Nothing is left on the port, so the server rebinds at once. */
-AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
-        .description = "tcp_max_tw_buckets=0 leaves no room for TIME_WAIT sockets: once both "
-                       "ends have closed, neither end is left on the port and the server rebinds "
-                       "it at once without SO_REUSEADDR.")
+AC_TEST_WITH(
+    timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds, (.proves = "no_time_wait"),
+    .description = "tcp_max_tw_buckets=0 leaves no room for TIME_WAIT sockets: once both "
+                   "ends have closed, neither end is left on the port and the server rebinds "
+                   "it at once without SO_REUSEADDR.")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
     struct ac_conn c;
@@ -368,11 +369,13 @@ AC_TEST(timers, max_tw_buckets_0_leaves_no_time_wait_and_rebind_succeeds,
  * is why the ACK is held.) The client, still in CLOSE_WAIT, later sends its FIN to a 4-tuple
  * nobody owns (the listener is closed too): tcp_v4_rcv() finds no socket and answers with an
  * RST (tcp_v4_send_reset), which puts ECONNRESET on the client (tcp_reset() in LAST_ACK). */
-AC_TEST(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst, .timeout = 10,
-        .description = "With tcp_max_tw_buckets=0 an orphan whose FIN is acknowledged cannot "
-                       "become a FIN_WAIT2 mini-socket, so it is destroyed at once while the peer "
-                       "is still in CLOSE_WAIT; the peer's FIN then finds no socket and gets an "
-                       "RST (ECONNRESET).")
+AC_TEST_WITH(timers, max_tw_buckets_0_orphaned_fin_wait2_destroyed_peer_fin_gets_rst,
+             (.proves = "no_time_wait"), .timeout = 10,
+             .description =
+                 "With tcp_max_tw_buckets=0 an orphan whose FIN is acknowledged cannot "
+                 "become a FIN_WAIT2 mini-socket, so it is destroyed at once while the peer "
+                 "is still in CLOSE_WAIT; the peer's FIN then finds no socket and gets an "
+                 "RST (ECONNRESET).")
 {
     ac_netns_sysctl("net/ipv4/tcp_max_tw_buckets", "0");
     struct ac_conn c;

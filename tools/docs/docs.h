@@ -23,6 +23,8 @@ struct source {
     char *label;       /* the column's name: "host" for this run, a matrix series ("6.1") */
     char *release;     /* uname -r of that kernel */
     bool run_specific; /* the fresh run on this machine: its release is not part of the docs */
+    bool host;         /* a run on this machine (--host, a matrix column of kind "host"), not a
+                          kernel the matrix booted: the page shows it after those */
     json_t *recs;      /* test name -> result record (docs/results-format.md) */
 };
 
@@ -37,6 +39,7 @@ struct docs {
     json_t *coverage; /* the inventory (docs/coverage.json, coverage.h); NULL: none given */
     struct source *src;
     size_t nsrc;
+    size_t *order; /* the page's column order: indexes into src (columns.c) */
 };
 
 /* inputs.c: each returns false after printing one error line naming the file. */
@@ -52,13 +55,19 @@ bool load_coverage(struct docs *d, const char *path);
 /* A results JSONL file; label NULL means "the kernel field of its records". */
 bool add_results(struct docs *d, const char *label, const char *path, bool run_specific);
 /* docs/generated/compat-matrix.json (ci/matrix): one source per column that delivered results;
- * columns of kind "host" are left out when skip_host (the fresh run on this machine replaces
- * them). */
+ * the column "host" is left out when skip_host (the fresh run on this machine replaces it; the
+ * other host columns, such as host-userns, stay). */
 bool add_matrix(struct docs *d, const char *path, bool skip_host);
 /* The records the docs describe tests by must have checked what the tests' definitions expect
  * (else they are results of another build): false after one error line. */
 bool check_expectations(const struct docs *d);
 void docs_free(struct docs *d);
+
+/* columns.c: the kernels the matrix booted by release (5.10, 6.1, 6.12, 7.x: by number, not
+ * by string), then the host columns: a new array of nsrc indexes into d->src. */
+size_t *column_order(const struct docs *d);
+/* "6.12.118+deb13-cloud-amd64", "6.10" -> 6012 (major * 1000 + minor); -1 if not a release. */
+int release_version(const char *release);
 
 /* records.c: looking results up */
 json_t *source_record(const struct source *s, const char *test);
@@ -94,7 +103,23 @@ bool write_expected(const struct docs *d, const char *path);
 /* Writes blog-claims.md; *unverified counts the claims whose evidence did not pass. */
 bool write_claims(const struct docs *d, const char *path, int *unverified);
 bool write_states_dot(const struct docs *d, const char *path);
+/* Whether the state graph has a transition of that name for a test's "proves" (states.c). */
+bool state_edge_named(const char *name);
 bool write_matrix_html(const struct docs *d, const char *path);
+/* The page's parts (each writes one <section>): summary.c, "what changed, when": the claims
+ * that differ between kernels, with each kernel's value and the commit where the test's
+ * definition names it; timers_svg.c, the measured timers against their expected windows. */
+void write_changes_html(FILE *f, const struct docs *d);
+void write_timers_svg(FILE *f, const struct docs *d);
+/* matrix_html.c: a kernel's <th> (its label, its release, with counts its passes), one line,
+ * marked run-specific for this machine's fresh run; a value as a chip of a categorical colour,
+ * never a verdict's green or red: OK and EADDRINUSE their own, any other value one chosen by
+ * nth, the how-manieth distinct value of its row it is. */
+void column_header(FILE *f, const struct docs *d, size_t src, bool counts);
+void html_chip(FILE *f, const char *value, int nth);
+/* How the kernels differ on a test: "claim", "timing", "setup" (results/typed.h's classes of the
+ * worst pair of sources that have a record), "" when they agree (matrix_html.c). */
+const char *differ_class(const struct docs *d, const char *test);
 /* coverage.md, when an inventory was loaded. */
 bool write_coverage_md(const struct docs *d, const char *path);
 /* grid.c: the bind-conflict grid (per state of the existing socket: SO_REUSEADDR none / old /

@@ -140,7 +140,8 @@ static void grids_free(struct grid *g, size_t n, size_t nsrc)
     free(g);
 }
 
-/* The cell's text: one value when every kernel agrees, else "label: value" per kernel. */
+/* The cell's text: one value when every kernel agrees, else "label: value" per kernel (in the
+ * page's column order). */
 static void cell_text(FILE *f, const struct docs *d, const struct cell *c, bool html,
                       const char *sep)
 {
@@ -149,16 +150,17 @@ static void cell_text(FILE *f, const struct docs *d, const struct cell *c, bool 
         return;
     }
     bool any = false;
-    for (size_t k = 0; k < d->nsrc && k < 64; k++) {
-        if (!c->text[k])
+    for (size_t i = 0; i < d->nsrc && i < 64; i++) {
+        size_t k = d->order[i];
+        if (k >= 64 || !c->text[k])
             continue;
         if (!c->differs) {
-            html ? html_text(f, c->text[k]) : md_cell(f, c->text[k]);
+            html ? html_chip(f, c->text[k], 0) : md_cell(f, c->text[k]);
             return;
         }
         fputs(any ? sep : "", f);
         fprintf(f, "%s: ", d->src[k].label);
-        html ? html_text(f, c->text[k]) : md_cell(f, c->text[k]);
+        html ? html_chip(f, c->text[k], 0) : md_cell(f, c->text[k]);
         any = true;
     }
     if (!any)
@@ -236,8 +238,8 @@ void write_conflict_grid_html(FILE *f, const struct docs *d)
                 const char *first = NULL;
                 for (size_t s = 0; s < d->nsrc && s < 64 && !first; s++)
                     first = c->text[s];
-                const char *cls = !first ? "missing" : strncmp(first, "OK", 2) == 0 ? "ok" : "err";
-                fprintf(f, "<td class=\"%s%s\">", cls, c->differs ? " differs" : "");
+                fprintf(f, "<td class=\"%s%s\">", first ? "value" : "missing",
+                        c->differs ? " differs" : "");
                 if (c->test) {
                     fputs("<a href=\"#t-", f);
                     html_text(f, c->test);

@@ -44,16 +44,36 @@ static bool source_ok(const char *src)
     return strtoul(colon + 1, NULL, 10) > 0;
 }
 
+/* {"since": "6.10", "commit": "41eecbd712b7", "title": "..."}: the release the test's current
+ * expectation starts with and the kernel commit that changed it (the page links the commit). */
+static bool changed_ok(json_t *c)
+{
+    const char *since = json_string_value(json_object_get(c, "since"));
+    const char *commit = json_string_value(json_object_get(c, "commit"));
+    unsigned major, minor;
+    char end;
+    if (!since || sscanf(since, "%u.%u%c", &major, &minor, &end) != 2 || !commit ||
+        !has_text(c, "title"))
+        return false;
+    size_t n = strspn(commit, "0123456789abcdef");
+    return n >= 7 && n <= 40 && commit[n] == '\0';
+}
+
 /* The facts a test's definition states, beyond its names and rule (runner/runner.c's
  * describe_as_json): NULL when they are well formed, else what is wrong. */
 static const char *bad_facts(json_t *t)
 {
     json_t *src = json_object_get(t, "source"), *exp = json_object_get(t, "expected");
-    json_t *grid = json_object_get(t, "grid");
+    json_t *grid = json_object_get(t, "grid"), *proves = json_object_get(t, "proves");
     if (!source_ok(json_string_value(src)))
         return "no \"source\" of the form path:line (a path relative to the checkout)";
     if (exp && (!json_is_string(exp) || ac_errno_from_name(json_string_value(exp)) < 0))
         return "\"expected\" is not OK or an errno name";
+    if (proves && !state_edge_named(json_string_value(proves)))
+        return "\"proves\" names no transition of the state graph (tools/docs/states.c)";
+    if (json_object_get(t, "changed") && !changed_ok(json_object_get(t, "changed")))
+        return "\"changed\" needs \"since\" (a release such as 6.10), \"commit\" (7 to 40 hex "
+               "digits) and \"title\"";
     if (!grid)
         return NULL;
     if (!json_is_object(grid) || !plain_name(json_string_value(json_object_get(grid, "state"))) ||
@@ -316,6 +336,7 @@ static struct source *new_source(struct docs *d, const char *label, const char *
     s->label = strdup(label);
     s->release = strdup(release);
     s->run_specific = run_specific;
+    s->host = run_specific;
     s->recs = json_object();
     return s;
 }
@@ -401,13 +422,15 @@ bool add_matrix(struct docs *d, const char *path, bool skip_host)
             ok = false;
             break;
         }
-        if (skip_host && kind && strcmp(kind, "host") == 0)
+        bool host = kind && strncmp(kind, "host", 4) == 0; /* host, host-userns */
+        if (skip_host && host && strcmp(id, "host") == 0)
             continue;
         struct source *s = new_source(d, id, release, false, path);
         if (!s) {
             ok = false;
             break;
         }
+        s->host = host;
         json_array_foreach(rows, j, row)
         {
             const char *test = json_string_value(json_object_get(row, "test"));
@@ -460,6 +483,7 @@ void docs_free(struct docs *d)
         json_decref(d->src[i].recs);
     }
     free(d->src);
+    free(d->order);
     json_decref(d->tests);
     json_decref(d->topics);
     json_decref(d->claims);

@@ -90,6 +90,7 @@ static bool load(struct docs *d, const struct args *a)
         if (!ok)
             return false;
     }
+    d->order = column_order(d);
     return check_expectations(d);
 }
 

@@ -1,10 +1,12 @@
-/* docs/generated/compat-matrix.html: the compatibility matrix as a colour-coded page, one row per
- * test (grouped by topic), one column per kernel. A cell shows the verdict's colour and the value
- * the test's last call was expected to give there (an errno name, OK, a state, a number), so
- * kernels whose expectations differ stand out. Each row shows its rule and links to the test's
- * source line and its row in expected-results.md. A search box, a suite filter and "only rows where
- * kernels differ" filter the rows (a few lines of script; without script every row shows); the
- * bind-conflict grid (grid.c) comes first. */
+/* docs/generated/compat-matrix.html: the compatibility matrix as a kernel developer reads it. It
+ * opens with what changed between the kernels and when (summary.c), then the measured timers
+ * against their windows (timers_svg.c), then the bind-conflict grid (grid.c) and one row per
+ * test (grouped by topic), one column per kernel in version order (columns.c). Colours say two
+ * different things and never borrow from each other: green and red (with a mark) are verdicts,
+ * a neutral categorical palette (chips) are the values kernels answered (OK, EADDRINUSE, a state,
+ * a number). Each row shows its rule and claim and links to the test's source line and its row
+ * in expected-results.md. A search box, a suite filter and "only rows where kernels differ"
+ * filter the rows (a few lines of script; without script every row shows). */
 #define _GNU_SOURCE
 #include "docs.h"
 
@@ -12,36 +14,64 @@
 #include <string.h>
 
 static const char style[] =
-    "body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#212121}\n"
-    "table{border-collapse:collapse;font-size:13px}\n"
-    "th,td{border:1px solid #bdbdbd;padding:3px 8px;text-align:left}\n"
-    "thead th{position:sticky;top:0;background:#37474f;color:#fff}\n"
-    ".rel{font-weight:normal;font-size:11px;color:#cfd8dc}\n"
+    "body{font-family:Helvetica,Arial,sans-serif;margin:1.2em 1.5em;color:#212121;"
+    "font-size:14px}\n"
+    "h2{margin:1.2em 0 .4em}p{max-width:70em;margin:.4em 0}\n"
+    "nav a{margin-right:1em}\n"
+    "table{border-collapse:collapse;font-size:12px}\n"
+    "th,td{border:1px solid #cfd8dc;padding:2px 5px;text-align:left;vertical-align:top}\n"
+    "thead th{background:#37474f;color:#fff;font-weight:bold}\n"
+    "#matrix thead th{position:sticky;top:0;z-index:1}\n"
+    ".rel{display:block;font-weight:normal;font-size:10px;color:#cfd8dc;overflow-wrap:anywhere}\n"
     "tr.topic th{background:#eceff1;color:#263238}\n"
-    "td.test{font-family:monospace}\n"
-    "td.pass{background:#a5d6a7}td.fail{background:#ef9a9a}td.crash,td.timeout"
-    "{background:#e57373;color:#fff}td.broken{background:#ce93d8}td.skip{background:#e0e0e0}"
-    "td.missing{background:#fff;color:#9e9e9e}\n"
-    "td.differs{outline:3px solid #ffb300;outline-offset:-3px}\n"
-    ".legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #bdbdbd}"
-    "\n"
-    "td.rule{font-size:12px;color:#424242;min-width:18em;max-width:34em}\n"
-    "td small{font-size:10px;color:#37474f}\n"
-    "td.test{max-width:24em;overflow-wrap:anywhere}td.test "
-    "a{color:#1a237e;text-decoration:none}td.test a.src{font-size:11px;color:#757575;"
-    "margin-left:.5em}\n"
-    ".controls{position:sticky;top:0;z-index:2;background:#fff;padding:.5em 0;"
-    "border-bottom:1px solid #bdbdbd;margin-bottom:.5em}\n"
-    ".controls input[type=search]{width:22em;padding:3px}.controls label{margin-left:1em}\n"
+    /* verdicts: green and red only here, always with a mark */
+    ".pass{background:#e8f5e9}.fail{background:#ffebee}.crash,.timeout{background:#fbe9e7}"
+    ".broken{background:#f3e5f5}.skip{background:#f5f5f5;color:#616161}"
+    ".missing{background:#fff;color:#9e9e9e}\n"
+    ".mark{font-weight:bold}.pass .mark,.mark.pass{color:#1b5e20}.fail .mark,.mark.fail,"
+    ".crash .mark,.timeout .mark{color:#b71c1c}\n"
+    "span.verdict{font-size:11px;padding:0 4px;border-radius:3px}\n"
+    /* values: a categorical palette of light fills with dark text, none green or red */
+    ".chip{display:inline-block;padding:0 5px;border-radius:8px;border:1px solid;"
+    "font-size:11px;line-height:15px;white-space:normal;overflow-wrap:normal}\n"
+    ".c0{background:#e3ecf7;border-color:#7f9cc4;color:#0d2a4f}"
+    ".c1{background:#f7ebcf;border-color:#c49a3c;color:#4a3300}"
+    ".c2{background:#e9e2f5;border-color:#9a86c4;color:#2d1b52}"
+    ".c3{background:#e6e6e6;border-color:#8c8c8c;color:#262626}"
+    ".c4{background:#d9eff3;border-color:#5f9ea8;color:#0f3a42}\n"
+    ".legend span{margin-right:.8em}\n"
+    /* the every-test table: fixed columns that fit the window, compact rows */
+    "#matrix{width:100%;table-layout:fixed}\n"
+    "col.name{width:19%}col.rule{width:25%}col.claim{width:21%}\n"
+    "td.test{font-family:monospace;font-size:11.5px;overflow-wrap:break-word}td.test "
+    "a{color:#1a237e;text-decoration:none}td.test a.src{font-family:Helvetica,Arial,sans-serif;"
+    "font-size:10px;color:#757575;margin-left:.4em}\n"
+    "td.rule,td.claimed{color:#37474f;font-size:11.5px}\n"
+    ".clamp{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;"
+    "overflow:hidden}tr.t:hover .clamp{-webkit-line-clamp:unset}\n"
+    "td.k{font-size:11px;overflow-wrap:anywhere}td.k small{color:#424242}\n"
+    "td.differs{box-shadow:inset 3px 0 0 #7e57c2}\n"
+    ".controls{background:#fff;padding:.4em 0;border-bottom:1px solid #cfd8dc;"
+    "margin-bottom:.5em}\n"
+    ".controls input[type=search]{width:20em;padding:3px}.controls label{margin-left:1em}\n"
     "#count{margin-left:1em;color:#616161}\n"
-    ".grids{display:flex;flex-wrap:wrap;gap:12px}\n"
-    "table.grid{font-size:12px}table.grid caption{text-align:left;font-weight:bold;"
-    "padding:2px}table.grid td{white-space:nowrap}\n"
-    "summary h2{display:inline}table.grid td.differs{outline:3px solid #ffb300;"
-    "outline-offset:-3px}\n"
-    "table.grid th{background:#eceff1;color:#263238;position:static}\n"
-    "table.grid td.ok{background:#c8e6c9}table.grid td.err{background:#ffcdd2}"
+    /* the summary */
+    "table.changes td.claim{max-width:22em}table.changes details{font-size:11px}"
+    "table.changes details a{display:block;font-family:monospace;color:#1a237e}\n"
+    "table.changes td.v{min-width:6em}table.changes td.since{border-left:3px solid #37474f}\n"
+    "td.when{max-width:20em}td.when .title{color:#424242}td.when small{color:#616161}"
+    "td.when .odd{color:#b71c1c}.unknown{color:#757575}\n"
+    ".note{color:#424242}\n"
+    /* the grid */
+    ".grids{display:flex;flex-wrap:wrap;gap:10px}\n"
+    "table.grid{font-size:11px}table.grid caption{text-align:left;font-weight:bold;"
+    "padding:2px}table.grid td{white-space:nowrap;background:#fff}\n"
+    "summary h2{display:inline}table.grid td.differs{box-shadow:inset 3px 0 0 #7e57c2}\n"
+    "table.grid th{background:#eceff1;color:#263238}\n"
     "table.grid td.missing{color:#9e9e9e}table.grid td a{color:inherit;text-decoration:none}\n"
+    /* the timers */
+    "svg.timers{display:block;max-width:100%;height:auto;font-family:Helvetica,Arial,"
+    "sans-serif}\n"
     "[hidden]{display:none!important}\n";
 
 /* The filters: rows carry data-suite, data-differs and data-text (name and rule, lower case). */
@@ -147,57 +177,92 @@ static size_t nth_of(json_t *rec, size_t upto, const char *step)
     return n;
 }
 
-/* Below the value of a cell whose row differs: this kernel's expectation of each step that is
- * not the same on every kernel, the first one (so the reader sees what differs, not only that
- * it does). */
-static void differing_steps(FILE *f, const struct docs *d, json_t *rec, const char *test)
+/* In a passing cell of a row whose expectations differ: the first step that is not the same on
+ * every kernel, as the chip of its value here (so the reader sees what differs, not only that
+ * it does; the same value, the same colour, in the kernels' order). */
+static void differing_step(FILE *f, const struct docs *d, json_t *rec, const char *test)
 {
-    size_t i, shown = 0;
+    size_t i;
     json_t *c;
     json_array_foreach(json_object_get(rec, "checks"), i, c)
     {
         const char *step = check_str(c, "step"), *mine = check_str(c, "expected");
         size_t nth = nth_of(rec, i, step);
+        const char *distinct[64];
+        int n = 0, category = -1;
         bool same = true;
-        for (size_t k = 0; k < d->nsrc && same; k++) {
-            const char *other = expected_of(d, k, test, step, nth);
-            same = !other || strcmp(other, mine) == 0;
+        for (size_t k = 0; k < d->nsrc && k < 64; k++) {
+            const char *other = expected_of(d, d->order[k], test, step, nth);
+            if (!other)
+                continue;
+            same = same && strcmp(other, mine) == 0;
+            int at = 0;
+            while (at < n && strcmp(distinct[at], other))
+                at++;
+            if (at == n)
+                distinct[n++] = other;
+            if (category < 0 && !strcmp(other, mine))
+                category = at;
         }
-        if (same || shown++ >= 1)
+        if (same)
             continue;
-        fputs("<br><small>", f);
+        fputs("<br><small title=\"", f);
         html_text(f, step);
-        fputs(": ", f);
-        html_text(f, mine);
+        fputs("\">", f);
+        html_chip(f, mine, category);
         fputs("</small>", f);
+        return;
     }
 }
 
-static void cell(FILE *f, const struct docs *d, const struct source *s, const char *test)
+void html_chip(FILE *f, const char *value, int nth)
+{
+    /* OK and EADDRINUSE keep their colours everywhere (the legend's); other values take the
+     * remaining ones in turn */
+    int c = strncmp(value, "OK", 2) == 0 && (!value[2] || value[2] == ',') ? 0
+            : strcmp(value, "EADDRINUSE") == 0                             ? 1
+                                               : 2 + (nth < 0 ? 0 : nth) % 3;
+    fprintf(f, "<span class=\"chip c%d\">", c);
+    html_text(f, value);
+    fputs("</span>", f);
+}
+
+/* A reason or a failed check in a cell: small, at most three lines until the row is hovered. */
+static void detail(FILE *f, const char *what, const char *step, const char *expected,
+                   const char *got)
+{
+    fputs(" <small class=\"clamp\">", f);
+    html_text(f, what);
+    if (step) {
+        html_text(f, step);
+        fputs(": expected ", f);
+        html_text(f, expected);
+        fputs(", got ", f);
+        html_text(f, got);
+    }
+    fputs("</small>", f);
+}
+
+/* A kernel's cell: its verdict (mark and tint), and what differs or went wrong. */
+static void cell(FILE *f, const struct docs *d, const struct source *s, const char *test, bool diff)
 {
     json_t *rec = source_record(s, test);
     const char *v = record_verdict(rec);
-    bool diff = differs(d, test);
-    fprintf(f, "<td class=\"%s%s\">", v, diff ? " differs" : "");
+    fprintf(f, "<td class=\"k %s%s\">", v, diff ? " differs" : "");
     json_t *bad = ac_first_failed(rec);
     if (strcmp(v, "pass") == 0) {
-        char *claim = claim_shown(rec);
-        html_text(f, claim);
-        free(claim);
+        fputs("<span class=\"mark\" title=\"pass\">✓</span>", f);
         if (diff)
-            differing_steps(f, d, rec, test);
-    } else if (strcmp(v, "broken") == 0) { /* its cause: that machine's limit or right */
-        fputs("broken: ", f);
-        html_text(f, check_str(rec, "reason"));
-    } else if (bad) {
-        fprintf(f, "%s: ", v);
-        html_text(f, check_str(bad, "step"));
-        fputs(": expected ", f);
-        html_text(f, check_str(bad, "expected"));
-        fputs(", got ", f);
-        html_text(f, check_str(bad, "observed"));
+            differing_step(f, d, rec, test);
+    } else if (strcmp(v, "missing") == 0) {
+        fputs("<span title=\"no record\">—</span>", f);
     } else {
-        fputs(v, f);
+        fprintf(f, "<span class=\"mark\">%s</span>", strcmp(v, "fail") == 0 ? "✗ fail" : v);
+        if (strcmp(v, "broken") == 0 || strcmp(v, "skip") == 0 || !bad)
+            detail(f, check_str(rec, "reason"), NULL, NULL, NULL);
+        else
+            detail(f, "", check_str(bad, "step"), check_str(bad, "expected"),
+                   check_str(bad, "observed"));
     }
     fputs("</td>", f);
 }
@@ -212,10 +277,7 @@ static size_t passes(const struct docs *d, const struct source *s)
     return n;
 }
 
-/* How the kernels differ on a test, the classes of the matrix's "differ" filter: the results
- * library's classes (results/typed.h: "claim", "setup", "timing") of the worst pair of sources
- * that have a record, "" when they agree. */
-static const char *differ_class(const struct docs *d, const char *test)
+const char *differ_class(const struct docs *d, const char *test)
 {
     enum ac_diff worst = AC_DIFF_NONE;
     for (size_t k = 0; k < d->nsrc; k++)
@@ -241,6 +303,32 @@ static void search_text(FILE *f, const char *test, const char *rule)
     free(low);
 }
 
+/* A test name that may break after '/' and '_' only, never inside a word. */
+static void name_html(FILE *f, const char *test)
+{
+    for (const char *p = test; *p; p++) {
+        char one[2] = {*p, '\0'};
+        html_text(f, one);
+        if (*p == '/' || *p == '_')
+            fputs("<wbr>", f);
+    }
+}
+
+/* What the test claims, as the first kernel in the page's order that passed expected it. */
+static void claim_column(FILE *f, const struct docs *d, const char *test)
+{
+    char *claim = NULL;
+    for (size_t k = 0; k < d->nsrc && !claim; k++) {
+        json_t *rec = source_record(&d->src[d->order[k]], test);
+        if (strcmp(record_verdict(rec), "pass") == 0)
+            claim = claim_shown(rec);
+    }
+    fputs("<td class=\"claimed\"><div class=\"clamp\">", f);
+    html_text(f, claim ? claim : "");
+    fputs("</div></td>", f);
+    free(claim);
+}
+
 static void row(FILE *f, const struct docs *d, json_t *t)
 {
     const char *test = json_string_value(json_object_get(t, "test"));
@@ -254,7 +342,7 @@ static void row(FILE *f, const struct docs *d, json_t *t)
     fputs("\"><td class=\"test\"><a href=\"expected-results.md#t-", f);
     html_text(f, test);
     fputs("\" title=\"its row in expected-results.md\">", f);
-    html_text(f, test);
+    name_html(f, test);
     fputs("</a>", f);
     char *src = test_source_link(t);
     if (src) {
@@ -263,11 +351,13 @@ static void row(FILE *f, const struct docs *d, json_t *t)
         fputs("\" title=\"the test's source line\">source</a>", f);
     }
     free(src);
-    fputs("</td><td class=\"rule\">", f);
+    fputs("</td><td class=\"rule\"><div class=\"clamp\">", f);
     html_text(f, rule ? rule : "");
-    fputs("</td>", f);
+    fputs("</div></td>", f);
+    claim_column(f, d, test);
+    bool diff = differs(d, test);
     for (size_t k = 0; k < d->nsrc; k++)
-        cell(f, d, &d->src[k], test);
+        cell(f, d, &d->src[d->order[k]], test, diff);
     fputs("</tr>\n", f);
 }
 
@@ -305,6 +395,18 @@ static void controls(FILE *f, const struct docs *d, json_t *order)
     fputs("</select><span id=\"count\"></span></div>\n", f);
 }
 
+void column_header(FILE *f, const struct docs *d, size_t src, bool counts)
+{
+    const struct source *s = &d->src[src];
+    fputs(s->host ? "<th data-host=\"1\">" : "<th>", f);
+    html_text(f, s->label);
+    fputs("<span class=\"rel\">", f);
+    html_text(f, s->release);
+    if (counts)
+        fprintf(f, "<br>%zu/%zu pass", passes(d, s), json_array_size(d->tests));
+    fprintf(f, "</span></th>%s\n", s->run_specific ? " " AC_RUN_SPECIFIC : "");
+}
+
 bool write_matrix_html(const struct docs *d, const char *path)
 {
     FILE *f = open_output(path);
@@ -313,49 +415,54 @@ bool write_matrix_html(const struct docs *d, const char *path)
     fprintf(f,
             "<!DOCTYPE html>\n<!-- Generated by afterclose-docs (ci/gen-docs): do not edit. "
             "-->\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width\">\n"
             "<title>afterclose compatibility matrix</title>\n<style>\n%s</style>\n</head>\n"
             "<body>\n<h1>afterclose compatibility matrix</h1>\n",
             style);
     fprintf(f,
-            "<p>%zu tests (rows) on %zu kernel%s (columns). A cell is coloured by the verdict "
-            "and shows what the test's last call was expected to give on that kernel; an "
-            "amber frame marks a test whose expectations differ between columns (a "
-            "kernel-specific rule, or results of another version of the suite), and the "
-            "cell names what differs. \"Only rows where kernels differ\" tells differences "
-            "in a claim from those only in timing, in setup or observation (such as whether "
-            "sock_diag shows bound-only sockets), or in where the test could run. Each row "
-            "gives its rule, links to its row in <a href=\"expected-results.md\">"
-            "expected-results.md</a> (the name) and to the test's source line.</p>\n",
+            "<p>%zu tests on %zu kernel%s: the kernels booted by the matrix in version order, "
+            "then this machine's runs. Each test's row gives its rule and its claim and links "
+            "to its row in <a href=\"expected-results.md\">expected-results.md</a> (the name) "
+            "and to its source line; the <a href=\"close-states.svg\">state graph</a> draws the "
+            "transitions the tests prove.</p>\n",
             json_array_size(d->tests), d->nsrc, d->nsrc == 1 ? "" : "s");
-    fputs("<p class=\"legend\"><span class=\"pass\" style=\"background:#a5d6a7\">pass</span>"
-          "<span style=\"background:#ef9a9a\">fail</span><span style=\"background:#e57373;"
-          "color:#fff\">crash / timeout</span><span style=\"background:#ce93d8\">broken: the "
-          "machine could not set it up</span><span style=\"background:#e0e0e0\">skip</span>"
-          "<span>missing: no record</span></p>\n",
+    fputs("<nav><a href=\"#changes\">What changed, when</a><a href=\"#timers\">Timers</a>"
+          "<a href=\"#grid\">Bind-conflict grid</a><a href=\"#every\">Every test</a></nav>\n"
+          "<p class=\"legend\">Verdicts (green and red are only these): "
+          "<span class=\"pass\"><span class=\"mark\">✓</span> pass</span>"
+          "<span class=\"fail\"><span class=\"mark\">✗</span> fail</span>"
+          "<span class=\"crash\">crash / timeout</span>"
+          "<span class=\"broken\">broken: the machine could not set it up</span>"
+          "<span class=\"skip\">skip</span><span class=\"missing\">— no record</span>"
+          "<br>Values the kernels answered: <span class=\"chip c0\">OK</span> "
+          "<span class=\"chip c1\">EADDRINUSE</span> <span class=\"chip c2\">another "
+          "value</span> <span class=\"chip c3\">and another</span>: in a row, the same value "
+          "has the same colour.</p>\n",
           f);
+    write_changes_html(f, d);
+    write_timers_svg(f, d);
     json_t *order = suite_order(d);
+    fputs("<section id=\"every\">\n<h2>Every test</h2>\n", f);
     controls(f, d, order);
     write_conflict_grid_html(f, d);
-    fputs("<h2>Every test</h2>\n<table id=\"matrix\">\n<thead><tr><th>test</th><th>rule</th>\n", f);
-    for (size_t i = 0; i < d->nsrc; i++) {
-        fputs("<th>", f);
-        html_text(f, d->src[i].label);
-        fputs("<br><span class=\"rel\">", f);
-        html_text(f, d->src[i].release);
-        fprintf(f, "<br>%zu/%zu pass</span></th>%s\n", passes(d, &d->src[i]),
-                json_array_size(d->tests), d->src[i].run_specific ? " " AC_RUN_SPECIFIC : "");
-    }
+    fputs("<table id=\"matrix\">\n<colgroup><col class=\"name\"><col class=\"rule\">"
+          "<col class=\"claim\">",
+          f);
+    fprintf(f, "<col span=\"%zu\"></colgroup>\n", d->nsrc);
+    fputs("<thead><tr><th>test</th><th>rule</th><th>claim (expected)</th>\n", f);
+    for (size_t i = 0; i < d->nsrc; i++)
+        column_header(f, d, d->order[i], true);
     fprintf(f,
             "</tr></thead>\n<tbody>\n<tr id=\"none\" hidden><td colspan=\"%zu\">no rows</td>"
             "</tr>\n",
-            d->nsrc + 2);
+            d->nsrc + 3);
     size_t i, k;
     json_t *s, *t;
     json_array_foreach(order, k, s)
     {
         fprintf(f, "<tr class=\"topic\" data-suite=\"");
         html_text(f, json_string_value(s));
-        fprintf(f, "\"><th colspan=\"%zu\">", d->nsrc + 2);
+        fprintf(f, "\"><th colspan=\"%zu\">", d->nsrc + 3);
         html_text(f, topic_title(d, json_string_value(s)));
         fputs("</th></tr>\n", f);
         json_array_foreach(d->tests, i, t)
@@ -365,6 +472,6 @@ bool write_matrix_html(const struct docs *d, const char *path)
         }
     }
     json_decref(order);
-    fprintf(f, "</tbody>\n</table>\n<script>\n%s</script>\n</body>\n</html>\n", script);
+    fprintf(f, "</tbody>\n</table>\n</section>\n<script>\n%s</script>\n</body>\n</html>\n", script);
     return ac_output_done(f, "afterclose-docs", path);
 }
