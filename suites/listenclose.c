@@ -142,7 +142,11 @@ AC_TEST(listenclose, syn_recv_request_gets_rst_after_listener_close,
  * 5.14; Debian's 5.10 has the sysctl but not the move, so there it resets as with 0. */
 #define MIGRATE_SINCE AC_KV(5, 14)
 #define X(name, migrate, moves, rule)                                                              \
-    AC_TEST(listenclose, name, .description = rule)                                                \
+    AC_TEST_WITH(listenclose, name,                                                                \
+                 (.changed = {(moves) ? MIGRATE_SINCE : 0, "54b92e841937",                         \
+                              "tcp: Migrate TCP_ESTABLISHED/TCP_SYN_RECV sockets in accept "       \
+                              "queues."}),                                                         \
+                 .description = rule)                                                              \
     {                                                                                              \
         bool moved = moves && ac_kernel_version() >= MIGRATE_SINCE;                                \
         ac_netns_sysctl("net/ipv4/tcp_migrate_req", migrate);                                      \
