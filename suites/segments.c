@@ -145,7 +145,8 @@ static void drop_rsts_of_gone_client(void)
 /* A segment from the gone client's 4-tuple. */
 static struct ac_seg from_client(uint8_t flags, uint32_t seq, uint32_t ack)
 {
-    struct ac_seg s = {.sport = CLIENT_PORT,
+    struct ac_seg s = {.family = AF_INET,
+                       .sport = CLIENT_PORT,
                        .dport = PORT,
                        .seq = seq,
                        .ack = ack,
@@ -615,7 +616,8 @@ AC_TEST(segments, data_for_no_socket_gets_rst,
                        "answered with an RST whose sequence number is the data's ACK number.")
 {
     int cap = ac_pkt_capture();
-    struct ac_seg data = {.sport = CLIENT_PORT + 1,
+    struct ac_seg data = {.family = AF_INET,
+                          .sport = CLIENT_PORT + 1,
                           .dport = PORT - 1,
                           .seq = 1000,
                           .ack = 123456,
