@@ -3,7 +3,7 @@
  * AF_INET6 sockets), and which port each takes first from a free range.
  *
  * The range is shrunk to 40000-40003 (4 ports, even: both scans below then cover every port),
- * or to 2 ports where the order of the choices is the claim.
+ * or to 2 ports where the order of the choices is the claim, or to 3 where an odd size is.
  *  - bind(port 0): inet_csk_find_open_port() (net/ipv4/inet_connection_sock.c) skips reserved
  *    ports (inet_is_local_reserved_port()) and takes a port only if inet_csk_bind_conflict()
  *    with relax=false finds no conflict: a TIME_WAIT on an overlapping address is one, even
@@ -15,12 +15,13 @@
  *    (check_established): a TIME_WAIT to ANOTHER peer is no obstacle. No port: EADDRNOTAVAIL.
  *  - IP_BIND_ADDRESS_NO_PORT: inet_bind() (and __inet6_bind() for AF_INET6) with port 0
  *    leaves the port to connect(), so the second rule applies instead of the first.
- * Both scans have this shape in every kernel of the matrix; which port each tries first is
- * described above the last table. */
+ * Both scans have this shape in every kernel of the matrix; which port each tries first, and
+ * what a socket's own IP_LOCAL_PORT_RANGE changes there, is described above the last table. */
 #include "../harness/actest.h"
 #include "../harness/probe.h"
 #include "../fixtures/diag.h"
 #include "../fixtures/expect_state.h"
+#include "../fixtures/kernel.h"
 #include "../fixtures/netns.h"
 
 #include <errno.h>
@@ -31,6 +32,9 @@
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+#ifndef IP_LOCAL_PORT_RANGE
+#define IP_LOCAL_PORT_RANGE 51 /* include/uapi/linux/in.h */
 #endif
 
 #define PORT       9999
@@ -44,7 +48,9 @@ TestSuite(portchoice, .description = "bind(port 0) never picks a port a TIME_WAI
                                      "bucket; neither picks a reserved port. From a free range "
                                      "bind(port 0) takes ports of the other parity than its low "
                                      "end first and connect() those of its parity, on IPv4 and "
-                                     "IPv6 alike.");
+                                     "IPv6 alike, and a range of odd size leaves its last port "
+                                     "unused; connect() from a socket's own "
+                                     "IP_LOCAL_PORT_RANGE drops that split since 6.8.");
 
 static int listen_at(const char *ip, uint16_t port)
 {
@@ -365,67 +371,118 @@ AC_TEST(portchoice, reserved_port_binds_when_asked_for,
 /* --- which port comes first, from a free range --------------------------------------------- */
 
 /* inet_csk_find_open_port() (bind() with port 0) scans [low, high + 1) from low + an odd
- * offset (random below the range's even size, then | 1), two ports at a time, and only then
- * the ports of low's parity (offset - 1); with SO_REUSEADDR and a range of 4 or more it does
- * that in the lower half first (attempt_half), then in the upper half. __inet_hash_connect()
- * (connect() without a port) starts at an even offset (a hash of the 4-tuple plus a perturbation
- * table, & ~1), so it takes ports of low's parity first: the two never compete for the same
- * half. Same rule in 6.1 and 6.18 for the sysctl range (a socket's own IP_LOCAL_PORT_RANGE
- * turns the parity split off in later kernels, commit 207184853dbd for connect(): not used
- * here). In a range of 2 the random offset has one value left, so the order is fixed; in a
- * range of 4 the parity is. */
+ * offset (random below the range's size rounded down to even, then | 1), two ports at a time,
+ * and only then the ports of low's parity (offset - 1); with SO_REUSEADDR and a range of 4 or
+ * more it does that in the lower half first (attempt_half), then in the upper half.
+ * __inet_hash_connect() (connect() without a port) starts at an even offset (a hash of the
+ * 4-tuple plus a perturbation table, & ~1), so it takes ports of low's parity first: the two
+ * never compete for the same half. Both round the range's size down to even, so in a range of
+ * odd size neither ever takes its last port (which is why the sysctl asks for "different
+ * parity for start/end values"). In a range of 2 the random offset has one value left, so the
+ * order is fixed; in a range of 4 the parity is.
+ *
+ * A socket's own IP_LOCAL_PORT_RANGE (inet_sk_get_local_port_range(): the sysctl range
+ * narrowed, upstream since 6.3 and in Debian's 6.1) changes that for connect() only, since 6.8
+ * (commit 207184853dbd, "tcp/dccp: change source port selection at connect() time"): with
+ * such a range __inet_hash_connect() keeps its size odd or even, starts at any offset and
+ * steps one port at a time, so the parity split is gone and the last port of an odd range is
+ * used. 6.1 (6.1.192) and 6.7 keep the split; inet_csk_find_open_port() never looked at
+ * whose range it was (6.1, 6.12, 6.18 alike). */
 enum pick { BIND0, BIND0_REUSEADDR, CONNECT, NO_PORT_CONNECT };
 static const char *const pick_text[] = {"bind(port 0)", "bind(port 0) with SO_REUSEADDR",
                                         "connect()", "bind IP_BIND_ADDRESS_NO_PORT + connect()"};
 enum order { IN_ORDER, ANY_ORDER };
+/* Whose range: net.ipv4.ip_local_port_range of the namespace, or the socket's own. */
+enum range_of { SYSCTL_RANGE, OWN_RANGE };
+/* No port left: bind(port 0) fails with EADDRINUSE, connect() with EADDRNOTAVAIL. */
+#define NO_PORT 0
 
-/* A new socket on `ip` gets its port by `how` and is kept open, so the next one cannot have
- * it; the port it got. connect() goes to ip:10000, where the caller listens. */
-static uint16_t pick_port(const char *ip, enum pick how)
+/* Sets the socket's own range lo-hi; skips the test on a kernel without the option. */
+static void set_own_port_range(int fd, unsigned lo, unsigned hi)
+{
+    unsigned range = lo | hi << 16;
+    int err = setsockopt(fd, IPPROTO_IP, IP_LOCAL_PORT_RANGE, &range, sizeof range) ? errno : 0;
+    if (err == ENOPROTOOPT && ac_kernel_version() < AC_KV(6, 3))
+        cr_skip_test("IP_LOCAL_PORT_RANGE does not exist here (upstream since 6.3, commit "
+                     "91d0b78c5177)");
+    ac_setup_ok("setsockopt IP_LOCAL_PORT_RANGE", err);
+}
+
+/* A new socket on `ip` gets its port by `how` (from its own range lo-hi if own) and is kept
+ * open, so the next one cannot have it; the port it got, or NO_PORT when the call that picks it
+ * found none. connect() goes to ip:10000, where the caller listens. */
+static int pick_port(const char *ip, enum pick how, bool own, unsigned lo, unsigned hi)
 {
     struct ac_addr at, peer, got;
     ac_addr_parse(&at, ip, 0);
     ac_addr_parse(&peer, ip, OTHER_PORT);
     int fd = ac_setup_fd(
         "socket", ac_tcp_socket(ac_addr_family(&at), how == BIND0_REUSEADDR ? AC_REUSEADDR : 0));
+    if (own)
+        set_own_port_range(fd, lo, hi);
     if (how == NO_PORT_CONNECT)
         set_bind_address_no_port(fd);
-    if (how != CONNECT)
-        ac_setup_ok("bind port 0", ac_bind(fd, &at));
-    if (how == CONNECT || how == NO_PORT_CONNECT)
-        ac_setup_ok("connect to the peer", ac_connect(fd, &peer));
+    bool by_bind = how == BIND0 || how == BIND0_REUSEADDR;
+    int err = how == CONNECT ? 0 : ac_bind(fd, &at);
+    if (by_bind && err == EADDRINUSE)
+        return NO_PORT;
+    ac_setup_ok("bind port 0", err);
+    if (!by_bind) {
+        err = ac_connect(fd, &peer);
+        if (err == EADDRNOTAVAIL)
+            return NO_PORT;
+        ac_setup_ok("connect to the peer", err);
+    }
     ac_setup_ok("getsockname", ac_local_addr(fd, &got));
     return ac_addr_port(&got);
 }
 
+/* Ports in ascending order, NO_PORT last. */
 static int by_value(const void *a, const void *b)
 {
-    return *(const int *)a - *(const int *)b;
+    unsigned x = (unsigned)*(const int *)a - 1, y = (unsigned)*(const int *)b - 1;
+    return (x > y) - (x < y);
 }
 
-/* `n` sockets in a row take their ports by `how` from `range`, nothing else on it; the ports
- * must be `expected`, in that order or (ANY_ORDER) as a set. */
-static void first_picks(const char *ip, const char *range, enum pick how, enum order order,
-                        const int *expected, int n)
+/* "40001 40000 EADDRINUSE": a picked port as its number, NO_PORT as the pick's error. */
+static void picks_text(const int *ports, int n, enum pick how, char *buf, size_t size)
 {
-    ac_netns_sysctl("net/ipv4/ip_local_port_range", range);
+    const char *none = how == BIND0 || how == BIND0_REUSEADDR ? "EADDRINUSE" : "EADDRNOTAVAIL";
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(buf);
+        if (ports[i] == NO_PORT)
+            snprintf(buf + used, size - used, "%s%s", i ? " " : "", none);
+        else
+            snprintf(buf + used, size - used, "%s%d", i ? " " : "", ports[i]);
+    }
+}
+
+/* `n` sockets in a row take their ports by `how` from `range` (the namespace's, or each
+ * socket's own), nothing else on it; the ports must be `expected`, in that order or
+ * (ANY_ORDER) as a set. */
+static void first_picks(const char *ip, enum range_of whose, const char *range, enum pick how,
+                        enum order order, const int *expected, int n)
+{
+    unsigned lo = 0, hi = 0;
+    ac_setup_ok("parse the range", sscanf(range, "%u %u", &lo, &hi) == 2 ? 0 : EINVAL);
+    if (whose == SYSCTL_RANGE)
+        ac_netns_sysctl("net/ipv4/ip_local_port_range", range);
     int l = how == CONNECT || how == NO_PORT_CONNECT ? listen_at(ip, OTHER_PORT) : -1;
-    int got[8];
-    char want[64] = "", seen[64] = "", step[160];
+    int got[8], sorted[8];
+    char want[96], seen[96], step[200];
     for (int i = 0; i < n; i++)
-        got[i] = pick_port(ip, how);
-    int sorted[8];
+        got[i] = pick_port(ip, how, whose == OWN_RANGE, lo, hi);
     memcpy(sorted, expected, sizeof(int) * (size_t)n);
     if (order == ANY_ORDER) {
         qsort(got, (size_t)n, sizeof(int), by_value);
         qsort(sorted, (size_t)n, sizeof(int), by_value);
     }
-    for (int i = 0; i < n; i++) {
-        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", i ? " " : "", sorted[i]);
-        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%d", i ? " " : "", got[i]);
-    }
-    snprintf(step, sizeof step, "ports %d sockets on %s got by %s from %s%s", n, ip, pick_text[how],
-             range, order == ANY_ORDER ? " (in either order)" : ", in order");
+    picks_text(sorted, n, how, want, sizeof want);
+    picks_text(got, n, how, seen, sizeof seen);
+    snprintf(step, sizeof step, "ports %d sockets on %s got by %s from %s%s%s", n, ip,
+             pick_text[how], whose == OWN_RANGE ? "their own IP_LOCAL_PORT_RANGE " : "", range,
+             order == ANY_ORDER ? " (in either order)" : ", in order");
     ac_expect_str(AC_CLAIM(ADDRESS, "new sockets"), step, want, seen);
     if (l >= 0)
         close(l);
@@ -433,54 +490,74 @@ static void first_picks(const char *ip, const char *range, enum pick how, enum o
 
 #define PORTS(...) ((const int[]){__VA_ARGS__})
 #define NPORTS(a)  ((int)(sizeof(a) / sizeof(int)))
-#define X(name, ip, range, how, order, ports, rule)                                                \
+#define SYSCTL     SYSCTL_RANGE
+#define OWN        OWN_RANGE
+#define X(name, ip, whose, range, how, order, ports, rule)                                         \
     AC_TEST(portchoice, name, .description = rule)                                                 \
     {                                                                                              \
-        first_picks(ip, range, how, order, ports, NPORTS(ports));                                  \
+        first_picks(ip, whose, range, how, order, ports, NPORTS(ports));                           \
     }
 /* A range of 2: the order is fixed. bind(0) starts one above low, connect() at low. */
-X(bind_port0_takes_low_plus_1_first_then_low, AC_SERVER_IP, "40000 40001", BIND0, IN_ORDER,
+X(bind_port0_takes_low_plus_1_first_then_low, AC_SERVER_IP, SYSCTL, "40000 40001", BIND0, IN_ORDER,
   PORTS(40001, 40000),
   "bind(port 0) tries the ports of the other parity than the range's low end first: from "
   "40000-40001 it takes 40001, then 40000.")
-X(bind_port0_takes_low_plus_1_first_even_when_low_is_odd, AC_SERVER_IP, "40001 40002", BIND0,
-  IN_ORDER, PORTS(40002, 40001),
+X(bind_port0_takes_low_plus_1_first_even_when_low_is_odd, AC_SERVER_IP, SYSCTL, "40001 40002",
+  BIND0, IN_ORDER, PORTS(40002, 40001),
   "The parity is relative to the range's low end, not odd or even as such: from 40001-40002 "
   "bind(port 0) takes 40002 first, then 40001.")
-X(connect_takes_low_first_then_low_plus_1, AC_SERVER_IP, "40000 40001", CONNECT, IN_ORDER,
+X(connect_takes_low_first_then_low_plus_1, AC_SERVER_IP, SYSCTL, "40000 40001", CONNECT, IN_ORDER,
   PORTS(40000, 40001),
   "connect() without a port tries ports of the range's low end's parity first, the half "
   "bind(port 0) leaves for last: from 40000-40001 it takes 40000, then 40001.")
-X(connect_takes_low_first_even_when_low_is_odd, AC_SERVER_IP, "40001 40002", CONNECT, IN_ORDER,
-  PORTS(40001, 40002),
+X(connect_takes_low_first_even_when_low_is_odd, AC_SERVER_IP, SYSCTL, "40001 40002", CONNECT,
+  IN_ORDER, PORTS(40001, 40002),
   "From 40001-40002 connect() takes 40001 first, then 40002: low's parity, whatever it is.")
-X(bind_address_no_port_gets_the_port_connect_picks, AC_SERVER_IP, "40000 40001", NO_PORT_CONNECT,
-  IN_ORDER, PORTS(40000, 40001),
+X(bind_address_no_port_gets_the_port_connect_picks, AC_SERVER_IP, SYSCTL, "40000 40001",
+  NO_PORT_CONNECT, IN_ORDER, PORTS(40000, 40001),
   "With IP_BIND_ADDRESS_NO_PORT the port is chosen by connect()'s rule, not bind()'s: from "
   "40000-40001 the first such socket gets 40000, where bind(port 0) would take 40001.")
 /* A range of 4: bind(0) with SO_REUSEADDR scans the lower half first, so the order is fixed
  * too; otherwise only the parity is. */
-X(bind_port0_reuseaddr_fills_lower_half_first, AC_SERVER_IP, "40000 40003", BIND0_REUSEADDR,
+X(bind_port0_reuseaddr_fills_lower_half_first, AC_SERVER_IP, SYSCTL, "40000 40003", BIND0_REUSEADDR,
   IN_ORDER, PORTS(40001, 40000, 40003, 40002),
   "With SO_REUSEADDR bind(port 0) takes the lower half of the range first (each half "
   "other-parity first): from 40000-40003 it takes 40001, 40000, 40003, 40002.")
-X(bind_port0_takes_both_other_parity_ports_first, AC_SERVER_IP, "40000 40003", BIND0, ANY_ORDER,
-  PORTS(40001, 40003),
+X(bind_port0_takes_both_other_parity_ports_first, AC_SERVER_IP, SYSCTL, "40000 40003", BIND0,
+  ANY_ORDER, PORTS(40001, 40003),
   "Without SO_REUSEADDR bind(port 0) scans the whole range from a random odd offset: the first "
   "two binds from 40000-40003 take 40001 and 40003, in either order.")
-X(connect_takes_both_low_parity_ports_first, AC_SERVER_IP, "40000 40003", CONNECT, ANY_ORDER,
-  PORTS(40000, 40002),
+X(connect_takes_both_low_parity_ports_first, AC_SERVER_IP, SYSCTL, "40000 40003", CONNECT,
+  ANY_ORDER, PORTS(40000, 40002),
   "connect() starts from a hashed even offset: the first two connections from 40000-40003 take "
   "40000 and 40002, in either order.")
 /* The same code chooses for AF_INET6 sockets, from the same net.ipv4 range. */
-X(bind_port0_takes_low_plus_1_first_then_low_ipv6, "::1", "40000 40001", BIND0, IN_ORDER,
+X(bind_port0_takes_low_plus_1_first_then_low_ipv6, "::1", SYSCTL, "40000 40001", BIND0, IN_ORDER,
   PORTS(40001, 40000),
   "On IPv6 bind([::1]:0) follows the same rule from the same net.ipv4.ip_local_port_range: "
   "40001, then 40000.")
-X(connect_takes_low_first_then_low_plus_1_ipv6, "::1", "40000 40001", CONNECT, IN_ORDER,
+X(connect_takes_low_first_then_low_plus_1_ipv6, "::1", SYSCTL, "40000 40001", CONNECT, IN_ORDER,
   PORTS(40000, 40001), "On IPv6 connect() to [::1] follows the same rule: 40000, then 40001.")
-X(bind_address_no_port_gets_the_port_connect_picks_ipv6, "::1", "40000 40001", NO_PORT_CONNECT,
-  IN_ORDER, PORTS(40000, 40001),
+X(bind_address_no_port_gets_the_port_connect_picks_ipv6, "::1", SYSCTL, "40000 40001",
+  NO_PORT_CONNECT, IN_ORDER, PORTS(40000, 40001),
   "On IPv6 too, IP_BIND_ADDRESS_NO_PORT leaves the choice to connect(): the first socket bound "
   "to [::1]:0 with it gets 40000 when it connects.")
+/* A socket's own IP_LOCAL_PORT_RANGE: bind(port 0) keeps the split; connect() keeps it before
+ * 6.8 only. Ranges of 3 ports, where the split shows as the last port left unused (the sysctl
+ * row makes the kernel log "prefer different parity for start/end values", once a namespace). */
+X(connect_range_of_3_never_takes_its_last_port, AC_SERVER_IP, SYSCTL, "40000 40002", CONNECT,
+  IN_ORDER, PORTS(40000, 40001, NO_PORT),
+  "connect() rounds an odd-sized ip_local_port_range down to even: from 40000-40002 it takes "
+  "40000, then 40001, and a third connection finds no port (EADDRNOTAVAIL) with 40002 free.")
+X(bind_port0_own_port_range_keeps_parity_split, AC_SERVER_IP, OWN, "40000 40002", BIND0, IN_ORDER,
+  PORTS(40001, 40000, NO_PORT),
+  "bind(port 0) treats a socket's own IP_LOCAL_PORT_RANGE as the sysctl range: from its own "
+  "40000-40002 it takes 40001, then 40000, and a third bind finds no port (EADDRINUSE), 40002 "
+  "never tried.")
+X(connect_own_port_range_takes_every_port, AC_SERVER_IP, OWN, "40000 40002", CONNECT,
+  ac_since(AC_KV(6, 8), ANY_ORDER, IN_ORDER),
+  PORTS(40000, 40001, ac_since(AC_KV(6, 8), 40002, NO_PORT)),
+  "connect() from a socket's own IP_LOCAL_PORT_RANGE scans it port by port since 6.8 (commit "
+  "207184853dbd): three connections from an own 40000-40002 take all three ports, in a hashed "
+  "order; before 6.8 they take 40000, then 40001, and the third finds no port (EADDRNOTAVAIL).")
 #undef X

@@ -10,14 +10,33 @@
  * against the same sum computed by hand: 0xddf2 + 0x0006 + 0x0008 = 0xde00, inverted 0x21ff. */
 Test(packet, checksum_matches_rfc1071_example)
 {
-    const unsigned char data[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
-    cr_assert_eq(ac_tcp_checksum(0, 0, data, sizeof data), 0x21ff);
+    const unsigned char data[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7}, zero[16] = {0};
+    cr_assert_eq(ac_tcp_checksum(AF_INET, zero, zero, data, sizeof data), 0x21ff);
+}
+
+/* The IPv6 pseudo-header of zero addresses adds the same two numbers (next header 6, length 8),
+ * only in other places: the same sum. */
+Test(packet, checksum_ipv6_pseudo_header_of_zero_addresses_matches_rfc1071_example)
+{
+    const unsigned char data[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7}, zero[16] = {0};
+    cr_assert_eq(ac_tcp_checksum(AF_INET6, zero, zero, data, sizeof data), 0x21ff);
+}
+
+/* Each byte of an IPv6 address counts, the last ones too (not only the first 4). */
+Test(packet, checksum_ipv6_covers_whole_addresses)
+{
+    const unsigned char data[] = {0x9c, 0x40, 0x27, 0x0f}, zero[16] = {0};
+    unsigned char one[16] = {0};
+    one[15] = 1; /* ::1 */
+    cr_assert_eq(ac_tcp_checksum(AF_INET6, one, zero, data, sizeof data),
+                 (uint16_t)(ac_tcp_checksum(AF_INET6, zero, zero, data, sizeof data) - 1));
 }
 
 /* A built segment, checksummed again with its checksum in place, sums to zero. */
 Test(packet, built_segment_verifies)
 {
-    struct ac_seg s = {.sport = 40000,
+    struct ac_seg s = {.family = AF_INET,
+                       .sport = 40000,
                        .dport = 9999,
                        .seq = 1,
                        .ack = 2,
@@ -32,13 +51,43 @@ Test(packet, built_segment_verifies)
     unsigned char buf[128];
     size_t n = ac_seg_build(&s, "abc", buf, sizeof buf);
     cr_assert_eq(n, 20 + 12 + 3);
-    cr_assert_eq(ac_tcp_checksum(s.saddr, s.daddr, buf, n), 0);
+    cr_assert_eq(ac_tcp_checksum(s.family, s.saddr, s.daddr, buf, n), 0);
+}
+
+/* The same over the IPv6 pseudo-header, addresses set from text. */
+Test(packet, built_ipv6_segment_verifies)
+{
+    struct ac_seg s = {.sport = 40000, .dport = 9999, .seq = 1, .flags = AC_TH_RST, .len = 2};
+    cr_assert(ac_seg_set_addrs(&s, "::1", "2001:db8::100"));
+    cr_assert_eq(s.family, AF_INET6);
+    unsigned char buf[64];
+    size_t n = ac_seg_build(&s, "ab", buf, sizeof buf);
+    cr_assert_eq(n, 20 + 2);
+    cr_assert_eq(ac_tcp_checksum(AF_INET6, s.saddr, s.daddr, buf, n), 0);
+}
+
+Test(packet, set_addrs_refuses_mixed_or_invalid_addresses)
+{
+    struct ac_seg s = {0};
+    cr_assert_not(ac_seg_set_addrs(&s, "::1", "127.0.0.1"));
+    cr_assert_not(ac_seg_set_addrs(&s, "192.168.1.100", "localhost"));
+    cr_assert(ac_seg_set_addrs(&s, "192.168.1.100", "127.0.0.1"));
+    cr_assert_eq(s.family, AF_INET);
+}
+
+/* A segment of no known family is not built: its checksum could not be right. */
+Test(packet, build_refuses_unknown_family)
+{
+    struct ac_seg s = {.sport = 1, .dport = 2};
+    unsigned char buf[64];
+    cr_assert_eq(ac_seg_build(&s, NULL, buf, sizeof buf), 0);
 }
 
 /* Built, wrapped in an IPv4 header, parsed back: every field survives. */
 Test(packet, build_then_parse_round_trip)
 {
-    struct ac_seg s = {.sport = 9999,
+    struct ac_seg s = {.family = AF_INET,
+                       .sport = 9999,
                        .dport = 40000,
                        .seq = 0xfffffff0u,
                        .ack = 77,
@@ -67,6 +116,38 @@ Test(packet, build_then_parse_round_trip)
     cr_assert_eq(p.tsval, 123456);
     cr_assert_eq(p.tsecr, 654321);
     cr_assert_eq(p.len, 0);
+}
+
+/* An IPv6 raw socket hands over the TCP segment alone: parsed without an IP header. */
+Test(packet, tcp_parse_reads_segment_without_ip_header)
+{
+    struct ac_seg s = {.sport = 9999,
+                       .dport = 40000,
+                       .seq = 5,
+                       .ack = 6,
+                       .flags = AC_TH_ACK,
+                       .has_ts = true,
+                       .tsval = 1,
+                       .tsecr = 2,
+                       .len = 3};
+    cr_assert(ac_seg_set_addrs(&s, "::1", "::1"));
+    unsigned char buf[64];
+    size_t n = ac_seg_build(&s, "xyz", buf, sizeof buf);
+    struct ac_seg p;
+    cr_assert(ac_tcp_parse(buf, n, &p));
+    cr_assert_eq(p.sport, 9999);
+    cr_assert_eq(p.ack, 6);
+    cr_assert(p.has_ts);
+    cr_assert_eq(p.tsecr, 2);
+    cr_assert_eq(p.len, 3);
+    cr_assert_not(ac_tcp_parse(buf, 19, &p)); /* shorter than a TCP header */
+    cr_assert_not(ac_tcp_parse(buf, 31, &p)); /* shorter than its data offset says */
+    char text[160];
+    p.family = AF_INET6;
+    memcpy(p.saddr, s.saddr, 16);
+    memcpy(p.daddr, s.daddr, 16);
+    ac_seg_text(&p, text, sizeof text);
+    cr_assert_str_eq(text, "ACK [::1]:9999 -> [::1]:40000 seq=5 ack=6 ts=1/2 len=3");
 }
 
 Test(packet, parse_rejects_truncated_and_non_tcp)
