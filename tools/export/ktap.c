@@ -20,6 +20,21 @@
 
 #define PROG "afterclose-ktap"
 
+/* The deviations file against the suite's list, no records: 0 valid, 2 after one line. */
+static int check_deviations(const char *path, const char *tests)
+{
+    if (!tests) {
+        fprintf(stderr, PROG ": no results file (--deviations alone needs --tests LIST, the "
+                             "suite's list, to check it against)\n");
+        return 2;
+    }
+    struct ac_export x = {0};
+    x.all = json_array();
+    bool ok = ac_export_labels(&x, PROG, tests) && ac_export_deviations(&x, PROG, path);
+    ac_export_free(&x);
+    return ok ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
     const char *out = NULL, *tests = NULL, *deviations = NULL;
@@ -37,15 +52,18 @@ int main(int argc, char **argv)
         "  --kselftest        exit 4 (KSFT_SKIP) instead of 77 when every test skipped\n"
         "  --tests LIST       only the tests of LIST (afterclose-suite --afterclose-list)\n"
         "  --deviations FILE  known deviations: '# XFAIL' where one is seen, '# XPASS' where\n"
-        "                     the test held without it\n"
+        "                     the test held without it; with --tests and no results file,\n"
+        "                     only checks FILE against the list (what a run does first)\n"
         "  --out FILE         write there instead of stdout\n"
         "Exit: 0 nothing failed, 1 a test failed/crashed/timed out, 2 bad usage or input, 3 "
         "none\nfailed but a test was broken (the environment), 77 (4 with --kselftest) every "
         "test skipped.",
-        opts, NULL};
+        opts, &deviations};
     int i = ac_export_options(argc, argv, &cli);
     if (i <= 0)
         return i == 0 ? 0 : 2;
+    if (i == argc) /* --deviations alone: check the file before a run writes its results */
+        return check_deviations(deviations, tests);
 
     struct ac_export x = {0};
     if ((tests && !ac_export_labels(&x, PROG, tests)) ||
