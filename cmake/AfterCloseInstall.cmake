@@ -102,13 +102,11 @@ add_test(NAME command/run_refused_by_the_machine_exits_3
 set_tests_properties(command/run_refused_by_the_machine_exits_3 PROPERTIES
   LABELS "unit;command" TIMEOUT 60)
 # A deviations file with a bad entry stops `run` before it starts: one line, exit 2.
-add_test(NAME command/run_with_bad_deviations_exits_2_before_the_run
-  COMMAND ${CMAKE_COMMAND} -D CODE=2
-    "-D CMD=${CMAKE_BINARY_DIR}/afterclose;run;--results;${CMAKE_BINARY_DIR}/bad-deviations-run.jsonl;--filter;timewait/*;--deviations;${CMAKE_CURRENT_SOURCE_DIR}/tests/export/data/deviations/bad-unknown-test.json"
-    "-D PREFIX=afterclose-ktap: ${CMAKE_CURRENT_SOURCE_DIR}/tests/export/data/deviations/bad-unknown-test.json: entry 1 names segments/no_such_test"
-    -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/AfterCloseExpectOutput.cmake)
-set_tests_properties(command/run_with_bad_deviations_exits_2_before_the_run PROPERTIES
-  LABELS "unit;command" TIMEOUT 60)
+set(bad_dev ${CMAKE_CURRENT_SOURCE_DIR}/tests/export/data/deviations/bad-unknown-test.json)
+afterclose_expect_error(command/run_with_bad_deviations_exits_2_before_the_run "unit;command"
+  "afterclose-ktap: ${bad_dev}: entry 1 names segments/no_such_test" ${CMAKE_BINARY_DIR}/afterclose
+  run --results ${CMAKE_BINARY_DIR}/bad-deviations-run.jsonl --filter "timewait/*" --deviations
+  ${bad_dev})
 # `afterclose diff` is the tool's: its statuses pass through the command
 add_test(NAME command/diff_passes_its_status_through
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/diff/expect-diff 1 "1 claim changed" --

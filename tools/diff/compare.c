@@ -80,21 +80,13 @@ void compare_runs(const struct run *old, const struct run *new, struct compariso
         ch.elapsed = elapsed_changed(a, b);
         if (ch.how == AC_DIFF_NONE && ch.elapsed)
             ch.how = AC_DIFF_TIMING;
-        switch (ch.how) {
-        case AC_DIFF_NONE:
-            c->same++;
-            continue;
-        case AC_DIFF_TIMING:
-            c->timing++;
-            break;
-        case AC_DIFF_SETUP:
-            c->setup++;
-            break;
-        case AC_DIFF_CLAIM:
-            c->claim++;
-            break;
-        }
-        c->changes[c->nchanges++] = ch;
+        size_t *count[] = {[AC_DIFF_NONE] = &c->same,
+                           [AC_DIFF_TIMING] = &c->timing,
+                           [AC_DIFF_SETUP] = &c->setup,
+                           [AC_DIFF_CLAIM] = &c->claim};
+        (*count[ch.how])++;
+        if (ch.how != AC_DIFF_NONE)
+            c->changes[c->nchanges++] = ch;
     }
     free(names);
 }
