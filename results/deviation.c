@@ -233,8 +233,10 @@ json_t *ac_deviations_parse(const char *data, size_t len, const char *name, char
 {
     json_error_t je;
     json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (!doc) {
-        refuse(err, errlen, "%s:%d: not JSON: %s", name, je.line, je.text);
+    if (!doc) { /* the error may quote the input: one printable line */
+        char text[sizeof je.text + 4];
+        refuse(err, errlen, "%s:%d: not JSON: %s", name, je.line,
+               ac_printable(je.text, text, sizeof text));
         return NULL;
     }
     json_t *list = entries_of(doc, name, err, errlen);
