@@ -259,8 +259,11 @@ struct ac_report_bad ac_report_view(json_t *all, enum ac_view view, bool colour)
             printf("%s(%zu held %s not listed: --verbose lists every claim)\n", gap ? "\n" : "",
                    held, plural(held, "claim", "claims"));
     } else if (view == AC_VIEW_FAILURES && held + skipped + xfail) {
-        printf("%s(%zu held, %zu known deviations and %zu skipped not shown: --failures-only)\n",
-               gap ? "\n" : "", held, xfail, skipped);
+        char seen[48] = ""; /* only where there are some */
+        if (xfail)
+            snprintf(seen, sizeof seen, ", %zu known deviations", xfail);
+        printf("%s(%zu held%s and %zu skipped not shown: --failures-only)\n", gap ? "\n" : "", held,
+               seen, skipped);
     }
     putchar('\n');
     size_t n = json_array_size(all);
