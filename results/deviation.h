@@ -10,8 +10,8 @@
  *      "reason": "...", "link": "https://..."}]}
  *
  * The accepted outcome is data: a verdict ("fail", "crash", "timeout") and/or one check, named
- * by kind, role and subject, with the typed value it observed. A record of that test on a kernel
- * of the range is then
+ * by kind, role and subject, with the typed value it observed. A record of one of its tests on a
+ * kernel of the range is then
  *   XFAIL  when it shows that outcome, and what did not hold is only that (or it held: the
  *          suite's own expectation for that kernel, ac_since, already names it);
  *   XPASS  when it held without showing it: the deviation is gone, the entry may be stale;
@@ -32,9 +32,9 @@ json_t *ac_deviations_parse(const char *data, size_t len, const char *name, char
                             size_t errlen);
 json_t *ac_deviations_load(const char *path, char *err, size_t errlen);
 
-/* Every entry must name a test of `tests` (an object: test name -> anything), and the check it
- * names must be one that test records (judged on its passing records in `records`, an array):
- * an entry that matches nothing can never mark anything. false with one line in err. */
+/* Every test an entry names must be one of `tests` (an object: test name -> anything), and the
+ * check it names one that each of them records (judged on their passing records in `records`, an
+ * array): an entry that matches nothing can never mark anything. false with one line in err. */
 bool ac_deviations_check(json_t *entries, json_t *tests, json_t *records, const char *name,
                          char *err, size_t errlen);
 
