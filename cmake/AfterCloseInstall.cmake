@@ -5,6 +5,7 @@
 #   share/man/man1/afterclose.1         its manual page
 #   share/doc/afterclose/               README and docs/ (the generated pages in generated/)
 #   share/afterclose/kselftest/         a kselftest collection (AfterCloseKselftest.cmake)
+#   share/afterclose/known-deviations.json  the project's known deviations (--deviations)
 include(GNUInstallDirs)
 set(AC_LIBEXECDIR ${CMAKE_INSTALL_LIBEXECDIR}/afterclose)
 # The command finds its programs relative to itself, so a DESTDIR or a relocated prefix works.
@@ -13,7 +14,8 @@ configure_file(tools/command/afterclose.in ${CMAKE_BINARY_DIR}/afterclose @ONLY)
 configure_file(tools/command/afterclose.1 ${CMAKE_BINARY_DIR}/afterclose.1 @ONLY)
 # In the build tree the command finds its programs through this map (never installed): there is
 # no libexec/ next to build/afterclose.
-set(AC_PROGRAMS afterclose-suite afterclose-report afterclose-ktap afterclose-junit afterclose-matrix)
+set(AC_PROGRAMS afterclose-suite afterclose-report afterclose-ktap afterclose-junit afterclose-matrix
+  afterclose-diff)
 set(map "")
 foreach(p ${AC_PROGRAMS})
   string(APPEND map "${p}=$<TARGET_FILE:${p}>\n")
@@ -29,6 +31,8 @@ file(GLOB AC_DOCS docs/*.md)
 file(GLOB AC_GENERATED_DOCS docs/generated/*.md docs/generated/*.svg docs/generated/*.html)
 install(FILES README.md ${AC_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${AC_GENERATED_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/generated)
+# the project's known deviations (docs/known-deviations.md), for --deviations
+install(FILES docs/known-deviations.json DESTINATION ${CMAKE_INSTALL_DATADIR}/afterclose)
 include(cmake/AfterCloseKselftest.cmake)
 
 set(CPACK_GENERATOR DEB)
@@ -66,7 +70,7 @@ endif()
 
 # The command's bad usage: one line, exit 2, before anything runs.
 foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray" "run;--ktap;-;--junit;-"
-    "run;--verbose;--failures-only")
+    "run;--verbose;--failures-only" "run;--deviations" "diff" "diff;--bogus")
   string(REPLACE ";" "_" name "${bad}")
   string(REPLACE "-" "" name "${name}")
   add_test(NAME command/${name}_exits_2 COMMAND ${CMAKE_COMMAND} -D CODE=2
@@ -97,4 +101,17 @@ add_test(NAME command/run_refused_by_the_machine_exits_3
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/command/check-command-environment ${CMAKE_BINARY_DIR})
 set_tests_properties(command/run_refused_by_the_machine_exits_3 PROPERTIES
   LABELS "unit;command" TIMEOUT 60)
+# A deviations file with a bad entry stops `run` before it starts: one line, exit 2.
+set(bad_dev ${CMAKE_CURRENT_SOURCE_DIR}/tests/export/data/deviations/bad-unknown-test.json)
+afterclose_expect_error(command/run_with_bad_deviations_exits_2_before_the_run "unit;command"
+  "afterclose-ktap: ${bad_dev}: entry 1 names segments/no_such_test" ${CMAKE_BINARY_DIR}/afterclose
+  run --results ${CMAKE_BINARY_DIR}/bad-deviations-run.jsonl --filter "timewait/*" --deviations
+  ${bad_dev})
+# `afterclose diff` is the tool's: its statuses pass through the command
+add_test(NAME command/diff_passes_its_status_through
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/diff/expect-diff 1 "1 claim changed" --
+    ${CMAKE_BINARY_DIR}/afterclose diff --bisect ${CMAKE_CURRENT_SOURCE_DIR}/tests/diff/data/old.jsonl
+    ${CMAKE_CURRENT_SOURCE_DIR}/tests/diff/data/claim.jsonl)
+set_tests_properties(command/diff_passes_its_status_through PROPERTIES LABELS "unit;command"
+  TIMEOUT 30)
 endif()

@@ -213,15 +213,28 @@ static bool unobserved(const char *verdict)
     return !strcmp(verdict, "skip") || !strcmp(verdict, "broken");
 }
 
-enum ac_diff ac_records_diff(json_t *a, json_t *b)
+/* The pair's difference, handed to fn when there is one. */
+static enum ac_diff visit(ac_check_diff_fn *fn, void *ctx, size_t i, json_t *x, json_t *y,
+                          enum ac_diff d)
+{
+    if (fn && d != AC_DIFF_NONE)
+        fn(ctx, i, x, y, d);
+    return d;
+}
+
+enum ac_diff ac_records_diff_each(json_t *a, json_t *b, ac_check_diff_fn *fn, void *ctx)
 {
     const char *va = json_string_value(json_object_get(a, "verdict"));
     const char *vb = json_string_value(json_object_get(b, "verdict"));
-    if (!va || !vb || strcmp(va, vb) != 0)
+    enum ac_diff by_verdict = AC_DIFF_NONE;
+    if (!va || !vb || strcmp(va, vb) != 0) {
         /* a skip is a claim that could not be observed there (a sysctl the kernel does not
          * have, a link type it cannot create), and so is a broken test (that machine's limits
          * or rights): not a kernel that answered otherwise */
-        return va && vb && (unobserved(va) || unobserved(vb)) ? AC_DIFF_SETUP : AC_DIFF_CLAIM;
+        by_verdict = va && vb && (unobserved(va) || unobserved(vb)) ? AC_DIFF_SETUP : AC_DIFF_CLAIM;
+        if (!fn)
+            return by_verdict;
+    }
     json_t *ca = json_object_get(a, "checks"), *cb = json_object_get(b, "checks");
     enum ac_diff worst = AC_DIFF_NONE;
     size_t n =
@@ -235,19 +248,25 @@ enum ac_diff ac_records_diff(json_t *a, json_t *b)
             d = AC_DIFF_CLAIM; /* not the same scenario's steps: treat as a change of the claim */
         else
             d = check_diff(x, y);
-        if (d > worst)
+        if (visit(fn, ctx, i, x, y, d) > worst)
             worst = d;
     }
     /* one kernel recorded more checks (a test stopped early, or a check only some kernels
      * make): a claim difference when a claim is among the extra checks */
-    json_t *longer = json_array_size(ca) > n ? ca : cb;
+    bool a_longer = json_array_size(ca) > n;
+    json_t *longer = a_longer ? ca : cb;
     for (size_t i = n; i < json_array_size(longer); i++) {
-        enum ac_diff d =
-            ac_check_is_claim(json_array_get(longer, i)) ? AC_DIFF_CLAIM : AC_DIFF_SETUP;
-        if (d > worst)
+        json_t *c = json_array_get(longer, i);
+        enum ac_diff d = ac_check_is_claim(c) ? AC_DIFF_CLAIM : AC_DIFF_SETUP;
+        if (visit(fn, ctx, i, a_longer ? c : NULL, a_longer ? NULL : c, d) > worst)
             worst = d;
     }
-    return worst;
+    return by_verdict != AC_DIFF_NONE ? by_verdict : worst;
+}
+
+enum ac_diff ac_records_diff(json_t *a, json_t *b)
+{
+    return ac_records_diff_each(a, b, NULL, NULL);
 }
 
 const char *ac_diff_name(enum ac_diff d)

@@ -96,6 +96,12 @@ json_t *ac_first_failed(json_t *rec);
  *          value, differs. */
 enum ac_diff { AC_DIFF_NONE, AC_DIFF_TIMING, AC_DIFF_SETUP, AC_DIFF_CLAIM };
 enum ac_diff ac_records_diff(json_t *a, json_t *b);
+/* The same, telling fn about each pair of checks (by position) that differs and how: x is a's
+ * check, y b's; one of them NULL for a check only one record has. With fn the checks are walked
+ * even when the verdicts differ (what each kernel saw on the way), which still decide the
+ * answer. fn may be NULL. */
+typedef void ac_check_diff_fn(void *ctx, size_t i, json_t *x, json_t *y, enum ac_diff d);
+enum ac_diff ac_records_diff_each(json_t *a, json_t *b, ac_check_diff_fn *fn, void *ctx);
 const char *ac_diff_name(enum ac_diff d); /* "same", "timing", "setup", "claim" */
 
 #endif

@@ -5,7 +5,9 @@
 #                                               fd 3 is stdout (KTAP/JUnit only), fd 1 stderr
 #   ac_run --suite P --report P --ktap-tool P --junit-tool P --results FILE --work PREFIX
 #          [--filter F] [--ktap FILE|-] [--junit FILE|-] [--kselftest] [--view --verbose|...]
-#     checks the selection, runs the suite (-j2) with progress, then KTAP/JUnit and the report;
+#          [--deviations FILE]
+#     checks the selection (and the deviations file against the suite's list), runs the suite
+#     (-j2) with progress, then KTAP/JUnit and the report (each with the deviations);
 #     exits with the run's status. PREFIX.log, .selected, .list, .report are its side files.
 #     The caller sets AC_EXIT_OK, AC_EXIT_FAILED, AC_EXIT_BROKEN, AC_EXIT_SKIPPED
 #     (runner/exitstatus.h). What the machine refuses the run (a TMPDIR or results directory
@@ -139,11 +141,13 @@ ac_run_stdout() {
 
 ac_run() {
   local suite report ktap_tool junit_tool results work filter="" ktap="" junit="" kselftest="" view=""
+  local deviations=""
   while [ $# -gt 0 ]; do
     case $1 in
       --suite) suite=$2 ;; --report) report=$2 ;; --ktap-tool) ktap_tool=$2 ;;
       --junit-tool) junit_tool=$2 ;; --results) results=$2 ;; --work) work=$2 ;;
       --filter) filter=$2 ;; --ktap) ktap=$2 ;; --junit) junit=$2 ;; --view) view=$2 ;;
+      --deviations) deviations=$2 ;;
       --kselftest) kselftest=1; shift; continue ;;
     esac
     shift 2
@@ -167,6 +171,13 @@ ac_run() {
     { grep -v '^\[' "$log" || true; } | head -3 >&2
     exit 2
   fi
+  # a deviations file with a typo must not cost a whole run: checked against the suite's list
+  # before the previous results are overwritten
+  if [ -n "$deviations" ]; then
+    "$ktap_tool" --tests "$tests" --deviations "$deviations" || exit 2
+  fi
+  local dev=()
+  [ -z "$deviations" ] || dev=(--deviations "$deviations")
   # two runs appending to one file would mix their records
   { exec {AC_RUN_LOCK}>>"$results"; } 2>/dev/null || {
     echo "afterclose: cannot write the results file $results" >&2
@@ -220,8 +231,8 @@ ac_run() {
   # that the run ends with its totals (colour decided here, as for a terminal).
   local colour=never rc=0
   [ ! -t 1 ] || [ -n "${NO_COLOR:-}" ] || [ "${TERM:-dumb}" = dumb ] || colour=always
-  "$report" --tests "$tests" --expect "$selected" ${view:+"$view"} --color=$colour "$results" \
-    >"$shown" || rc=$?
+  "$report" --tests "$tests" --expect "$selected" ${view:+"$view"} --color=$colour \
+    "${dev[@]}" "$results" >"$shown" || rc=$?
   # KTAP and JUnit from the same records; '-' is the tool's own stdout (fd 3). Their exit 1, 3
   # or 77 only repeats the report's verdict; with --kselftest, KTAP's status is the run's.
   [ -z "$kselftest" ] || ktap=${ktap:--}
@@ -233,10 +244,11 @@ ac_run() {
     x=0 to=(--out "$file")
     [ "$file" != - ] || to=()
     if [ "$out" = ktap ]; then
-      "$ktap_tool" ${kselftest:+--kselftest} "${to[@]}" "$results" >&3 || x=$?
+      "$ktap_tool" ${kselftest:+--kselftest} "${to[@]}" ${deviations:+--tests "$tests"} \
+        "${dev[@]}" "$results" >&3 || x=$?
       ktap_status=$x
     else
-      "$junit_tool" --labels "$tests" "${to[@]}" "$results" >&3 || x=$?
+      "$junit_tool" --labels "$tests" "${to[@]}" "${dev[@]}" "$results" >&3 || x=$?
     fi
     case $x in
       0 | 1 | "$AC_EXIT_BROKEN" | "$AC_EXIT_SKIPPED") ;;

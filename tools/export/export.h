@@ -32,6 +32,10 @@ bool ac_export_load(struct ac_export *x, const char *prog, char **files, int nfi
                     bool only_listed);
 /* The same from records already read (an array; ac_export takes it over). */
 bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool only_listed);
+/* --deviations PATH (results/deviation.h): marks the records that a known deviation decides,
+ * every entry checked against the listed tests (ac_export_labels), else the records' own. On
+ * error prints one line "PROG: what" and returns false. */
+bool ac_export_deviations(struct ac_export *x, const char *prog, const char *path);
 
 /* The writers (ktap_out.c, junit_out.c): the whole document to f. */
 void ac_ktap_write(FILE *f, const struct ac_export *x);
@@ -80,11 +84,16 @@ const char *ac_labels_of(const struct ac_export *x, json_t *rec); /* "" when unk
  * "broken: CAUSE". Caller frees. */
 char *ac_problem(json_t *rec);
 
-/* Counts over every case. */
+/* Counts over every case, each in one count: a known deviation's case (XFAIL, XPASS: see
+ * results/deviation.h) in xfail or xpass, not in pass or fail. */
 struct ac_counts {
     size_t pass, fail, skip, total; /* fail includes crash and timeout */
     size_t broken;                  /* the environment could not set them up: not in fail */
+    size_t xfail, xpass;            /* a known deviation seen; one no longer seen (it held) */
 };
+/* A known deviation's mark for people: "xfail: REASON (LINK)" or "known deviation not seen:
+ * REASON (LINK)", NULL when the record has none. Caller frees. */
+char *ac_known_text(json_t *rec);
 struct ac_counts ac_count(json_t **cases, size_t n);
 
 /* The writers' command line (cli.c): options are NAME VALUE or a flag, then the operands. */

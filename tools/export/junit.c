@@ -1,6 +1,6 @@
 /* afterclose-junit: JUnit XML for CI dashboards, from results files, or from a whole ctest run.
  *
- *   afterclose-junit [--labels LIST] [--out FILE] RESULTS.jsonl...
+ *   afterclose-junit [--labels LIST] [--deviations FILE] [--out FILE] RESULTS.jsonl...
  *   afterclose-junit --ctest CTEST.xml [--labels LIST] [--out FILE] [RESULTS.jsonl...]
  *
  * Written from the records rather than patched into ctest's own JUnit: ctest fills
@@ -14,7 +14,11 @@
  *   message="broken: CAUSE"> (the environment could not set it up);
  * - <skipped>REASON</skipped>;
  * - the kernel as a property of each suite; labels, expected, observed and the checks in the
- *   case's <system-out> (the strict schemas allow no properties in a <testcase>).
+ *   case's <system-out> (the strict schemas allow no properties in a <testcase>);
+ * - with --deviations (docs/known-deviations.md), as pytest writes its JUnit: a known deviation
+ *   seen (XFAIL) is <skipped>xfail, a known deviation (kernels ...): REASON (LINK)</skipped>, one
+ *   no longer seen (XPASS) a passed case; both say so in <system-out>. Not with --ctest: there
+ *   the verdicts are ctest's.
  *
  * Exit status: 0 written, 1 written and a test failed, crashed or timed out, 3 written and none
  * failed but a test was broken, 2 bad usage or input (nothing written). */
@@ -41,16 +45,22 @@ static bool build(struct ac_jdoc *d, struct ac_export *x, const char *ctest, cha
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL, *labels = NULL, *ctest = NULL;
-    const struct ac_export_opt opts[] = {
-        {"--out", &out, NULL}, {"--labels", &labels, NULL}, {"--ctest", &ctest, NULL}, {0}};
+    const char *out = NULL, *labels = NULL, *ctest = NULL, *deviations = NULL;
+    const struct ac_export_opt opts[] = {{"--out", &out, NULL},
+                                         {"--labels", &labels, NULL},
+                                         {"--ctest", &ctest, NULL},
+                                         {"--deviations", &deviations, NULL},
+                                         {0}};
     const struct ac_export_cli cli = {
-        PROG, "usage: " PROG " [--ctest CTEST.xml] [--labels LIST] [--out FILE] RESULTS.jsonl...",
+        PROG,
+        "usage: " PROG " [--ctest CTEST.xml] [--labels LIST] [--deviations FILE] [--out FILE] "
+        "RESULTS.jsonl...",
         "JUnit XML from afterclose result records: classname = suite, failure and\n"
         "skip messages from the records, the kernel as a suite property.\n"
         "  --ctest FILE   ctest's --output-junit file of the same run: every ctest test\n"
         "                 with ctest's verdict, enriched by its record (records optional)\n"
         "  --labels LIST  afterclose-suite --afterclose-list output, for the labels\n"
+        "  --deviations FILE  known deviations: a skip saying xfail where one is seen\n"
         "  --out FILE     write there instead of stdout\n"
         "Exit: 0 written, 1 written and a test failed/crashed/timed out, 3 written and none\n"
         "failed but a test was broken (the environment), 2 bad usage or input.",
@@ -59,10 +69,16 @@ int main(int argc, char **argv)
     if (i <= 0)
         return i == 0 ? 0 : 2;
 
+    if (ctest && deviations) {
+        fprintf(stderr, PROG ": --deviations and --ctest exclude each other: with --ctest the "
+                             "verdicts are ctest's\n");
+        return 2;
+    }
     struct ac_export x = {0};
     struct ac_jdoc d = {0};
     if ((labels && !ac_export_labels(&x, PROG, labels)) ||
-        !build(&d, &x, ctest, argv + i, argc - i)) {
+        !build(&d, &x, ctest, argv + i, argc - i) ||
+        (deviations && !ac_export_deviations(&x, PROG, deviations))) {
         ac_jdoc_free(&d);
         ac_export_free(&x);
         return 2;

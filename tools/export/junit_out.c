@@ -1,6 +1,7 @@
 /* JUnit XML from the ordered records (see junit.c for the layout and why): each record becomes a
  * case of the document that junit_doc.c writes. */
 #define _GNU_SOURCE
+#include "deviation.h"
 #include "export.h"
 
 #include <stdlib.h>
@@ -29,8 +30,10 @@ char *ac_checks_text(json_t *rec)
     return text;
 }
 
-static enum ac_jkind kind_of(const char *verdict)
+static enum ac_jkind kind_of(const char *verdict, enum ac_known known)
 {
+    if (known == AC_KNOWN_XFAIL) /* pytest's convention: an expected failure is a skip */
+        return AC_JSKIP;
     if (!strcmp(verdict, "pass"))
         return AC_JPASS;
     if (!strcmp(verdict, "skip"))
@@ -46,11 +49,17 @@ static enum ac_jkind kind_of(const char *verdict)
 static char *details(const struct ac_export *x, json_t *rec, bool with_checks)
 {
     char *checks = with_checks ? ac_checks_text(rec) : NULL, *out = NULL;
-    if (asprintf(&out, "kernel: %s\niface_kind: %s\nlabels: %s\nexpected: %s\nobserved: %s\n%s",
+    char *known = ac_known_text(rec), *deviation = NULL;
+    if (known && asprintf(&deviation, "%s\nverdict: %s\n", known, ac_str(rec, "verdict")) < 0)
+        abort();
+    if (asprintf(&out, "kernel: %s\niface_kind: %s\nlabels: %s\n%sexpected: %s\nobserved: %s\n%s",
                  ac_str(rec, "kernel"), ac_str(rec, "iface_kind"), ac_labels_of(x, rec),
-                 ac_str(rec, "expected"), ac_str(rec, "observed"), checks ? checks : "") < 0)
+                 deviation ? deviation : "", ac_str(rec, "expected"), ac_str(rec, "observed"),
+                 checks ? checks : "") < 0)
         abort();
     free(checks);
+    free(known);
+    free(deviation);
     return out;
 }
 
@@ -62,11 +71,14 @@ void ac_junit_write(FILE *f, const struct ac_export *x)
     for (size_t i = 0; i < x->n; i++) {
         json_t *rec = x->cases[i];
         const char *v = ac_str(rec, "verdict");
-        struct ac_jcase *c = ac_jdoc_add(&d, ac_str(rec, "test"), kind_of(v));
+        enum ac_known known = ac_known_of(rec, NULL);
+        struct ac_jcase *c = ac_jdoc_add(&d, ac_str(rec, "test"), kind_of(v, known));
         json_t *ms = json_object_get(rec, "elapsed_ms");
         c->time = json_is_number(ms) ? json_number_value(ms) / 1000.0 : 0.0;
         c->type = strdup(v);
-        c->message = c->kind == AC_JSKIP ? strdup(ac_str(rec, "reason")) : ac_problem(rec);
+        c->message = known == AC_KNOWN_XFAIL ? ac_known_text(rec)
+                     : c->kind == AC_JSKIP   ? strdup(ac_str(rec, "reason"))
+                                             : ac_problem(rec);
         c->body = c->kind == AC_JFAIL || c->kind == AC_JERROR ? ac_checks_text(rec) : NULL;
         c->out = details(x, rec, !c->body);
     }

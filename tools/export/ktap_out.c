@@ -1,5 +1,6 @@
 /* KTAP v1 from the ordered records (see ktap.c for the layout). */
 #define _GNU_SOURCE
+#include "deviation.h"
 #include "export.h"
 #include "results.h"
 
@@ -16,7 +17,7 @@ static void put_name(FILE *f, const char *s)
     }
 }
 
-/* A result line; `directive` SKIP (with its reason) or ERROR, or NULL. */
+/* A result line; `directive` SKIP, XFAIL, XPASS (with its reason) or ERROR, or NULL. */
 static void result_line(FILE *f, const char *indent, bool ok, size_t n, const char *name,
                         const char *directive, const char *why)
 {
@@ -35,9 +36,10 @@ static void suite_block(FILE *f, const struct ac_export *x, const struct ac_suit
     put_name(f, s->name);
     fprintf(f, "\n    1..%zu\n", s->n);
     for (size_t i = 0; i < s->n; i++) {
-        json_t *rec = x->cases[s->first + i];
+        json_t *rec = x->cases[s->first + i], *mark;
         const char *v = ac_str(rec, "verdict");
         bool skip = !strcmp(v, "skip"), pass = !strcmp(v, "pass"), broken = !strcmp(v, "broken");
+        enum ac_known known = ac_known_of(rec, &mark);
         if (!skip && !pass) { /* "# broken: CAUSE" for a broken test */
             char *why = ac_problem(rec);
             fputs("    # ", f);
@@ -45,14 +47,31 @@ static void suite_block(FILE *f, const struct ac_export *x, const struct ac_suit
             fputc('\n', f);
             free(why);
         }
+        if (known != AC_KNOWN_NONE) { /* which entry, and where to read about it */
+            char kernels[256];
+            fprintf(f, "    # known deviation%s on %s: ",
+                    known == AC_KNOWN_XFAIL ? ""
+                                            : " no longer seen (the test held: the entry may be "
+                                              "stale)",
+                    ac_deviation_kernels(mark, kernels, sizeof kernels));
+            ac_put_line(f, ac_str(mark, "link"));
+            fputc('\n', f);
+        }
         /* broken: ktap.rst's ERROR directive, the test's execution failed (kselftest's
-         * "error"); a parser that does not know it reads a "not ok" */
+         * "error"); a parser that does not know it reads a "not ok". XFAIL: ktap.rst's expected
+         * failure, kselftest's ksft_test_result_xfail(); XPASS as ksft_test_result_xpass() */
         const char *reason = ac_str(rec, "reason");
-        const char *directive = skip ? "SKIP" : broken ? "ERROR" : NULL;
-        result_line(f, "    ", skip || pass, i + 1, ac_case_name(rec), directive,
-                    !skip     ? "broken"
-                    : *reason ? reason
-                              : "skipped");
+        const char *directive = known == AC_KNOWN_XFAIL   ? "XFAIL"
+                                : known == AC_KNOWN_XPASS ? "XPASS"
+                                : skip                    ? "SKIP"
+                                : broken                  ? "ERROR"
+                                                          : NULL;
+        result_line(f, "    ", skip || pass || known == AC_KNOWN_XFAIL, i + 1, ac_case_name(rec),
+                    directive,
+                    known != AC_KNOWN_NONE ? ac_str(mark, "reason")
+                    : !skip                ? "broken"
+                    : *reason              ? reason
+                                           : "skipped");
     }
     struct ac_counts c = ac_count(x->cases + s->first, s->n);
     result_line(f, "", c.fail + c.broken == 0, no, s->name, c.skip == c.total ? "SKIP" : NULL,
@@ -82,6 +101,6 @@ void ac_ktap_write(FILE *f, const struct ac_export *x)
     for (size_t s = 0; s < x->nsuites; s++)
         suite_block(f, x, &x->suites[s], s + 1);
     struct ac_counts c = ac_count(x->cases, x->n);
-    fprintf(f, "# Totals: pass:%zu fail:%zu xfail:0 xpass:0 skip:%zu error:%zu\n", c.pass, c.fail,
-            c.skip, c.broken);
+    fprintf(f, "# Totals: pass:%zu fail:%zu xfail:%zu xpass:%zu skip:%zu error:%zu\n", c.pass,
+            c.fail, c.xfail, c.xpass, c.skip, c.broken);
 }

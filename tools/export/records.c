@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "export.h"
 
+#include "deviation.h"
 #include "results.h"
 #include "set.h"
 #include "typed.h"
@@ -143,6 +144,33 @@ bool ac_export_from(struct ac_export *x, json_t *all, const char *prog, bool onl
     return true;
 }
 
+bool ac_export_deviations(struct ac_export *x, const char *prog, const char *path)
+{
+    char err[1024];
+    if (ac_deviations_apply(path, x->all, json_object_size(x->labels) ? x->labels : NULL, err,
+                            sizeof err))
+        return true;
+    fprintf(stderr, "%s: %s\n", prog, err);
+    return false;
+}
+
+char *ac_known_text(json_t *rec)
+{
+    json_t *mark;
+    enum ac_known k = ac_known_of(rec, &mark);
+    char *out = NULL, kernels[256];
+    if (k == AC_KNOWN_NONE)
+        return NULL;
+    if (asprintf(&out, "%s on %s: %s (%s)",
+                 k == AC_KNOWN_XFAIL ? "xfail: a known deviation"
+                                     : "xpass: a known deviation no longer seen (the test held: "
+                                       "the entry may be stale)",
+                 ac_deviation_kernels(mark, kernels, sizeof kernels), ac_str(mark, "reason"),
+                 ac_str(mark, "link")) < 0)
+        out = NULL;
+    return out;
+}
+
 bool ac_export_labels(struct ac_export *x, const char *prog, const char *path)
 {
     if (!x->labels)
@@ -217,7 +245,12 @@ struct ac_counts ac_count(json_t **cases, size_t n)
     struct ac_counts c = {0};
     for (size_t i = 0; i < n; i++) {
         const char *v = ac_str(cases[i], "verdict");
-        if (!strcmp(v, "pass"))
+        enum ac_known k = ac_known_of(cases[i], NULL);
+        if (k == AC_KNOWN_XFAIL)
+            c.xfail++;
+        else if (k == AC_KNOWN_XPASS)
+            c.xpass++;
+        else if (!strcmp(v, "pass"))
             c.pass++;
         else if (!strcmp(v, "skip"))
             c.skip++;

@@ -1,10 +1,13 @@
-/* afterclose-matrix merge --md FILE --json FILE RESULT_DIR...
+/* afterclose-matrix merge --md FILE --json FILE [--deviations FILE] RESULT_DIR...
  *
  * Reads the result dirs that ci/matrix leaves (column.env + results.jsonl per kernel) and
  * writes the compatibility matrix. Any bad input (a results file that is not JSON Lines,
  * a record without its fields, a dir that is no result dir) is one error line and exit 1:
  * a matrix built from half-read results would look more certain than it is. A file or stdout
- * that cannot be written is exit 2: the environment failed, not the input. */
+ * that cannot be written is exit 2: the environment failed, not the input. With --deviations
+ * (docs/known-deviations.md) a cell whose record shows a known deviation carries its mark
+ * ("known_deviation" in the JSON, XFAIL or XPASS in the Markdown); a bad file is exit 1. */
+#include "deviation.h"
 #include "matrix.h"
 #include "output.h"
 
@@ -50,9 +53,25 @@ static void print_summary(const struct table *t)
     printf("%zu skipped\n", skip);
 }
 
+/* Marks the records of every column (the same objects the cells are made from). */
+static bool mark_deviations(struct table *t, const char *path)
+{
+    json_t *all = json_array(), *rec;
+    const char *test;
+    char err[1024];
+    for (size_t j = 0; j < t->ncols; j++)
+        json_object_foreach(t->cols[j].recs, test, rec) json_array_append(all, rec);
+    bool ok = ac_deviations_apply(path, all, NULL, err, sizeof err);
+    if (!ok)
+        errorf("%s", err);
+    json_decref(all);
+    return ok;
+}
+
 static int usage(void)
 {
-    fputs("usage: afterclose-matrix merge --md FILE --json FILE RESULT_DIR...\n"
+    fputs("usage: afterclose-matrix merge --md FILE --json FILE [--deviations FILE] "
+          "RESULT_DIR...\n"
           "  RESULT_DIR: one column (a dir with column.env and results.jsonl) or a dir of them\n",
           stdout);
     return ac_output_done(stdout, "afterclose-matrix: error", "stdout") ? 0 : 2;
@@ -60,7 +79,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-    const char *md = NULL, *json = NULL;
+    const char *md = NULL, *json = NULL, *deviations = NULL;
     struct table t = {0};
     int i, ok;
 
@@ -74,6 +93,8 @@ int main(int argc, char **argv)
         if ((!strcmp(argv[i], "--md") || !strcmp(argv[i], "--json")) && i + 1 < argc) {
             *(argv[i][2] == 'm' ? &md : &json) = argv[i + 1];
             i++;
+        } else if (!strcmp(argv[i], "--deviations") && i + 1 < argc) {
+            deviations = argv[++i];
         } else {
             errorf("unknown option '%s' (see --help)", argv[i]);
             return 2;
@@ -83,7 +104,8 @@ int main(int argc, char **argv)
         errorf("merge needs --md FILE, --json FILE and at least one result dir (see --help)");
         return 2;
     }
-    ok = columns_load(&t, argv + i, argc - i) && table_build(&t);
+    ok = columns_load(&t, argv + i, argc - i) && table_build(&t) &&
+         (!deviations || mark_deviations(&t, deviations));
     bool written = ok && render_md(&t, md) && render_json(&t, json);
     if (written) {
         print_summary(&t);

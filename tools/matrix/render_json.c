@@ -75,6 +75,9 @@ static json_t *cell_json(const struct column *c, const char *test, const char *r
      * it is not the row's */
     if (strcmp(rec_str(rec, "expected"), row_expected))
         json_object_set_new(cell, "expected", json_string(rec_str(rec, "expected")));
+    /* --deviations: {as: xfail|xpass, reason, link, kernels} */
+    if (json_object_get(rec, "known_deviation"))
+        json_object_set(cell, "known_deviation", json_object_get(rec, "known_deviation"));
     return cell;
 }
 

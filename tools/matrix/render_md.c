@@ -90,6 +90,10 @@ static void put_cell(FILE *f, const struct column *c, const struct row *r)
         return;
     }
     fprintf(f, "**%s**", v);
+    json_t *known = json_object_get(rec, "known_deviation"); /* --deviations */
+    if (known)
+        fprintf(f, " (%s: known deviation)",
+                !strcmp(rec_str(known, "as"), "xfail") ? "XFAIL" : "XPASS");
     chk = ac_first_failed(rec);
     if (r->focus >= 0 && !chk) {
         chk = json_array_get(json_object_get(rec, "checks"), (size_t)r->focus);

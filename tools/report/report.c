@@ -1,13 +1,15 @@
 /* afterclose-report: the readable report of a results file.
  *
- *   afterclose-report [--tests LIST] [--expect LIST] [--verbose | --failures-only]
- * [--color=WHEN] RESULTS.jsonl
+ *   afterclose-report [--tests LIST] [--expect LIST] [--deviations FILE]
+ * [--verbose | --failures-only] [--color=WHEN] RESULTS.jsonl
  *
  * Prints the kernel, the interface kind the fixture used, the claims (tests) that
  * did not hold or crashed with what the kernel answered (errno by name), the broken
  * ones with their causes, the skipped ones grouped by reason, and the totals (view.c);
  * --verbose lists every claim,
- * --failures-only nothing but what did not hold. --color=auto
+ * --failures-only nothing but what did not hold. --deviations: the known deviations
+ * (docs/known-deviations.md) seen (XFAIL, not a failure) and no longer seen (XPASS),
+ * each group with its reason and link. --color=auto
  * (default: only on a terminal, and not when NO_COLOR is set), always or never.
  * --tests: every record must name a test of this list (`afterclose-suite
  * --afterclose-list`); --expect: and every test of this list must have exactly
@@ -16,6 +18,7 @@
  * could not set it up: the runner's AC_EXIT_BROKEN), 2 bad usage, a corrupt or
  * inconsistent results file (a test twice, an unknown or a missing test, an
  * interrupted run), or the report could not be written. */
+#include "deviation.h"
 #include "output.h"
 #include "results.h"
 #include "view.h"
@@ -91,8 +94,8 @@ static json_t *sorted(json_t *all)
 static int usage(const char *prog)
 {
     fprintf(stderr,
-            "usage: %s [--tests LIST] [--expect LIST] [--verbose | --failures-only] "
-            "[--color=auto|always|never] "
+            "usage: %s [--tests LIST] [--expect LIST] [--deviations FILE] "
+            "[--verbose | --failures-only] [--color=auto|always|never] "
             "RESULTS.jsonl\n",
             prog);
     return 2;
@@ -127,14 +130,28 @@ static size_t check_identities(json_t *all, const char *path, const char *tests,
     return problems;
 }
 
+/* Marks the known deviations, every entry checked against the suite's list when given. */
+static bool apply_deviations(json_t *all, const char *path, const char *tests, const char *prog)
+{
+    char err[1024];
+    json_t *known = tests ? ac_results_load_list(tests, err, sizeof err) : NULL;
+    bool ok = (!tests || known) && ac_deviations_apply(path, all, known, err, sizeof err);
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", prog, err);
+    json_decref(known);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
-    const char *tests = NULL, *expect = NULL, *path = NULL, *colour = "auto";
+    const char *tests = NULL, *expect = NULL, *path = NULL, *colour = "auto", *deviations = NULL;
     enum ac_view view = AC_VIEW_DEFAULT;
     for (int i = 1; i < argc; i++) {
         if ((!strcmp(argv[i], "--tests") || !strcmp(argv[i], "--expect")) && i + 1 < argc) {
             *(argv[i][2] == 't' ? &tests : &expect) = argv[i + 1];
             i++;
+        } else if (!strcmp(argv[i], "--deviations") && i + 1 < argc) {
+            deviations = argv[++i];
         } else if (!strcmp(argv[i], "--failures-only") || !strcmp(argv[i], "--verbose")) {
             enum ac_view v = argv[i][2] == 'f' ? AC_VIEW_FAILURES : AC_VIEW_VERBOSE;
             if (view != AC_VIEW_DEFAULT && view != v) {
@@ -172,6 +189,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (deviations && !apply_deviations(all, deviations, tests, argv[0])) {
+        json_decref(all);
+        return 2;
+    }
     json_t *unsorted = all;
     all = sorted(unsorted);
     json_decref(unsorted);
