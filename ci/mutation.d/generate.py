@@ -189,9 +189,10 @@ def function_bodies(toks, name):
 
 
 def switches(toks, lo, hi):
-    """The switch statements of toks[lo..hi], each as its case groups: (labels, first, last),
-    labels the texts of each label's expression ("default" for default), first and last the
-    token range from the group's first label to the token before the next group's."""
+    """The switch statements of toks[lo..hi]: (first, last, groups), first and last its token
+    range (the `switch` to its closing brace), each group (labels, first, last), labels the
+    texts of each label's expression ("default" for default), first and last the token range
+    from the group's first label to the token before the next group's."""
     out = []
     for k in range(lo + 1, hi):
         if not (toks[k].kind == "id" and toks[k].text == "switch" and toks[k + 1].text == "("):
@@ -224,23 +225,29 @@ def switches(toks, lo, hi):
                 j = colon + 1
                 continue
             j += 1
-        out.append([(labels, a, b) for labels, a, b in groups])
+        out.append((k, body_end, [(labels, a, b) for labels, a, b in groups]))
     return out
 
 
 def outside_cases(toks, lo, hi, cases, fn, path):
-    """Token ranges of toks[lo..hi] not to mutate: in a function that serves many options, the
-    case groups, in each switch that has a label in cases, without one: options outside the
-    surface. A cases label the function lacks is an error."""
+    """Token ranges of toks[lo..hi] not to mutate, in a function that serves many options: in a
+    switch with a label in cases, the case groups without one; a switch with none, unless it
+    lies inside a group that is kept (a switch of its own option's values), whole (the string
+    options of do_tcp_setsockopt(), say). A cases label the function lacks is an error."""
     sw = switches(toks, lo, hi)
-    found = {lab for groups in sw for labels, _, _ in groups for lab in labels}
+    found = {lab for _, _, groups in sw for labels, _, _ in groups for lab in labels}
     missing = [c for c in cases if c not in found]
     if missing:
         raise Bad(f"{path}: {fn}() has no case label {missing[0]} (named by the inventory's \"cases\")")
-    want, out = set(cases), []
-    for groups in sw:
+    want, kept, out = set(cases), [], []
+    for _, _, groups in sw:
         if any(want & set(labels) for labels, _, _ in groups):
+            kept.extend((a, b) for labels, a, b in groups if want & set(labels))
             out.extend((a, b) for labels, a, b in groups if not want & set(labels))
+    for first, last, groups in sw:
+        inside_kept = any(a <= first and last <= b for a, b in kept)
+        if not any(want & set(labels) for labels, _, _ in groups) and not inside_kept:
+            out.append((first, last))
     return out
 
 

@@ -72,3 +72,24 @@ int options(int optname, int val)
 	}
 	return ret;
 }
+
+/* Its string options, in a switch of their own: none is in "cases", so none is mutated; the
+ * switch of an option's values inside a kept block is */
+int more_options(int optname, int val)
+{
+	switch (optname) {
+	case OPT_OUT:
+		return val >= 11;
+	}
+	switch (optname) {
+	case OPT_IN:
+		switch (val) {
+		case 12:
+			return 1;
+		}
+		break;
+	case OPT_OUT:
+		return val <= 13;
+	}
+	return 0;
+}
