@@ -201,12 +201,12 @@ X(root_without_cap_net_bind_service_port_80_ipv6_fails, "::1",
   "Root without CAP_NET_BIND_SERVICE gets EACCES for port 80 on IPv6 too.")
 #undef X
 
-/* IP_TRANSPARENT (IPV6_TRANSPARENT) set to `value` by a helper child of the worker that kept only
+/* IP_TRANSPARENT (IPV6_TRANSPARENT) set to `val` by a helper child of the worker that kept only
  * some capabilities, on a socket where the worker, with all of them, set it to `before` first;
  * the worker reads it back. do_ip_setsockopt() and do_ipv6_setsockopt() refuse to turn it on
  * unless ns_capable(CAP_NET_RAW) or ns_capable(CAP_NET_ADMIN): EPERM; turning it off needs
  * nothing. */
-#define X(name, family, lvl, opt, keep, who, before, val, expected, rule)                          \
+#define TRANSPARENT_TEST(name, family, lvl, opt, keep, who, before, val, expected, rule)           \
     AC_TEST_WITH(bindaddr, name, (.helpers = 1), .description = rule)                              \
     {                                                                                              \
         struct on_socket s = {.level = lvl, .option = opt, .value = val};                          \
@@ -223,37 +223,32 @@ X(root_without_cap_net_bind_service_port_80_ipv6_fails, "::1",
                       expected ? was : val, now);                                                  \
         close(s.fd);                                                                               \
     }
+/* One row, two tests: IP_TRANSPARENT on an IPv4 socket, IPV6_TRANSPARENT on an IPv6 one (the same
+ * bit, inet->transparent, behind the same check). */
+#define X(stem, keep, who, before, val, expected, rule)                                            \
+    TRANSPARENT_TEST(transparent_##stem, AF_INET, IPPROTO_IP, IP_TRANSPARENT, keep, who, before,   \
+                     val, expected, rule)                                                          \
+    TRANSPARENT_TEST(ipv6_transparent_##stem, AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT, keep, who, \
+                     before, val, expected, rule)
 
-/* name, family, option (level, name), the capabilities the setting process keeps, who that is,
- * the value the worker set first, the value the child sets, expected setsockopt(), the rule */
-X(transparent_with_cap_net_raw_only_succeeds, AF_INET, IPPROTO_IP, IP_TRANSPARENT,
-  AC_CAP(CAP_NET_RAW), "a process with CAP_NET_RAW only", 0, 1, 0,
-  "IP_TRANSPARENT needs CAP_NET_RAW or CAP_NET_ADMIN: CAP_NET_RAW alone is enough to turn it on.")
-X(transparent_with_cap_net_admin_only_succeeds, AF_INET, IPPROTO_IP, IP_TRANSPARENT,
-  AC_CAP(CAP_NET_ADMIN), "a process with CAP_NET_ADMIN only", 0, 1, 0,
-  "CAP_NET_ADMIN alone is enough to turn IP_TRANSPARENT on as well.")
-X(transparent_without_cap_net_raw_or_admin_fails, AF_INET, IPPROTO_IP, IP_TRANSPARENT,
-  AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_RAW) | AC_CAP(CAP_NET_ADMIN)),
+/* name stem (IPv4: transparent_<stem>, IPv6: ipv6_transparent_<stem>), the capabilities the
+ * setting process keeps, who that is, the value the worker set first, the value the child sets,
+ * expected setsockopt(), the rule */
+X(with_cap_net_raw_only_succeeds, AC_CAP(CAP_NET_RAW), "a process with CAP_NET_RAW only", 0, 1, 0,
+  "IP_TRANSPARENT (IPV6_TRANSPARENT) needs CAP_NET_RAW or CAP_NET_ADMIN: CAP_NET_RAW alone is "
+  "enough to turn it on.")
+X(with_cap_net_admin_only_succeeds, AC_CAP(CAP_NET_ADMIN), "a process with CAP_NET_ADMIN only", 0,
+  1, 0, "CAP_NET_ADMIN alone is enough to turn IP_TRANSPARENT (IPV6_TRANSPARENT) on as well.")
+X(without_cap_net_raw_or_admin_fails, AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_RAW) | AC_CAP(CAP_NET_ADMIN)),
   "uid 0 without CAP_NET_RAW and CAP_NET_ADMIN", 0, 1, EPERM,
   "No other capability stands in: root without CAP_NET_RAW and CAP_NET_ADMIN gets EPERM for "
-  "IP_TRANSPARENT=1, and the option stays off.")
-X(transparent_off_without_cap_net_raw_or_admin_succeeds, AF_INET, IPPROTO_IP, IP_TRANSPARENT,
-  AC_CAPS_NONE, "a process without capabilities", 1, 0, 0,
-  "Turning IP_TRANSPARENT off needs no capability: a process without any clears it.")
-X(ipv6_transparent_with_cap_net_raw_only_succeeds, AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT,
-  AC_CAP(CAP_NET_RAW), "a process with CAP_NET_RAW only", 0, 1, 0,
-  "IPV6_TRANSPARENT asks for the same rights: CAP_NET_RAW alone turns it on.")
-X(ipv6_transparent_with_cap_net_admin_only_succeeds, AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT,
-  AC_CAP(CAP_NET_ADMIN), "a process with CAP_NET_ADMIN only", 0, 1, 0,
-  "CAP_NET_ADMIN alone turns IPV6_TRANSPARENT on too.")
-X(ipv6_transparent_without_cap_net_raw_or_admin_fails, AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT,
-  AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_RAW) | AC_CAP(CAP_NET_ADMIN)),
-  "uid 0 without CAP_NET_RAW and CAP_NET_ADMIN", 0, 1, EPERM,
-  "Root without CAP_NET_RAW and CAP_NET_ADMIN gets EPERM for IPV6_TRANSPARENT=1 too.")
-X(ipv6_transparent_off_without_cap_net_raw_or_admin_succeeds, AF_INET6, IPPROTO_IPV6,
-  IPV6_TRANSPARENT, AC_CAPS_NONE, "a process without capabilities", 1, 0, 0,
-  "Turning IPV6_TRANSPARENT off needs no capability.")
+  "IP_TRANSPARENT=1 (IPV6_TRANSPARENT=1), and the option stays off.")
+X(off_without_cap_net_raw_or_admin_succeeds, AC_CAPS_NONE, "a process without capabilities", 1, 0,
+  0,
+  "Turning IP_TRANSPARENT (IPV6_TRANSPARENT) off needs no capability: a process without any "
+  "clears it.")
 #undef X
+#undef TRANSPARENT_TEST
 
 /* ip_local_port_range is one port, 40000, held by a bound (not listening) socket with `opt`
  * (SO_REUSEADDR or SO_REUSEPORT); a second socket with the same option binds port 0 on the same
