@@ -7,7 +7,10 @@
  *    __inet6_bind() likewise unless ipv6_can_nonlocal_bind(): net.ipv6.ip_nonlocal_bind,
  *    IPV6_FREEBIND or IPV6_TRANSPARENT.
  *  - both refuse a port below net.ipv4.ip_unprivileged_port_start without
- *    CAP_NET_BIND_SERVICE (inet_port_requires_bind_service()): EACCES.
+ *    CAP_NET_BIND_SERVICE (inet_port_requires_bind_service()): EACCES. The capability is
+ *    asked of the namespace's user namespace (ns_capable()), whatever the uid.
+ *  - do_ip_setsockopt() and do_ipv6_setsockopt() turn IP_TRANSPARENT / IPV6_TRANSPARENT on only
+ *    for a caller with CAP_NET_RAW or CAP_NET_ADMIN there (else EPERM); off needs nothing.
  *  - inet_csk_find_open_port() skips, for bind(0), a port whose sockets all set SO_REUSEADDR
  *    as well, unless net.ipv4.ip_autobind_reuse lets a second pass share it; the range it
  *    scans is ip_local_port_range narrowed by the socket's IP_LOCAL_PORT_RANGE
@@ -16,11 +19,13 @@
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../fixtures/asuid.h"
+#include "../fixtures/caps.h"
 #include "../fixtures/kernel.h"
 #include "../fixtures/netns.h"
 #include "../fixtures/pending.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,7 +143,112 @@ X(unprivileged_user_port_80_with_unprivileged_port_start_80_succeeds, AC_SERVER_
   "With ip_unprivileged_port_start=80 port 80 is no longer privileged: any user binds it.")
 X(unprivileged_user_port_80_ipv6_fails, "::1", NULL, EACCES,
   "IPv6 sockets obey the same net.ipv4.ip_unprivileged_port_start: EACCES for port 80.")
+X(unprivileged_user_port_80_ipv6_with_unprivileged_port_start_80_succeeds, "::1", "80", 0,
+  "Lowering net.ipv4.ip_unprivileged_port_start to 80 frees port 80 for IPv6 sockets too.")
 #undef X
+
+/* What a helper child of the worker does on the worker's socket (fixtures/caps.h). */
+struct on_socket {
+    int fd;
+    struct ac_addr at;        /* bind_at */
+    int level, option, value; /* set_option */
+};
+
+static int bind_at(const void *arg)
+{
+    const struct on_socket *s = arg;
+    return ac_bind(s->fd, &s->at);
+}
+
+static int set_option(const void *arg)
+{
+    const struct on_socket *s = arg;
+    return setsockopt(s->fd, s->level, s->option, &s->value, sizeof s->value) ? errno : 0;
+}
+
+/* Port 80 bound by a helper child of the worker (uid 0) that kept only some of its capabilities:
+ * __inet_bind() and __inet6_bind() ask ns_capable(CAP_NET_BIND_SERVICE), never the uid. */
+#define X(name, ip, keep, who, expected, rule)                                                     \
+    AC_TEST_WITH(bindaddr, name, (.helpers = 1), .description = rule)                              \
+    {                                                                                              \
+        struct on_socket s;                                                                        \
+        ac_addr_parse(&s.at, ip, 80);                                                              \
+        s.fd = ac_setup_fd("socket", ac_tcp_socket(ac_addr_family(&s.at), 0));                     \
+        char step[128];                                                                            \
+        snprintf(step, sizeof step, "bind %s as " who, s.at.text);                                 \
+        int err = ac_step_with_caps(keep, who, bind_at, &s);                                       \
+        ac_expect_errno(AC_CLAIM(BIND, s.at.text), step, expected, err);                           \
+        if (!err)                                                                                  \
+            ac_expect_errno(AC_CLAIM(LISTEN, s.at.text), "listen", 0, ac_listen(s.fd, 16));        \
+        close(s.fd);                                                                               \
+    }
+
+/* name, address, the capabilities the binding process keeps, who that is, expected, the rule */
+X(cap_net_bind_service_only_port_80_succeeds, AC_SERVER_IP, AC_CAP(CAP_NET_BIND_SERVICE),
+  "a process with CAP_NET_BIND_SERVICE only", 0,
+  "CAP_NET_BIND_SERVICE in the namespace's user namespace is what a port below "
+  "ip_unprivileged_port_start takes: a process with that capability alone binds port 80.")
+X(root_without_cap_net_bind_service_port_80_fails, AC_SERVER_IP,
+  AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_BIND_SERVICE)), "uid 0 without CAP_NET_BIND_SERVICE", EACCES,
+  "Being uid 0 is not enough: root with every capability but CAP_NET_BIND_SERVICE gets EACCES "
+  "for port 80.")
+X(cap_net_bind_service_only_port_80_ipv6_succeeds, "::1", AC_CAP(CAP_NET_BIND_SERVICE),
+  "a process with CAP_NET_BIND_SERVICE only", 0,
+  "__inet6_bind() asks for the same capability: with CAP_NET_BIND_SERVICE alone an IPv6 socket "
+  "binds port 80.")
+X(root_without_cap_net_bind_service_port_80_ipv6_fails, "::1",
+  AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_BIND_SERVICE)), "uid 0 without CAP_NET_BIND_SERVICE", EACCES,
+  "Root without CAP_NET_BIND_SERVICE gets EACCES for port 80 on IPv6 too.")
+#undef X
+
+/* IP_TRANSPARENT (IPV6_TRANSPARENT) set to `val` by a helper child of the worker that kept only
+ * some capabilities, on a socket where the worker, with all of them, set it to `before` first;
+ * the worker reads it back. do_ip_setsockopt() and do_ipv6_setsockopt() refuse to turn it on
+ * unless ns_capable(CAP_NET_RAW) or ns_capable(CAP_NET_ADMIN): EPERM; turning it off needs
+ * nothing. */
+#define TRANSPARENT_TEST(name, family, lvl, opt, keep, who, before, val, expected, rule)           \
+    AC_TEST_WITH(bindaddr, name, (.helpers = 1), .description = rule)                              \
+    {                                                                                              \
+        struct on_socket s = {.level = lvl, .option = opt, .value = val};                          \
+        s.fd = ac_setup_fd("socket", ac_tcp_socket(family, 0));                                    \
+        int was = before;                                                                          \
+        if (was)                                                                                   \
+            ac_setup_ok("setsockopt " #opt "=1 with every capability",                             \
+                        setsockopt(s.fd, lvl, opt, &was, sizeof was) ? errno : 0);                 \
+        ac_expect_errno(AC_CLAIM(SOCKOPT, "socket"), "setsockopt " #opt "=" #val " as " who,       \
+                        expected, ac_step_with_caps(keep, who, set_option, &s));                   \
+        int now = -1;                                                                              \
+        ac_setup_ok("getsockopt " #opt, ac_sockopt_int(s.fd, lvl, opt, &now));                     \
+        ac_expect_int(AC_CLAIM(SOCKOPT, "socket"), #opt " afterwards (getsockopt)",                \
+                      expected ? was : val, now);                                                  \
+        close(s.fd);                                                                               \
+    }
+/* One row, two tests: IP_TRANSPARENT on an IPv4 socket, IPV6_TRANSPARENT on an IPv6 one (the same
+ * bit, inet->transparent, behind the same check). */
+#define X(stem, keep, who, before, val, expected, rule)                                            \
+    TRANSPARENT_TEST(transparent_##stem, AF_INET, IPPROTO_IP, IP_TRANSPARENT, keep, who, before,   \
+                     val, expected, rule)                                                          \
+    TRANSPARENT_TEST(ipv6_transparent_##stem, AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT, keep, who, \
+                     before, val, expected, rule)
+
+/* name stem (IPv4: transparent_<stem>, IPv6: ipv6_transparent_<stem>), the capabilities the
+ * setting process keeps, who that is, the value the worker set first, the value the child sets,
+ * expected setsockopt(), the rule */
+X(with_cap_net_raw_only_succeeds, AC_CAP(CAP_NET_RAW), "a process with CAP_NET_RAW only", 0, 1, 0,
+  "IP_TRANSPARENT (IPV6_TRANSPARENT) needs CAP_NET_RAW or CAP_NET_ADMIN: CAP_NET_RAW alone is "
+  "enough to turn it on.")
+X(with_cap_net_admin_only_succeeds, AC_CAP(CAP_NET_ADMIN), "a process with CAP_NET_ADMIN only", 0,
+  1, 0, "CAP_NET_ADMIN alone is enough to turn IP_TRANSPARENT (IPV6_TRANSPARENT) on as well.")
+X(without_cap_net_raw_or_admin_fails, AC_CAPS_ALL_BUT(AC_CAP(CAP_NET_RAW) | AC_CAP(CAP_NET_ADMIN)),
+  "uid 0 without CAP_NET_RAW and CAP_NET_ADMIN", 0, 1, EPERM,
+  "No other capability stands in: root without CAP_NET_RAW and CAP_NET_ADMIN gets EPERM for "
+  "IP_TRANSPARENT=1 (IPV6_TRANSPARENT=1), and the option stays off.")
+X(off_without_cap_net_raw_or_admin_succeeds, AC_CAPS_NONE, "a process without capabilities", 1, 0,
+  0,
+  "Turning IP_TRANSPARENT (IPV6_TRANSPARENT) off needs no capability: a process without any "
+  "clears it.")
+#undef X
+#undef TRANSPARENT_TEST
 
 /* ip_local_port_range is one port, 40000, held by a bound (not listening) socket with `opt`
  * (SO_REUSEADDR or SO_REUSEPORT); a second socket with the same option binds port 0 on the same

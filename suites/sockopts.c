@@ -12,7 +12,11 @@
  *    that old, whatever tcp_retries2 or tcp_orphan_retries say (retransmits_timed_out()).
  *  - SO_RCVTIMEO bounds a blocking accept() (inet_csk_accept(): EAGAIN).
  *  - TCP_REPAIR: __tcp_close() calls tcp_disconnect(), which in repair mode sends nothing.
- *  - SO_BINDTOIFINDEX is SO_BINDTODEVICE by index (sk_bound_dev_if, inet_bind_conflict()). */
+ *  - SO_BINDTOIFINDEX is SO_BINDTODEVICE by index (sk_bound_dev_if, inet_bind_conflict()).
+ *  - do_tcp_setsockopt() takes TCP_SYNCNT from 1 to MAX_TCP_SYNCNT (127), else EINVAL.
+ *  - do_ip_setsockopt() reads an int option's value only when optlen is at least 1 ("if
+ *    optlen==0, it is equivalent to val == 0"): IP_BIND_ADDRESS_NO_PORT with optlen 0 clears it,
+ *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it). */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
@@ -35,12 +39,17 @@
 
 #define PORT 9999
 
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24 /* include/uapi/linux/in.h */
+#endif
+
 TestSuite(sockopts,
           .description = "SO_LINGER with a timeout makes close() wait for the FIN's ACK, "
                          "TCP_LINGER2 sets one socket's FIN_WAIT2 lifetime or abolishes it, "
                          "TCP_USER_TIMEOUT ends unacknowledged closes early, SO_RCVTIMEO bounds "
-                         "accept(), TCP_REPAIR closes without a segment and SO_BINDTOIFINDEX "
-                         "splits a port by device like SO_BINDTODEVICE.");
+                         "accept(), TCP_REPAIR closes without a segment, SO_BINDTOIFINDEX "
+                         "splits a port by device like SO_BINDTODEVICE, TCP_SYNCNT takes 1 to "
+                         "127 and an IP option set with no value is set to 0.");
 
 static void set_int(int fd, int level, int name, int value, const char *what)
 {
@@ -291,4 +300,40 @@ X(bindtoifindex_listen_ac0_new_lo_succeeds, "lo", 0,
   "sockets on different devices never conflict.")
 X(bindtoifindex_listen_ac0_new_ac0_fails, "ac0", EADDRINUSE,
   "Two sockets bound to the same device index conflict by the usual rule: EADDRINUSE.")
+#undef X
+
+/* An option set to `preset` on a fresh socket, then set again with `value` in a buffer of which
+ * the kernel is given `optlen` bytes: what setsockopt() returns and what getsockopt() shows. */
+#define X(name, family, lvl, opt, preset, value, optlen, expected, shown, rule)                    \
+    AC_TEST(sockopts, name, .description = rule)                                                   \
+    {                                                                                              \
+        int fd = ac_setup_fd("socket", ac_tcp_socket(family, 0));                                  \
+        set_int(fd, lvl, opt, preset, "setsockopt " #opt "=" #preset);                             \
+        int v = value;                                                                             \
+        ac_expect_errno(AC_CLAIM(SOCKOPT, "socket"),                                               \
+                        "setsockopt " #opt "=" #value ", optlen " #optlen, expected,               \
+                        setsockopt(fd, lvl, opt, &v, optlen) ? errno : 0);                         \
+        int now = -1;                                                                              \
+        ac_setup_ok("getsockopt " #opt, ac_sockopt_int(fd, lvl, opt, &now));                       \
+        ac_expect_int(AC_CLAIM(SOCKOPT, "socket"), #opt " afterwards (getsockopt)", shown, now);   \
+        close(fd);                                                                                 \
+    }
+
+/* name, family, option (level, name), value set first, value set then, its optlen, expected
+ * setsockopt(), the value getsockopt() then shows, the rule */
+X(syncnt_0_fails, AF_INET, IPPROTO_TCP, TCP_SYNCNT, 3, 0, 4, EINVAL, 3,
+  "TCP_SYNCNT takes 1 to 127 SYN retransmissions: 0 fails with EINVAL and the socket keeps its "
+  "count.")
+X(syncnt_1_succeeds, AF_INET, IPPROTO_TCP, TCP_SYNCNT, 3, 1, 4, 0, 1,
+  "TCP_SYNCNT=1, the smallest count, is taken and read back.")
+X(syncnt_127_max_succeeds, AF_INET, IPPROTO_TCP, TCP_SYNCNT, 3, 127, 4, 0, 127,
+  "TCP_SYNCNT=127 (MAX_TCP_SYNCNT), the largest count, is taken and read back.")
+X(syncnt_128_above_max_fails, AF_INET, IPPROTO_TCP, TCP_SYNCNT, 3, 128, 4, EINVAL, 3,
+  "TCP_SYNCNT=128, one above MAX_TCP_SYNCNT, fails with EINVAL and the socket keeps its count.")
+X(bind_address_no_port_optlen_0_turns_it_off, AF_INET, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1, 1, 0,
+  0, 0,
+  "An IP option set with optlen 0 is set to 0, whatever the buffer holds: "
+  "IP_BIND_ADDRESS_NO_PORT with optlen 0 succeeds and turns the option off.")
+X(bind_address_no_port_optlen_0_turns_it_off_ipv6, AF_INET6, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1,
+  1, 0, 0, 0, "On an IPv6 socket IP_BIND_ADDRESS_NO_PORT goes the same way: optlen 0 turns it off.")
 #undef X
