@@ -88,10 +88,12 @@ static uint16_t client_time_wait(const char *ip, int listener, uint16_t port)
 }
 
 /* `n` client TIME_WAITs on `ip` in the range, on ports bound explicitly (40000, 40001, ...) or
- * chosen by connect(). */
+ * chosen by connect(). tcp_tw_reuse=0: on loopback (::1) the default 2 lets a later connect()
+ * take over a TIME_WAIT over a second old instead of a free port (a slow guest: 3, not 4). */
 static void time_waits_on(const char *ip, int n, bool bound)
 {
     ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40003");
+    ac_netns_sysctl("net/ipv4/tcp_tw_reuse", "0");
     int l = listen_at(ip, PORT);
     for (int i = 0; i < n; i++)
         client_time_wait(ip, l, bound ? (uint16_t)(LOW + i) : 0);
