@@ -308,7 +308,8 @@ static void prune_stale_scratch(const char *tmp)
     while (d && (e = readdir(d))) {
         long pid;
         char rest[16], dir[4096];
-        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0 ||
+        if (strncmp(e->d_name, "afterclose.", 11) != 0 || /* a shared /tmp holds thousands */
+            sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0 ||
             kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
