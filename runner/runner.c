@@ -319,6 +319,13 @@ static void prune_stale_scratch(const char *tmp)
         closedir(d);
 }
 
+/* Where the runs' scratch directories go: TMPDIR, else /tmp. */
+static const char *scratch_parent(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
 /* The selected tests' names, for the run's header. */
 static json_t *names_of(const struct criterion_test **tests, size_t n)
 {
@@ -335,9 +342,11 @@ static int prepare_run(const char *results_from, const struct criterion_test **t
 {
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
-    const char *tmp = getenv("TMPDIR");
-    tmp = tmp && *tmp ? tmp : "/tmp";
-    prune_stale_scratch(tmp);
+    const char *tmp = scratch_parent(), *results = getenv(AC_RESULTS_ENV);
+    const char *join = getenv(AC_RESULTS_JOIN_ENV);
+    run.joined = results && *results && join && !strcmp(join, "1");
+    if (!run.joined) /* a joined run's opener prunes (one ctest test need not read /tmp) */
+        prune_stale_scratch(tmp);
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
         fprintf(stderr, "%s: cannot create a scratch directory in %s (TMPDIR): %s\n", run.prog, tmp,
@@ -345,11 +354,9 @@ static int prepare_run(const char *results_from, const struct criterion_test **t
         return AC_EXIT_UNUSABLE;
     }
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
-    const char *results = getenv(AC_RESULTS_ENV), *join = getenv(AC_RESULTS_JOIN_ENV);
     if (!results || !*results)
         return 0;
     json_t *names = names_of(tests, n);
-    run.joined = join && !strcmp(join, "1");
     int status = run.joined ? ac_runfile_join(run.prog, results, run.kernel, names)
                             : ac_runfile_open(run.prog, results, results_from, run.kernel, names);
     json_decref(names);
@@ -388,6 +395,7 @@ static int open_mode(const char *list, const struct criterion_test **tests, size
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     enter_user_namespace(); /* the header's interface kind is what the workers will get */
+    prune_stale_scratch(scratch_parent()); /* for the runners that join: they do not */
     int status = ac_runfile_open(run.prog, results, from, run.kernel, names);
     if (!status)
         printf("afterclose: run %s opened in %s: %zu tests selected\n", ac_runfile_run(), results,
