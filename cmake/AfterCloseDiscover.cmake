@@ -7,7 +7,8 @@
 
 include(${CMAKE_CURRENT_LIST_DIR}/AfterCloseExitStatus.cmake)
 set(AC_DISCOVER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseWriteTests.cmake)
-set(AC_EXPECT_EXIT_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/AfterCloseExpectExit.cmake)
+# The tests of an exit status and an error line run through one shell helper (cmake/expect-exit).
+set(AC_EXPECT_EXIT ${CMAKE_CURRENT_LIST_DIR}/expect-exit)
 
 # Records of the ctest runs (unless the caller sets AFTERCLOSE_RESULTS): one file per binary
 # (not build/results: that is the results library's build directory).
@@ -31,11 +32,13 @@ function(afterclose_discover_tests target)
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${loader})
 endfunction()
 
-# A test that passes only if the command exits with `code`.
+# A test that passes only if the command exits with `code` (0: the command alone, as ctest runs it).
 function(afterclose_expect_exit name code target)
-  add_test(NAME ${name}
-    COMMAND ${CMAKE_COMMAND} -D CODE=${code} -D "CMD=$<TARGET_FILE:${target}>;${ARGN}"
-            -P ${AC_EXPECT_EXIT_SCRIPT})
+  if(code EQUAL 0)
+    add_test(NAME ${name} COMMAND $<TARGET_FILE:${target}> ${ARGN})
+  else()
+    add_test(NAME ${name} COMMAND ${AC_EXPECT_EXIT} ${code} -- $<TARGET_FILE:${target}> ${ARGN})
+  endif()
   set_tests_properties(${name} PROPERTIES LABELS "unit;runner" TIMEOUT 30
     FIXTURES_REQUIRED "build_lock;host_isolation")
 endfunction()
@@ -54,8 +57,8 @@ function(afterclose_build_lock)
   foreach(case "usage;bogus;${CMAKE_BINARY_DIR}" "no build directory;take;/nonexistent/build")
     list(POP_FRONT case says)
     string(REPLACE " " "_" name "${says}")
-    add_test(NAME lock/refuses_${name} COMMAND ${CMAKE_COMMAND} -D CODE=2 "-D CMD=${lock};${case}"
-      "-D PREFIX=ctest-lock: ${says}" -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/AfterCloseExpectOutput.cmake)
+    add_test(NAME lock/refuses_${name}
+      COMMAND ${AC_EXPECT_EXIT} 2 --one-line "ctest-lock: ${says}" -- ${lock} ${case})
     set_tests_properties(lock/refuses_${name} PROPERTIES LABELS "unit;records" TIMEOUT 30)
   endforeach()
 endfunction()

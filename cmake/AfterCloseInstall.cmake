@@ -73,16 +73,15 @@ foreach(bad "bogus" "run;--bogus" "run;--results" "run;stray" "run;--ktap;-;--ju
     "run;--verbose;--failures-only" "run;--deviations" "diff" "diff;--bogus")
   string(REPLACE ";" "_" name "${bad}")
   string(REPLACE "-" "" name "${name}")
-  add_test(NAME command/${name}_exits_2 COMMAND ${CMAKE_COMMAND} -D CODE=2
-    "-D" "CMD=${CMAKE_BINARY_DIR}/afterclose;${bad}" -P ${AC_EXPECT_EXIT_SCRIPT})
+  add_test(NAME command/${name}_exits_2
+    COMMAND ${AC_EXPECT_EXIT} 2 -- ${CMAKE_BINARY_DIR}/afterclose ${bad})
   set_tests_properties(command/${name}_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30)
 endforeach()
 
 # A program that is not there is one line and exit 2 (not a shell's 127).
 add_test(NAME command/missing_program_exits_2
-  COMMAND ${CMAKE_COMMAND} -D CODE=2 "-D CMD=${CMAKE_BINARY_DIR}/afterclose;list"
-    "-D PREFIX=afterclose: /nonexistent/afterclose-suite is missing"
-    -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/AfterCloseExpectOutput.cmake)
+  COMMAND ${AC_EXPECT_EXIT} 2 --one-line "afterclose: /nonexistent/afterclose-suite is missing" --
+    ${CMAKE_BINARY_DIR}/afterclose list)
 set_tests_properties(command/missing_program_exits_2 PROPERTIES LABELS "unit;command" TIMEOUT 30
   ENVIRONMENT AFTERCLOSE_LIBEXEC=/nonexistent)
 

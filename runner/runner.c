@@ -316,7 +316,8 @@ static void prune_stale_scratch(const char *tmp)
     while (d && (e = readdir(d))) {
         long pid;
         char rest[16], dir[4096];
-        if (sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0 ||
+        if (strncmp(e->d_name, "afterclose.", 11) != 0 || /* a shared /tmp holds thousands */
+            sscanf(e->d_name, "afterclose.%ld.%15s", &pid, rest) != 2 || pid <= 0 ||
             kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
@@ -324,6 +325,13 @@ static void prune_stale_scratch(const char *tmp)
     }
     if (d)
         closedir(d);
+}
+
+/* Where the runs' scratch directories go: TMPDIR, else /tmp. */
+static const char *scratch_parent(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
 }
 
 /* The selected tests' names, for the run's header. */
@@ -342,9 +350,11 @@ static int prepare_run(const char *results_from, const struct criterion_test **t
 {
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
-    const char *tmp = getenv("TMPDIR");
-    tmp = tmp && *tmp ? tmp : "/tmp";
-    prune_stale_scratch(tmp);
+    const char *tmp = scratch_parent(), *results = getenv(AC_RESULTS_ENV);
+    const char *join = getenv(AC_RESULTS_JOIN_ENV);
+    run.joined = results && *results && join && !strcmp(join, "1");
+    if (!run.joined) /* a joined run's opener prunes (one ctest test need not read /tmp) */
+        prune_stale_scratch(tmp);
     snprintf(run.rundir, sizeof run.rundir, "%s/afterclose.%ld.XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(run.rundir)) {
         fprintf(stderr, "%s: cannot create a scratch directory in %s (TMPDIR): %s\n", run.prog, tmp,
@@ -352,11 +362,9 @@ static int prepare_run(const char *results_from, const struct criterion_test **t
         return AC_EXIT_UNUSABLE;
     }
     setenv(AC_RUNDIR_ENV, run.rundir, 1);
-    const char *results = getenv(AC_RESULTS_ENV), *join = getenv(AC_RESULTS_JOIN_ENV);
     if (!results || !*results)
         return 0;
     json_t *names = names_of(tests, n);
-    run.joined = join && !strcmp(join, "1");
     int status = run.joined ? ac_runfile_join(run.prog, results, run.kernel, names)
                             : ac_runfile_open(run.prog, results, results_from, run.kernel, names);
     json_decref(names);
@@ -395,6 +403,7 @@ static int open_mode(const char *list, const struct criterion_test **tests, size
     struct utsname u;
     snprintf(run.kernel, sizeof run.kernel, "%s", uname(&u) == 0 ? u.release : "unknown");
     enter_user_namespace(); /* the header's interface kind is what the workers will get */
+    prune_stale_scratch(scratch_parent()); /* for the runners that join: they do not */
     int status = ac_runfile_open(run.prog, results, from, run.kernel, names);
     if (!status)
         printf("afterclose: run %s opened in %s: %zu tests selected\n", ac_runfile_run(), results,
@@ -631,6 +640,11 @@ int main(int argc, char **argv)
     ac_record_default_results();
     ac_limits_init();
     enter_user_namespace();
+    for (size_t i = 0; i < n; i++)
+        if (ac_meta_of(tests[i]) && ac_meta_of(tests[i])->scenario) {
+            ac_netns_enter_parent(); /* a small socket table for every scenario's namespace */
+            break;
+        }
     int status = prepare_run(results_from, tests, n);
     if (status)
         return status;

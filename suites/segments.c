@@ -467,6 +467,11 @@ static void real_reconnect(bool timestamps, const char *rfc1337)
     ac_netns_sysctl("net/ipv4/tcp_rfc1337", rfc1337);
     struct old_conn o;
     old_connection(&o, V4, timestamps);
+    /* TSvals count CLOCK_MONOTONIC milliseconds (tcp_clock_ms()): a SYN sent within the
+     * millisecond of the old FIN would carry the same TSval, not a newer one. The clock is
+     * waited for (a millisecond at most), not a state. */
+    for (int64_t fin_ms = ac_now_ms(); ac_now_ms() <= fin_ms;)
+        poll(NULL, 0, 1);
     int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, AC_NONBLOCK));
     ac_setup_ok("client bind 192.168.1.100:40000 again", ac_bind(c, &o.client));
     ac_expect_errno(AC_CLAIM(CONNECT, "new client end"),

@@ -12,6 +12,7 @@
  * Length: tcp_time_wait() (net/ipv4/tcp_minisocks.c) schedules a socket that enters TIME_WAIT
  * proper with timeo = TCP_TIMEWAIT_LEN (include/net/tcp.h, 60 * HZ), whatever the sysctls say;
  * tcp_fin_timeout only feeds the FIN_WAIT2 branch (tcp_fin_time()). */
+#define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/kernel.h"
@@ -20,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,19 +159,75 @@ AC_TEST(sysctls, tcp_rto_min_us_writable_in_the_test_namespace,
                   "5000", v ? v : "(missing)");
 }
 
-AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
-        .description = "tcp_max_tw_buckets starts at half the entries of the established hash "
-                       "table, a power of two that depends on the machine's memory, not a fixed "
-                       "number.")
+/* The established hash's buckets, as tcp_set_hashinfo() sizes the namespace's defaults by: the
+ * namespace's tcp_ehash_entries (6.1+, commit d1e5e6408b30; negative when it shares the host's
+ * table), else twice tcp_max_tw_buckets (before 6.1 the host's table only tells dmesg its size).
+ * 0 when unreadable. */
+static long ehash_entries(void)
 {
     char buf[64];
-    const char *v = read_sysctl("net/ipv4/tcp_max_tw_buckets", buf, sizeof buf);
-    long n = v ? atol(v) : 0;
+    const char *v = read_sysctl("net/ipv4/tcp_ehash_entries", buf, sizeof buf);
+    if (v)
+        return labs(atol(v));
+    v = read_sysctl("net/ipv4/tcp_max_tw_buckets", buf, sizeof buf);
+    return v ? 2 * atol(v) : 0;
+}
+
+static long sysctl_number(const char *name)
+{
+    char buf[64];
+    const char *v = read_sysctl(name, buf, sizeof buf);
+    return v ? atol(v) : -1;
+}
+
+/* The defaults tcp_set_hashinfo() derives from the size N of the namespace's established hash:
+ * tcp_max_tw_buckets = N / 2, tcp_max_syn_backlog = max(128, N / 128). */
+static void expect_table_defaults(const char *where)
+{
+    long n = ehash_entries();
+    char step[160];
+    snprintf(step, sizeof step, "default of net/ipv4/tcp_max_tw_buckets in %s: entries / 2", where);
+    ac_expect_int(AC_CLAIM(SYSCTL, "net.ipv4.tcp_max_tw_buckets"), step, n / 2,
+                  sysctl_number("net/ipv4/tcp_max_tw_buckets"));
+    snprintf(step, sizeof step,
+             "default of net/ipv4/tcp_max_syn_backlog in %s: max(128, entries / 128)", where);
+    ac_expect_int(AC_CLAIM(SYSCTL, "net.ipv4.tcp_max_syn_backlog"), step,
+                  n / 128 > 128 ? n / 128 : 128, sysctl_number("net/ipv4/tcp_max_syn_backlog"));
+}
+
+AC_TEST(sysctls, tcp_max_tw_buckets_default_is_half_the_established_hash,
+        .description = "tcp_max_tw_buckets starts at half the entries of the namespace's "
+                       "established hash table, a power of two, and tcp_max_syn_backlog at a "
+                       "128th of them but at least 128: numbers that follow the table's size, "
+                       "not fixed ones.")
+{
+    long n = sysctl_number("net/ipv4/tcp_max_tw_buckets");
     ac_expect_str(AC_CLAIM(SYSCTL, "net.ipv4.tcp_max_tw_buckets"),
                   "default of net/ipv4/tcp_max_tw_buckets in a fresh namespace", "a power of two",
-                  n > 0 && (n & (n - 1)) == 0 ? "a power of two"
-                  : v                         ? v
-                                              : "-");
+                  n > 0 && (n & (n - 1)) == 0 ? "a power of two" : "not a power of two");
+    expect_table_defaults("a fresh namespace");
+}
+
+/* The test's namespace has tcp_child_ehash_entries 0 (the default, above), so a namespace
+ * created from it shares the host's table (tcp_set_hashinfo()'s fallback), whatever table the
+ * runner gave the test's own (fixtures/netns.h): these are the host's defaults. */
+AC_TEST(sysctls, table_defaults_in_a_namespace_sharing_the_host_table_follow_its_size,
+        .description = "A namespace created from one whose tcp_child_ehash_entries is 0 shares the "
+                       "host's established hash, and its tcp_max_tw_buckets and "
+                       "tcp_max_syn_backlog follow that table's size by the same rule.")
+{
+    ac_setup_ok("unshare(CLONE_NEWNET): a namespace created from the test's",
+                unshare(CLONE_NEWNET) ? errno : 0);
+    char buf[64];
+    const char *v = read_sysctl("net/ipv4/tcp_ehash_entries", buf, sizeof buf);
+    /* before 6.1 there is no such sysctl, and every namespace shares the host's table */
+    const char *shares = v                                   ? (atol(v) < 0 ? "yes" : "no")
+                         : ac_kernel_version() < AC_KV(6, 1) ? "yes"
+                                                             : "(missing)";
+    ac_expect_str(AC_SETUP(SYSCTL, "net.ipv4.tcp_ehash_entries"),
+                  "the new namespace shares the host's table (tcp_ehash_entries negative)", "yes",
+                  shares);
+    expect_table_defaults("a namespace sharing the host's table");
 }
 
 #define X(part, path, value)                                                                       \
