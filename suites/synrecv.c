@@ -81,14 +81,7 @@ static void listener(struct req *r, const char *ip)
 /* A segment of ours from 40000 to 9999. */
 static struct ac_seg from_client(const struct req *r, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-    struct ac_seg s = {.sport = CLIENT_PORT,
-                       .dport = PORT,
-                       .seq = seq,
-                       .ack = ack,
-                       .flags = flags,
-                       .window = 65535};
-    ac_setup_ok("the segment's addresses", ac_seg_set_addrs(&s, r->ip, r->ip) ? 0 : EINVAL);
-    return s;
+    return ac_seg_on(r->ip, CLIENT_PORT, PORT, flags, seq, ack);
 }
 
 /* Our SYN (with the timestamps option or not), its SYN-ACK read, the request seen in SYN_RECV. */
@@ -112,31 +105,6 @@ static void open_request(struct req *r, bool ts)
                     AC_STATE_TIMEOUT_MS);
 }
 
-/* The first segment from 9999 to 40000 after `sent` was delivered, or none ("nothing"): a SYN
- * for a port no socket has (40001 -> 9998) is sent next, and the capture is read up to the RST
- * that answers it; a reply to `sent`, produced before, comes ahead of that RST. */
-static bool first_reply(struct req *r, const struct ac_seg *sent, struct ac_seg *reply)
-{
-    ac_setup_ok("our segment, delivered",
-                ac_pkt_wait_sent(r->capture, sent, WAIT_MS) ? 0 : ETIMEDOUT);
-    struct ac_seg probe = from_client(r, AC_TH_SYN, 1, 0);
-    probe.sport = CLIENT_PORT + 1;
-    probe.dport = PORT - 1;
-    ac_pkt_send(&probe, NULL);
-    bool got = false;
-    for (;;) {
-        struct ac_seg s;
-        if (!ac_pkt_next(r->capture, WAIT_MS, &s))
-            ac_fail_with_table("no answer from port 9998 to the probe within 2 s");
-        if (!got && s.sport == PORT && s.dport == CLIENT_PORT) {
-            *reply = s;
-            got = true;
-        }
-        if (s.sport == PORT - 1 && s.dport == CLIENT_PORT + 1)
-            return got;
-    }
-}
-
 enum after { STAYS, GONE, ESTABLISHED };
 
 /* One segment into the request: its flags, its sequence number minus rcv_nxt, its ACK number
@@ -153,7 +121,7 @@ static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off
     ac_pkt_send(&s, NULL);
     struct ac_seg reply = {0};
     char got[32] = "nothing";
-    if (first_reply(&r, &s, &reply))
+    if (ac_pkt_first_reply(r.capture, &s, WAIT_MS, &reply))
         ac_seg_flags_text(reply.flags, got, sizeof got);
     char sent[32], step[96];
     ac_seg_flags_text(flags, sent, sizeof sent);
