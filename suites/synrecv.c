@@ -35,6 +35,7 @@
 #include "../fixtures/packet.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,7 @@ static void listener(struct req *r, const char *ip)
     r->listener = ac_setup_fd("listener socket", ac_tcp_socket(family, 0));
     ac_setup_ok("listener bind", ac_bind(r->listener, &r->server));
     ac_setup_ok("listener listen", ac_listen(r->listener, 16));
+    ac_setup_ok("listener O_NONBLOCK", fcntl(r->listener, F_SETFL, O_NONBLOCK) ? errno : 0);
 }
 
 /* A segment of ours from 40000 to 9999. */
@@ -147,6 +149,13 @@ static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off
         ac_expect_state(AC_CLAIM(STATE, "server end"), "the server end after the segment", &m,
                         after == STAYS ? AC_SYN_RECV : AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
     }
+    /* A request is not in the accept queue; a child is, even one left in SYN_RECV (a full
+     * socket whose ACK tcp_rcv_state_process() found unacceptable looks the same in sock_diag). */
+    int a = accept(r.listener, NULL, NULL);
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() after the segment (non-blocking)",
+                    after == ESTABLISHED ? 0 : EAGAIN, a < 0 ? errno : 0);
+    if (a >= 0)
+        close(a);
     close(r.listener);
     close(r.capture);
 }
