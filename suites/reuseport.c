@@ -18,12 +18,15 @@
 #include "../fixtures/asuid.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/existing.h"
+#include "../fixtures/diagwait.h"
+#include "../fixtures/localroute.h"
 #include "../harness/outcome.h"
 #include "../harness/probe.h"
 #include "../fixtures/states.h"
 #include "../fixtures/netns.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -389,3 +392,53 @@ AC_TEST(reuseport, reuseaddr_instead_second_listens_first_then_first_listen_fail
     close(b);
     close(a);
 }
+
+/* The port's fast path. inet_csk_get_port() skips the owner-by-owner conflict check when
+ * sk_reuseport_match() says a new SO_REUSEPORT socket matches what the bind bucket remembers of
+ * its sharers. A bucket first taken by a socket without the option has none; a SO_REUSEPORT
+ * socket that joins it on another address resets it to FASTREUSEPORT_STRICT with that address
+ * (inet_csk_update_fastreuse()), and from then on a new socket matches only if its address
+ * equals that one, compared in the bucket's family (ipv6_rcv_saddr_equal() for an IPv6
+ * sharer: every IPv6 socket's IPv4 address is the same 127.0.0.6 placeholder, LOOPBACK4_IPV6).
+ * A new socket on the first owner's address must not match: the full check finds that owner,
+ * which never agreed to share. */
+#define V6_LOOP  "::1"
+#define V6_OTHER "2001:db8::100"
+static void port_split(const char *first_ip, const char *sharer_ip, const char *new_ip,
+                       int expected)
+{
+    if (strcmp(first_ip, V6_OTHER) == 0) {
+        ac_netns_add_addr(V6_OTHER "/64");
+        ac_wait_local_route(V6_OTHER, AC_STATE_TIMEOUT_MS);
+    }
+    int first = ac_existing_socket(first_ip, PORT, NONE, BOUND);
+    int sharer = ac_existing_socket(sharer_ip, PORT, RP, BOUND);
+    int fd = ac_probe_bind(AC_ROLE_CLAIM, new_ip, PORT, RP, expected);
+    if (fd >= 0)
+        close(fd);
+    close(sharer);
+    close(first);
+}
+
+#define X(stem, first_ip, sharer_ip, new_ip, expected, rule)                                       \
+    AC_TEST_OUTCOME(reuseport, stem, expected, .description = rule)                                \
+    {                                                                                              \
+        port_split(first_ip, sharer_ip, new_ip, expected);                                         \
+    }
+/* name stem, the first owner's address (no SO_REUSEPORT), the SO_REUSEPORT sharer's address, the
+ * new SO_REUSEPORT socket's address, expected, the rule; all bound, same user */
+X(port_split_new_on_first_owners_address, V4_ADDR, V4_LOOP, V4_ADDR, EADDRINUSE,
+  "192.168.1.100:9999 is held without SO_REUSEPORT and a SO_REUSEPORT socket took "
+  "127.0.0.1:9999: a new SO_REUSEPORT socket on 192.168.1.100:9999 still conflicts with the "
+  "first owner.")
+X(port_split_new_on_sharers_address, V4_ADDR, V4_LOOP, V4_LOOP, 0,
+  "192.168.1.100:9999 is held without SO_REUSEPORT and a SO_REUSEPORT socket took "
+  "127.0.0.1:9999: a new SO_REUSEPORT socket joins the latter.")
+X(port_split_new_on_first_owners_address_ipv6, V6_OTHER, V6_LOOP, V6_OTHER, EADDRINUSE,
+  "[2001:db8::100]:9999 is held without SO_REUSEPORT and a SO_REUSEPORT socket took "
+  "[::1]:9999: a new SO_REUSEPORT socket on [2001:db8::100]:9999 still conflicts with the "
+  "first owner.")
+X(port_split_new_on_sharers_address_ipv6, V6_OTHER, V6_LOOP, V6_LOOP, 0,
+  "[2001:db8::100]:9999 is held without SO_REUSEPORT and a SO_REUSEPORT socket took "
+  "[::1]:9999: a new SO_REUSEPORT socket joins the latter.")
+#undef X

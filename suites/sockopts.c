@@ -16,7 +16,9 @@
  *  - do_tcp_setsockopt() takes TCP_SYNCNT from 1 to MAX_TCP_SYNCNT (127), else EINVAL.
  *  - do_ip_setsockopt() reads an int option's value only when optlen is at least 1 ("if
  *    optlen==0, it is equivalent to val == 0"): IP_BIND_ADDRESS_NO_PORT with optlen 0 clears it,
- *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it). */
+ *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it).
+ *  - SO_ERROR: sk_getsockopt() refuses only a negative optlen; any other consumes the pending
+ *    error, optlen 0 included. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
@@ -29,6 +31,7 @@
 #include "../harness/within.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/tcp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -49,7 +52,8 @@ TestSuite(sockopts,
                          "TCP_USER_TIMEOUT ends unacknowledged closes early, SO_RCVTIMEO bounds "
                          "accept(), TCP_REPAIR closes without a segment, SO_BINDTOIFINDEX "
                          "splits a port by device like SO_BINDTODEVICE, TCP_SYNCNT takes 1 to "
-                         "127 and an IP option set with no value is set to 0.");
+                         "127, an IP option set with no value is set to 0 and SO_ERROR hands over "
+                         "the pending error even into a zero-length buffer.");
 
 static void set_int(int fd, int level, int name, int value, const char *what)
 {
@@ -336,4 +340,56 @@ X(bind_address_no_port_optlen_0_turns_it_off, AF_INET, IPPROTO_IP, IP_BIND_ADDRE
   "IP_BIND_ADDRESS_NO_PORT with optlen 0 succeeds and turns the option off.")
 X(bind_address_no_port_optlen_0_turns_it_off_ipv6, AF_INET6, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1,
   1, 0, 0, 0, "On an IPv6 socket IP_BIND_ADDRESS_NO_PORT goes the same way: optlen 0 turns it off.")
+#undef X
+
+/* SO_ERROR with a short buffer. sk_getsockopt() (net/core/sock.c) refuses only a negative
+ * optlen (EINVAL, before anything is read); otherwise it takes the pending error
+ * (sock_error(): xchg(&sk->sk_err, 0)) and copies min(optlen, sizeof(int)) bytes of it, so
+ * optlen 0 succeeds, copies nothing, sets optlen to 0 and still consumes the error. The error
+ * is a refused connect()'s: a non-blocking connect to a port with no listener gets the RST in
+ * SYN_SENT (tcp_reset(): ECONNREFUSED) and leaves the error pending. */
+#define UNTOUCHED 12345 /* what the buffer holds before the call */
+static void so_error_read(socklen_t optlen, int expected, int len_after, int buf_after,
+                          int second_read)
+{
+    struct ac_addr closed;
+    ac_addr_parse(&closed, AC_LOOPBACK_IP, PORT);
+    int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("O_NONBLOCK", fcntl(fd, F_SETFL, O_NONBLOCK) ? errno : 0);
+    ac_expect_errno(AC_SETUP(CONNECT, "socket"), "connect to 127.0.0.1:9999, no listener",
+                    EINPROGRESS, ac_connect(fd, &closed));
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    ac_setup_ok("poll: the connect ended", poll(&p, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : ETIMEDOUT);
+    int buf = UNTOUCHED;
+    socklen_t len = optlen;
+    char step[96];
+    snprintf(step, sizeof step, "getsockopt SO_ERROR, optlen %d", (int)optlen);
+    ac_expect_errno(AC_CLAIM(SOCKOPT, "socket"), step, expected,
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &buf, &len) ? errno : 0);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "socket"), "optlen afterwards", len_after, (int)len);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "socket"), "the buffer afterwards", buf_after, buf);
+    int err = -1;
+    ac_setup_ok("getsockopt SO_ERROR again, optlen 4",
+                ac_sockopt_int(fd, SOL_SOCKET, SO_ERROR, &err));
+    ac_expect_errno(AC_CLAIM(SOCKOPT, "socket"), "the pending error the second read finds",
+                    second_read, err);
+    close(fd);
+}
+
+#define X(name, optlen, expected, len_after, buf_after, second_read, rule)                         \
+    AC_TEST(sockopts, name, .description = rule)                                                   \
+    {                                                                                              \
+        so_error_read(optlen, expected, len_after, buf_after, second_read);                        \
+    }
+/* name, optlen given, getsockopt()'s result, optlen and buffer afterwards, what a second read
+ * (optlen 4) finds, the rule */
+X(so_error_reads_and_clears_refused_connect, 4, 0, 4, ECONNREFUSED, 0,
+  "SO_ERROR returns a refused connect()'s pending ECONNREFUSED and clears it: a second read "
+  "finds 0.")
+X(so_error_optlen_0_succeeds_and_clears_error, 0, 0, 0, UNTOUCHED, 0,
+  "SO_ERROR with optlen 0 succeeds, copies nothing and sets optlen to 0, yet consumes the "
+  "pending error: a second read finds 0.")
+X(so_error_optlen_negative_fails_einval_error_stays, -1, EINVAL, -1, UNTOUCHED, ECONNREFUSED,
+  "SO_ERROR with a negative optlen fails with EINVAL before reading anything: the pending "
+  "ECONNREFUSED is still there for the next read.")
 #undef X
