@@ -235,6 +235,111 @@ AC_TEST(closeseq, passive_closer_last_ack_then_gone,
     EXPECT_GONE(CLAIM, client, "client end once its FIN is acknowledged");
 }
 
+/* How many RSTs went from sport to dport up to now: a SYN between two ports no socket uses
+ * (1 -> 2) is sent as a marker, and the capture is read up to its copy; a segment the kernel
+ * sent before it was delivered before it. */
+static int rsts_before_marker(int cap, uint16_t sport, uint16_t dport)
+{
+    struct ac_seg marker = {
+        .sport = 1, .dport = 2, .seq = 4242, .flags = AC_TH_SYN, .window = 1024};
+    ac_seg_set_addrs(&marker, AC_SERVER_IP, AC_SERVER_IP);
+    ac_pkt_send(&marker, NULL);
+    int rsts = 0;
+    struct ac_seg s;
+    for (;;) {
+        if (!ac_pkt_next(cap, AC_STATE_TIMEOUT_MS, &s))
+            ac_fail_with_table("the marker segment (port 1 -> 2) was not captured");
+        if (s.sport == marker.sport && s.dport == marker.dport && s.seq == marker.seq)
+            return rsts;
+        if (s.sport == sport && s.dport == dport && (s.flags & AC_TH_RST))
+            rsts++;
+    }
+}
+
+/* The client held in LAST_ACK with its fd kept: the server closes first, the client half-closes
+ * (shutdown(SHUT_WR) in CLOSE_WAIT sends its FIN) and the server's TIME_WAIT's ACK of that FIN
+ * is dropped. Returns the capture, opened before the client's FIN. */
+static int client_held_in_last_ack(struct pair *p)
+{
+    close_fd(&p->c.server);
+    EXPECT_STATE(SETUP, client, "client end after the server's FIN", CLOSE_WAIT);
+    EXPECT_STATE(SETUP, server, "server end", FIN_WAIT2);
+    ac_hold_drop_acks(PORT, p->client_port);
+    int cap = ac_pkt_capture();
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p->c.client, SHUT_WR) ? errno : 0);
+    ac_expect_next_segment(AC_SETUP(PACKET, "client end"),
+                           "the client's segment after shutdown(SHUT_WR) (flags)", cap,
+                           p->client_port, PORT, "FIN|ACK");
+    EXPECT_STATE(SETUP, server, "server end after the client's FIN", TIME_WAIT);
+    EXPECT_HELD(SETUP, client, "client end, fd kept, the ACK of its FIN dropped", LAST_ACK);
+    return cap;
+}
+
+/* The client held in CLOSING with its fd kept: both ends shutdown(SHUT_WR) while the loopback
+ * is plugged, so the FINs cross (as in simultaneous_close()); after the first FIN everything
+ * from the server is dropped, and from the client only what carries no FIN or RST, so the
+ * client never sees the ACK of its FIN while its RST, if any, would reach the capture. */
+static int client_held_in_closing(struct pair *p)
+{
+    ac_hold_plug_loopback();
+    ac_setup_ok("server shutdown(SHUT_WR)", shutdown(p->c.server, SHUT_WR) ? errno : 0);
+    ac_setup_ok("client shutdown(SHUT_WR)", shutdown(p->c.client, SHUT_WR) ? errno : 0);
+    EXPECT_STATE(SETUP, server, "server end, its FIN queued", FIN_WAIT1);
+    EXPECT_STATE(SETUP, client, "client end, its FIN queued", FIN_WAIT1);
+    ac_hold_drop_after_first(PORT, p->client_port);
+    ac_hold_drop_acks(p->client_port, PORT);
+    ac_hold_unplug_loopback();
+    EXPECT_HELD(SETUP, client, "client end, fd kept, the server's FIN received in FIN_WAIT1",
+                CLOSING);
+    return ac_pkt_capture();
+}
+
+/* tcp_disconnect() from LAST_ACK or CLOSING resets only while something is unsent (snd_nxt !=
+ * write_seq: "the discrepancy of Linux wrt. RFC states", 6.1) since tcp_need_reset() names
+ * neither state; here the FIN, the last byte of the sequence, went out, so the socket is
+ * dropped with no RST, and a peer's TIME_WAIT stays. Two ways in: close() with SO_LINGER
+ * {1, 0} (__tcp_close() calls disconnect) and connect(AF_UNSPEC). */
+static void disconnect_held(int state, bool linger0)
+{
+    struct pair *p = open_pair();
+    int cap = state == AC_LAST_ACK ? client_held_in_last_ack(p) : client_held_in_closing(p);
+    if (linger0) {
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        ac_setup_ok("SO_LINGER {1, 0} on the client",
+                    setsockopt(p->c.client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) ? errno : 0);
+        close_fd(&p->c.client);
+    } else {
+        struct sockaddr sa = {.sa_family = AF_UNSPEC};
+        ac_expect_errno(AC_SETUP(CONNECT, "client end"), "connect(AF_UNSPEC)", 0,
+                        connect(p->c.client, &sa, sizeof sa) ? errno : 0);
+    }
+    char step[64];
+    snprintf(step, sizeof step, "RSTs sent by the disconnect from %s", ac_tcp_state_name(state));
+    ac_expect_int(AC_CLAIM(PACKET, "client end"), step, 0,
+                  rsts_before_marker(cap, p->client_port, PORT));
+    EXPECT_GONE(CLAIM, client, "client end after the disconnect");
+    if (state == AC_LAST_ACK)
+        EXPECT_STATE(CLAIM, server, "server end after the disconnect, not reset", TIME_WAIT);
+}
+
+#define X(name, state, linger0, rule)                                                              \
+    AC_TEST(closeseq, name, .description = rule)                                                   \
+    {                                                                                              \
+        disconnect_held(AC_##state, linger0);                                                      \
+    }
+/* name, the client's state, SO_LINGER {1, 0} and close() (else connect(AF_UNSPEC)), the rule */
+X(last_ack_close_linger0_sends_no_rst_peer_time_wait_stays, LAST_ACK, true,
+  "close() with SO_LINGER {1, 0} of a half-closed socket in LAST_ACK, its FIN sent, sends no "
+  "RST: tcp_disconnect() resets from LAST_ACK only while data is unsent. The socket is gone and "
+  "the peer's TIME_WAIT stays.")
+X(last_ack_af_unspec_sends_no_rst_peer_time_wait_stays, LAST_ACK, false,
+  "connect(AF_UNSPEC) in LAST_ACK, the FIN sent, sends no RST either (the same "
+  "tcp_disconnect()): the connection is dropped and the peer's TIME_WAIT stays.")
+X(closing_close_linger0_sends_no_rst, CLOSING, true,
+  "close() with SO_LINGER {1, 0} of a socket in CLOSING (both ends half-closed at once), its "
+  "FIN sent, sends no RST either: CLOSING resets, like LAST_ACK, only while data is unsent.")
+#undef X
+
 /* Simultaneous close: both ends close() before either has seen the other's FIN. Each end,
  * in FIN_WAIT1, then receives a FIN that does not acknowledge its own, acks it and enters
  * CLOSING (tcp_fin(), case TCP_FIN_WAIT1), where it waits for the ACK of its own FIN. The two

@@ -9,13 +9,15 @@
  * EINPROGRESS when that runs out; tcp_write_timeout() ends SYN_SENT after TCP_SYNCNT (else
  * tcp_syn_retries) retransmissions, or once TCP_USER_TIMEOUT has passed, with ETIMEDOUT;
  * close() in SYN_SENT sends nothing (tcp_close_state() goes straight to CLOSE). connect() with
- * AF_UNSPEC is tcp_disconnect(): an RST from ESTABLISHED, and the socket may connect again. A
+ * AF_UNSPEC is tcp_disconnect(): an RST from ESTABLISHED, and the socket may connect again, its
+ * counters zeroed. tcp_done() counts a SYN_SENT or SYN_RECV that ends as Tcp AttemptFails. A
  * SYN that meets its own SYN (a socket connecting to its own address) is a simultaneous open:
  * tcp_rcv_synsent_state_process() goes SYN_SENT -> SYN_RECV -> ESTABLISHED. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/expect_state.h"
+#include "../fixtures/mib.h"
 #include "../fixtures/netns.h"
 #include "../fixtures/nft.h"
 #include "../fixtures/pending.h"
@@ -55,18 +57,22 @@ static void drop_syns(void)
         struct ac_addr to;                                                                         \
         ac_addr_parse(&to, ip, PORT);                                                              \
         int c = ac_setup_fd("client socket", ac_tcp_socket(ac_addr_family(&to), 0));               \
+        long before = ac_tcp_counter("AttemptFails");                                              \
         ac_expect_errno(AC_CLAIM(CONNECT, to.text), "connect() with nothing listening",            \
                         ECONNREFUSED, ac_connect(c, &to));                                         \
+        ac_expect_int(AC_CLAIM(COUNT, "Tcp AttemptFails"), "Tcp AttemptFails added by it", 1,      \
+                      ac_tcp_counter("AttemptFails") - before);                                    \
         close(c);                                                                                  \
     }
 
 /* name, address, the rule */
 X(connect_to_port_without_listener_refused, AC_SERVER_IP,
   "A SYN to a port nobody listens on is answered with an RST (tcp_v4_send_reset()), which "
-  "tcp_reset() in SYN_SENT turns into ECONNREFUSED.")
+  "tcp_reset() in SYN_SENT turns into ECONNREFUSED; tcp_done() counts the failed attempt (Tcp "
+  "AttemptFails + 1).")
 X(connect_to_port_without_listener_refused_ipv6, "::1",
   "IPv6 answers a SYN to a port nobody listens on with an RST too (tcp_v6_send_reset()): "
-  "ECONNREFUSED.")
+  "ECONNREFUSED, and Tcp AttemptFails + 1 (the counters are shared by both families).")
 #undef X
 
 AC_TEST(connect, close_in_syn_sent_ends_it_at_once_port_free,
@@ -191,4 +197,73 @@ AC_TEST(connect, self_connect_is_a_simultaneous_open_established,
     ac_addr_from_sockaddr(&peer, (struct sockaddr *)&ss, len);
     ac_expect_str(AC_CLAIM(ADDRESS, "socket"), "its peer address", me.text, peer.text);
     close(c);
+}
+
+static struct tcp_info tcp_info_of(int fd, const char *what)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    ac_setup_ok(what, getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? errno : 0);
+    return ti;
+}
+
+/* A connection made after tcp_disconnect() is counted from zero, as by a socket that never
+ * connected: the socket's counters are compared with those of a fresh socket after the same
+ * handshake (SYN, SYN-ACK, ACK; no data), field by field. The first connection carried data
+ * both ways, so its counters were not zero. */
+AC_TEST(connect, af_unspec_then_new_connect_tcp_info_counts_from_zero,
+        .description = "After connect(AF_UNSPEC) and a new connect(), TCP_INFO counts only the "
+                       "new connection: tcp_disconnect() zeroes the segment, byte, delivery and "
+                       "retransmission counters, so they read as a fresh socket's after the "
+                       "same handshake.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    char buf[16];
+    ac_setup_ok("server sends 5 bytes", send(c.server, "hello", 5, 0) == 5 ? 0 : EIO);
+    ac_setup_ok("client reads them", recv(c.client, buf, sizeof buf, 0) == 5 ? 0 : EIO);
+    ac_expect_int(AC_SETUP(SOCKOPT, "client end"), "tcpi_bytes_received of the first connection", 5,
+                  (long)tcp_info_of(c.client, "TCP_INFO, first connection").tcpi_bytes_received);
+    struct sockaddr sa = {.sa_family = AF_UNSPEC};
+    ac_expect_errno(AC_SETUP(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
+                    errno_of(connect(c.client, &sa, sizeof sa)));
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    ac_expect_errno(AC_SETUP(CONNECT, to.text), "connect() of the same socket again", 0,
+                    ac_connect(c.client, &to));
+    int fresh = ac_setup_fd("fresh client socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("connect() of the fresh socket", ac_connect(fresh, &to));
+    int a1 = ac_setup_fd("accept the reconnected socket", accept(c.listener, NULL, NULL));
+    int a2 = ac_setup_fd("accept the fresh socket", accept(c.listener, NULL, NULL));
+    struct tcp_info again = tcp_info_of(c.client, "TCP_INFO, reconnected socket");
+    struct tcp_info fresh_info = tcp_info_of(fresh, "TCP_INFO, fresh socket");
+    /* Every counter tcp_disconnect() zeroes (6.1) that tcp_get_info() shows. After the
+     * handshake a fresh socket reads segs_in 1 (the SYN-ACK), segs_out 2 (SYN, ACK),
+     * bytes_acked 1 and delivered 1 (the SYN), every other one 0. */
+#define EXPECT_AS_FRESH(field)                                                                     \
+    ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), #field " after the new connect()",              \
+                  (long)fresh_info.field, (long)again.field)
+    EXPECT_AS_FRESH(tcpi_segs_in);
+    EXPECT_AS_FRESH(tcpi_segs_out);
+    EXPECT_AS_FRESH(tcpi_bytes_sent);
+    EXPECT_AS_FRESH(tcpi_bytes_acked);
+    EXPECT_AS_FRESH(tcpi_bytes_received);
+    EXPECT_AS_FRESH(tcpi_bytes_retrans);
+    EXPECT_AS_FRESH(tcpi_data_segs_in);
+    EXPECT_AS_FRESH(tcpi_data_segs_out);
+    EXPECT_AS_FRESH(tcpi_delivered);
+    EXPECT_AS_FRESH(tcpi_delivered_ce);
+    EXPECT_AS_FRESH(tcpi_dsack_dups);
+    EXPECT_AS_FRESH(tcpi_reord_seen);
+    EXPECT_AS_FRESH(tcpi_rcv_ooopack);
+    EXPECT_AS_FRESH(tcpi_total_retrans);
+    EXPECT_AS_FRESH(tcpi_retrans);
+    EXPECT_AS_FRESH(tcpi_sacked);
+    EXPECT_AS_FRESH(tcpi_probes);
+    EXPECT_AS_FRESH(tcpi_backoff);
+#undef EXPECT_AS_FRESH
+    close(a1);
+    close(a2);
+    close(fresh);
 }

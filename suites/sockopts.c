@@ -14,6 +14,8 @@
  *  - TCP_REPAIR: __tcp_close() calls tcp_disconnect(), which in repair mode sends nothing.
  *  - SO_BINDTOIFINDEX is SO_BINDTODEVICE by index (sk_bound_dev_if, inet_bind_conflict()).
  *  - do_tcp_setsockopt() takes TCP_SYNCNT from 1 to MAX_TCP_SYNCNT (127), else EINVAL.
+ *  - SO_KEEPALIVE: tcp_keepalive_timer() probes an idle connection after TCP_KEEPIDLE, every
+ *    TCP_KEEPINTVL, and resets it (ETIMEDOUT) once TCP_KEEPCNT probes went unanswered.
  *  - do_ip_setsockopt() reads an int option's value only when optlen is at least 1 ("if
  *    optlen==0, it is equivalent to val == 0"): IP_BIND_ADDRESS_NO_PORT with optlen 0 clears it,
  *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it).
@@ -27,6 +29,7 @@
 #include "../fixtures/hold.h"
 #include "../fixtures/mib.h"
 #include "../fixtures/netns.h"
+#include "../fixtures/packet.h"
 #include "../fixtures/pending.h"
 #include "../harness/within.h"
 
@@ -52,8 +55,9 @@ TestSuite(sockopts,
                          "TCP_USER_TIMEOUT ends unacknowledged closes early, SO_RCVTIMEO bounds "
                          "accept(), TCP_REPAIR closes without a segment, SO_BINDTOIFINDEX "
                          "splits a port by device like SO_BINDTODEVICE, TCP_SYNCNT takes 1 to "
-                         "127, an IP option set with no value is set to 0 and SO_ERROR hands over "
-                         "the pending error even into a zero-length buffer.");
+                         "127, an IP option set with no value is set to 0, SO_ERROR hands over "
+                         "the pending error even into a zero-length buffer, and unanswered "
+                         "keepalive probes reset a connection after TCP_KEEPCNT of them.");
 
 static void set_int(int fd, int level, int name, int value, const char *what)
 {
@@ -393,3 +397,59 @@ X(so_error_optlen_negative_fails_einval_error_stays, -1, EINVAL, -1, UNTOUCHED, 
   "SO_ERROR with a negative optlen fails with EINVAL before reading anything: the pending "
   "ECONNREFUSED is still there for the next read.")
 #undef X
+
+static bool nothing_to_retransmit(const struct ac_sockinfo *s, void *arg)
+{
+    (void)arg;
+    return s->timer != 1; /* no retransmit timer: everything sent is acknowledged */
+}
+
+/* Keepalive with every answer of the peer dropped. tcp_keepalive_timer() (6.1) probes once the
+ * connection was idle TCP_KEEPIDLE (a segment at snd_una - 1, no data: tcp_write_wakeup()),
+ * then every TCP_KEEPINTVL, and at the expiry that finds TCP_KEEPCNT probes unanswered (no
+ * TCP_USER_TIMEOUT set) sends an RST and ends the socket with ETIMEDOUT (tcp_write_err()). With
+ * 1 s, 1 s and 2: probes at about 1 s and 2 s after SO_KEEPALIVE armed the timer, the RST at
+ * about 3 s. The probes are counted on the wire up to the RST. */
+AC_TEST_WITH(sockopts, keepalive_idle_1s_cnt_2_resets_after_two_unanswered_probes_etimedout,
+             (.slow = true), .timeout = 20,
+             .description = "SO_KEEPALIVE with TCP_KEEPIDLE 1, TCP_KEEPINTVL 1 and TCP_KEEPCNT 2, "
+                            "the peer's answers dropped: the first probe leaves about 1 s after "
+                            "the connection went idle, and only after the second one goes "
+                            "unanswered is the connection reset, with ETIMEDOUT on the socket.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    struct ac_match client = {.local = &c.client_end, .remote = &c.server_end};
+    client.states = AC_STATE_BIT(AC_ESTABLISHED);
+    ac_setup_ok("the client's data acknowledged (no retransmit timer)",
+                ac_diag_wait_until(&client, nothing_to_retransmit, NULL, AC_STATE_TIMEOUT_MS, NULL)
+                    ? 0
+                    : ETIMEDOUT);
+    uint16_t cport = ac_addr_port(&c.client_end);
+    ac_hold_drop_all(PORT, cport);
+    int cap = ac_pkt_capture();
+    set_int(c.client, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE 1 s");
+    set_int(c.client, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL 1 s");
+    set_int(c.client, IPPROTO_TCP, TCP_KEEPCNT, 2, "TCP_KEEPCNT 2");
+    int64_t start = ac_now_ms();
+    set_int(c.client, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE on the client");
+    int probes = 0;
+    int64_t first_probe = -1, rst = -1;
+    struct ac_seg s;
+    for (int64_t left; rst < 0 && (left = start + 8000 - ac_now_ms()) > 0;) {
+        if (!ac_pkt_wait(cap, cport, PORT, 0, 0, (int)left, &s))
+            break;
+        if (s.flags & AC_TH_RST)
+            rst = ac_now_ms();
+        else if (s.flags == AC_TH_ACK && s.len == 0 && ++probes == 1)
+            first_probe = ac_now_ms();
+    }
+    ac_expect_within(AC_CLAIM(TIMER, "client end"), "first keepalive probe after SO_KEEPALIVE", 800,
+                     2000, first_probe < 0 ? -1 : first_probe - start);
+    ac_expect_int(AC_CLAIM(PACKET, "client end"), "unanswered keepalive probes before the RST", 2,
+                  probes);
+    ac_expect_within(AC_CLAIM(TIMER, "client end"), "RST after SO_KEEPALIVE", 2400, 6000,
+                     rst < 0 ? -1 : rst - start);
+    ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", ETIMEDOUT,
+                    ac_fd_pending_error(c.client));
+}
