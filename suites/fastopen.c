@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,6 +56,18 @@ static int client_sends_in_syn(struct ac_addr *me)
     return c;
 }
 
+/* The child accept() returns while the handshake's last ACK is held: still in SYN_RECV. */
+static int child_in_syn_recv(int l)
+{
+    int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);
+    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() before the last ACK", 0,
+                    s < 0 ? -s : 0);
+    if (s >= 0)
+        ac_expect_state_name(AC_CLAIM(STATE, "server end"), "state of the accepted socket",
+                             "SYN_RECV", ac_tcp_state_name(ac_fd_tcp_state(s)));
+    return s;
+}
+
 AC_TEST(fastopen, child_accepted_in_syn_recv_and_closed_to_fin_wait1,
         .description = "A Fast Open child is queued at the SYN: with the handshake's last ACK "
                        "held, accept() returns it in SYN_RECV with the SYN's data readable, and "
@@ -64,13 +77,9 @@ AC_TEST(fastopen, child_accepted_in_syn_recv_and_closed_to_fin_wait1,
     ac_hold_handshake_acks(PORT);
     struct ac_addr me, at;
     int c = client_sends_in_syn(&me);
-    int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);
-    ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() before the last ACK", 0,
-                    s < 0 ? -s : 0);
+    int s = child_in_syn_recv(l);
     if (s < 0)
         return;
-    ac_expect_state_name(AC_CLAIM(STATE, "server end"), "state of the accepted socket", "SYN_RECV",
-                         ac_tcp_state_name(ac_fd_tcp_state(s)));
     char buf[4] = {0};
     ac_expect_int(AC_CLAIM(IO, "server end"), "bytes of the SYN's data read", 2,
                   recv(s, buf, 2, MSG_DONTWAIT));
@@ -79,6 +88,31 @@ AC_TEST(fastopen, child_accepted_in_syn_recv_and_closed_to_fin_wait1,
     struct ac_match server = {.local = &at, .remote = &me};
     ac_expect_state(AC_CLAIM(STATE, "server end"), "server end after its close() in SYN_RECV",
                     &server, AC_FIN_WAIT1, AC_STATE_TIMEOUT_MS);
+    close(c);
+    close(l);
+}
+
+/* tcp_sendmsg_locked() waits for the handshake in any state but ESTABLISHED and CLOSE_WAIT,
+ * except on a passive Fast Open socket (tcp_passive_fastopen()): the child in SYN_RECV sends. */
+AC_TEST(fastopen, child_in_syn_recv_sends_at_once,
+        .description = "A Fast Open child accepted in SYN_RECV sends at once: send() does not "
+                       "wait for the handshake's last ACK, and the client reads the data.")
+{
+    int l = fastopen_listener();
+    ac_hold_handshake_acks(PORT);
+    struct ac_addr me;
+    int c = client_sends_in_syn(&me);
+    int s = child_in_syn_recv(l);
+    if (s < 0)
+        return;
+    ac_expect_int(AC_CLAIM(IO, "server end"), "send(MSG_DONTWAIT) of 2 bytes in SYN_RECV", 2,
+                  send(s, "ok", 2, MSG_DONTWAIT | MSG_NOSIGNAL));
+    struct pollfd in = {.fd = c, .events = POLLIN};
+    ac_setup_ok("data arrived at the client", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : EIO);
+    char buf[4] = {0};
+    ac_expect_int(AC_CLAIM(IO, "client end"), "bytes the client reads", 2,
+                  recv(c, buf, sizeof buf, MSG_DONTWAIT));
+    close(s);
     close(c);
     close(l);
 }
