@@ -105,11 +105,10 @@ static void connect_client(struct client *c)
     ac_setup_ok("client bind", ac_bind(c->fd, &c->me));
     int err = ac_connect(c->fd, &c->server);
     ac_setup_ok("client connect (non-blocking)", err == EINPROGRESS ? 0 : err ? err : EPROTO);
-    ac_setup_ok("the client's SYN",
-                ac_pkt_wait(c->capture, CLIENT_PORT, PORT, AC_TH_SYN | AC_TH_ACK, AC_TH_SYN,
-                            WAIT_MS, &c->syn)
-                    ? 0
-                    : ETIMEDOUT);
+    ac_setup_ok("the client's SYN", ac_pkt_wait(c->capture, CLIENT_PORT, PORT,
+                                                AC_TH_SYN | AC_TH_ACK, AC_TH_SYN, WAIT_MS, &c->syn)
+                                        ? 0
+                                        : ETIMEDOUT);
     struct ac_match m = {.local = &c->me, .remote = &c->server};
     ac_expect_state(AC_SETUP(STATE, "client end"), "the client after its SYN", &m, AC_SYN_SENT,
                     AC_STATE_TIMEOUT_MS);
@@ -214,9 +213,8 @@ static void synack_with_tsecr(const char *ip, enum tsecr tsecr, const char *answ
     ac_pkt_send(&sa, NULL);
     struct ac_seg reply = client_answer(&c, &sa, answer);
     if (strcmp(answer, "RST") == 0)
-        ac_expect_int(AC_CLAIM(PACKET, c.me.text),
-                      "the RST's sequence number minus our ACK number", 0,
-                      (int32_t)(reply.seq - sa.ack));
+        ac_expect_int(AC_CLAIM(PACKET, c.me.text), "the RST's sequence number minus our ACK number",
+                      0, (int32_t)(reply.seq - sa.ack));
     else
         ac_expect_int(AC_CLAIM(PACKET, c.me.text), "the ACK's ACK number minus (our ISN + 1)", 0,
                       (int32_t)(reply.ack - (SERVER_ISN + 1)));
@@ -243,8 +241,7 @@ X(synack_echoing_future_tsval_gets_rst_stays_syn_sent, V4, TSECR_FUTURE, "RST", 
   "answers with an RST at its ACK number and stays in SYN_SENT.")
 X(synack_with_tsecr_zero_completes_ipv6, V6, TSECR_ZERO, "ACK", AC_ESTABLISHED, 0,
   "Over IPv6 too a SYN-ACK whose TSecr is 0 is not checked: the connection completes.")
-X(synack_echoing_future_tsval_gets_rst_stays_syn_sent_ipv6, V6, TSECR_FUTURE, "RST", AC_SYN_SENT,
-  1,
+X(synack_echoing_future_tsval_gets_rst_stays_syn_sent_ipv6, V6, TSECR_FUTURE, "RST", AC_SYN_SENT, 1,
   "Over IPv6 too a SYN-ACK echoing a timestamp later than now is rejected with an RST and "
   "counted in PAWSActive; the client stays in SYN_SENT.")
 #undef X
@@ -275,8 +272,8 @@ static void crossed_syn_after_takeover(const char *ip, long tsval, const char *a
     ac_expect_str(AC_CLAIM(PACKET, c.me.text), "the client's first reply to our SYN (flags)",
                   answer, got);
     if (strcmp(got, "SYN|ACK") == 0) {
-        ac_expect_int(AC_CLAIM(PACKET, c.me.text), "the SYN-ACK's sequence number minus our ISN",
-                      0, (int32_t)(reply.seq - c.syn.seq));
+        ac_expect_int(AC_CLAIM(PACKET, c.me.text), "the SYN-ACK's sequence number minus our ISN", 0,
+                      (int32_t)(reply.seq - c.syn.seq));
         ac_expect_int(AC_CLAIM(PACKET, c.me.text), "the SYN-ACK's ACK number minus (our ISN + 1)",
                       0, (int32_t)(reply.ack - (SERVER_ISN + 1)));
     }
@@ -298,8 +295,7 @@ X(crossed_syn_without_timestamps_after_takeover_gets_synack, V4, NO_TS, "SYN|ACK
 X(crossed_syn_with_old_tsval_after_takeover_discarded, V4, 1, "nothing", AC_SYN_SENT,
   "A crossed SYN whose TSval is older than the ts_recent the client took over from its "
   "TIME_WAIT fails PAWS: it is discarded silently and the client stays in SYN_SENT.")
-X(crossed_syn_without_timestamps_after_takeover_gets_synack_ipv6, V6, NO_TS, "SYN|ACK",
-  AC_SYN_RECV,
+X(crossed_syn_without_timestamps_after_takeover_gets_synack_ipv6, V6, NO_TS, "SYN|ACK", AC_SYN_RECV,
   "Over IPv6 too a crossed SYN without timestamps is answered with a SYN-ACK after connect() "
   "took over a TIME_WAIT.")
 #undef X
