@@ -24,6 +24,8 @@
 #include "../fixtures/packet.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -611,18 +613,25 @@ static const char *interval_shape(int n, const int64_t at[RESENDS])
 
 /* The server's end, ESTABLISHED, sends one byte whose ACKs are dropped: one small segment in
  * flight, a thin stream once the first timeout has set ssthresh (tcp_stream_is_thin(): fewer
- * than 4 packets out and not in the initial slow start). Returns the client's port. */
-static uint16_t established_byte_unacked(struct ac_conn *c)
+ * than 4 packets out and not in the initial slow start). thin_lto: TCP_THIN_LINEAR_TIMEOUTS on
+ * the server's end first. Returns the client's port. */
+static uint16_t established_byte_unacked(struct ac_conn *c, int thin_lto)
 {
     ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     uint16_t cport = ac_addr_port(&c->client_end);
+    ac_setup_ok(
+        "server TCP_THIN_LINEAR_TIMEOUTS",
+        setsockopt(c->server, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, &thin_lto, sizeof thin_lto)
+            ? errno
+            : 0);
     ac_hold_drop_acks(cport, PORT);
     ac_setup_ok("server sends one byte", send(c->server, "x", 1, 0) == 1 ? 0 : EIO);
     return cport;
 }
 
-static uint16_t last_ack_fin_unacked(struct ac_conn *c)
+static uint16_t last_ack_fin_unacked(struct ac_conn *c, int thin_lto)
 {
+    (void)thin_lto; /* LAST_ACK is never linear: the sysctl row says so */
     server_in_last_ack_with_acks_dropped(c);
     return ac_addr_port(&c->client_end);
 }
@@ -632,14 +641,14 @@ static uint16_t last_ack_fin_unacked(struct ac_conn *c)
  * per-namespace tcp_thin_linear_timeouts), whose first 6 timeouts recompute the RTO from the
  * RTT. Reno in every row: a congestion control that keeps ssthresh infinite (BBR, the host's
  * choice here) keeps every stream out of "thin", and the namespace inherits the host's. */
-#define X(name, scenario, thin_linear, shape, rule)                                                \
+#define X(name, scenario, thin_linear, thin_lto, shape, rule)                                      \
     AC_TEST(timers, name, .timeout = 15, .description = rule)                                      \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/tcp_congestion_control", "reno");                                \
         ac_netns_sysctl("net/ipv4/tcp_thin_linear_timeouts", thin_linear);                         \
         int cap = ac_pkt_capture();                                                                \
         struct ac_conn c;                                                                          \
-        uint16_t cport = scenario(&c);                                                             \
+        uint16_t cport = scenario(&c, thin_lto);                                                   \
         int64_t at[RESENDS] = {0};                                                                 \
         int n = resend_times(cap, cport, at, 2500);                                                \
         ac_expect_within(AC_CLAIM(TIMER, "server end"),                                            \
@@ -649,15 +658,19 @@ static uint16_t last_ack_fin_unacked(struct ac_conn *c)
                       "intervals between the timeouts' resends (captured)", shape,                 \
                       interval_shape(n, at));                                                      \
     }
-X(established_retransmits_at_doubling_intervals_by_default, established_byte_unacked, "0",
+X(established_retransmits_at_doubling_intervals_by_default, established_byte_unacked, "0", 0,
   "doubling",
   "An unacknowledged segment is resent at intervals that double (exponential backoff), a thin "
   "stream too while tcp_thin_linear_timeouts is 0, the default.")
 X(established_thin_linear_timeouts_1_retransmits_at_constant_intervals, established_byte_unacked,
-  "1", "constant",
+  "1", 0, "constant",
   "With tcp_thin_linear_timeouts=1 a thin stream (fewer than 4 segments in flight) is resent at "
   "constant intervals, the RTO recomputed instead of doubled, for its first 6 timeouts.")
-X(last_ack_fin_retransmits_at_doubling_intervals, last_ack_fin_unacked, "1", "doubling",
+X(established_thin_linear_timeouts_sockopt_retransmits_at_constant_intervals,
+  established_byte_unacked, "0", 1, "constant",
+  "TCP_THIN_LINEAR_TIMEOUTS on the socket does the same for its own thin stream, the sysctl "
+  "left at 0.")
+X(last_ack_fin_retransmits_at_doubling_intervals, last_ack_fin_unacked, "1", 0, "doubling",
   "LAST_ACK's unacknowledged FIN is resent at intervals that double, linear timeouts or not: "
   "they are for ESTABLISHED streams only.")
 #undef X
