@@ -29,6 +29,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -456,6 +458,140 @@ AC_TEST(closeseq, read_returns_zero_in_close_wait,
     /* Reading the end of file does not close anything: only close() leaves CLOSE_WAIT. */
     EXPECT_STATE(CLAIM, client, "client end after reading end of file", CLOSE_WAIT);
 }
+
+/* Reading a segment in pieces: tcp_recvmsg_locked() copies what the call asks for and keeps
+ * the skb queued while some of it is unread (used + offset < skb->len); only a read to its end
+ * eats it and, if the FIN was merged into it, takes the end of file. The peer sends 10 bytes
+ * and closes; both are queued (CLOSE_WAIT) before the first read. */
+static void read_in_chunks(size_t chunk)
+{
+    static const char sent[] = "0123456789";
+    const size_t total = sizeof sent - 1;
+    struct pair *p = open_pair();
+    struct timeval bound = {.tv_sec = 2};
+    ac_setup_ok("client SO_RCVTIMEO 2 s (a bound, not a wait)",
+                setsockopt(p->c.client, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound) ? errno : 0);
+    ac_setup_ok("server sends 10 bytes",
+                send(p->c.server, sent, total, 0) == (ssize_t)total ? 0 : EIO);
+    close_fd(&p->c.server);
+    EXPECT_STATE(SETUP, client, "client end after the server's data and FIN", CLOSE_WAIT);
+    char step[96], want[16], buf[16];
+    for (size_t off = 0; off < total; off += chunk) {
+        size_t len = total - off < chunk ? total - off : chunk;
+        memset(buf, 0, sizeof buf);
+        ssize_t n = recv(p->c.client, buf, chunk, 0);
+        snprintf(step, sizeof step, "recv(%zu) from byte %zu: bytes returned", chunk, off);
+        ac_expect_int(AC_CLAIM(IO, "client end"), step, (long)len, n);
+        snprintf(step, sizeof step, "recv(%zu) from byte %zu: the bytes", chunk, off);
+        snprintf(want, sizeof want, "%.*s", (int)len, sent + off);
+        ac_expect_str(AC_CLAIM(IO, "client end"), step, want, n > 0 ? buf : "");
+    }
+    ac_expect_int(AC_CLAIM(IO, "client end"), "recv() after the 10th byte (0 = end of file)", 0,
+                  recv(p->c.client, buf, chunk, 0));
+}
+
+#define X(name, chunk, rule)                                                                       \
+    AC_TEST(closeseq, name, .description = rule)                                                   \
+    {                                                                                              \
+        read_in_chunks(chunk);                                                                     \
+    }
+X(read_in_pieces_gets_every_byte_then_eof, 4,
+  "In CLOSE_WAIT, 10 bytes read 4 at a time come as 4, 4 and 2 bytes, in order, then end of "
+  "file: a segment read in part stays queued, its FIN with it.")
+X(read_whole_gets_every_byte_then_eof, 16,
+  "In CLOSE_WAIT, 10 bytes read with room for 16 come in one call, then end of file.")
+#undef X
+
+/* A blocking recv() that is asleep when the data or the FIN comes: sk_wait_data() returns
+ * true once the receive queue grew, and the loop goes round to copy the data or take the FIN;
+ * only a negative result (a signal, the timeout) ends the call with it. The receiving thread
+ * is seen asleep ('S' in /proc) before the server acts, so the call did sleep. */
+struct sleeper {
+    int fd;
+    pid_t tid; /* set by the thread before its recv() */
+    ssize_t n;
+    int err;
+    char buf[16];
+};
+
+static void *recv_asleep(void *arg)
+{
+    struct sleeper *s = arg;
+    __atomic_store_n(&s->tid, gettid(), __ATOMIC_RELEASE);
+    s->n = recv(s->fd, s->buf, sizeof s->buf - 1, 0);
+    s->err = s->n < 0 ? errno : 0;
+    return NULL;
+}
+
+/* Whether thread tid sleeps: the state field after the command's ')' in its stat file. */
+static bool thread_asleep(pid_t tid)
+{
+    char path[64], stat[512] = {0};
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool ok = fgets(stat, sizeof stat, f) != NULL;
+    fclose(f);
+    const char *end = strrchr(stat, ')');
+    return ok && end && end[1] == ' ' && end[2] == 'S';
+}
+
+/* Polls (bounded) until the thread has started and sleeps. */
+static bool wait_asleep(const struct sleeper *s, int timeout_ms)
+{
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    for (;;) {
+        pid_t tid = __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE);
+        if (tid && thread_asleep(tid))
+            return true;
+        if (ac_now_ms() >= deadline)
+            return false;
+        poll(NULL, 0, 1);
+    }
+}
+
+static void server_sends_late(struct pair *p)
+{
+    ac_setup_ok("server sends late", send(p->c.server, "late", 4, 0) == 4 ? 0 : EIO);
+}
+
+static void server_closes(struct pair *p)
+{
+    close_fd(&p->c.server);
+}
+
+static void recv_while_asleep(void (*server_acts)(struct pair *), long want_n, const char *want)
+{
+    struct pair *p = open_pair();
+    struct timeval bound = {.tv_sec = 3};
+    ac_setup_ok("client SO_RCVTIMEO 3 s (a bound, not a wait)",
+                setsockopt(p->c.client, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound) ? errno : 0);
+    struct sleeper s = {.fd = p->c.client};
+    pthread_t t;
+    ac_setup_ok("receiving thread", pthread_create(&t, NULL, recv_asleep, &s));
+    ac_setup_ok("receiving thread asleep in recv() before the server acts",
+                wait_asleep(&s, AC_STATE_TIMEOUT_MS) ? 0 : ETIMEDOUT);
+    server_acts(p);
+    ac_setup_ok("receiving thread returns", pthread_join(t, NULL));
+    ac_expect_int(AC_CLAIM(IO, "client end"), "the sleeping recv(): bytes returned", want_n, s.n);
+    ac_expect_str(AC_CLAIM(IO, "client end"), "the sleeping recv(): the bytes (or its errno)", want,
+                  s.n > 0   ? s.buf
+                  : s.n < 0 ? strerror(s.err)
+                            : "");
+}
+
+#define X(name, server_acts, want_n, want, rule)                                                   \
+    AC_TEST(closeseq, name, .description = rule)                                                   \
+    {                                                                                              \
+        recv_while_asleep(server_acts, want_n, want);                                              \
+    }
+X(recv_asleep_when_data_comes_returns_the_data, server_sends_late, 4, "late",
+  "A blocking recv() asleep on an empty connection returns the data that wakes it.")
+X(recv_asleep_when_fin_comes_returns_zero, server_closes, 0, "",
+  "A blocking recv() asleep on an empty connection returns 0 (end of file) when the peer's "
+  "FIN wakes it.")
+#undef X
 
 /* The peer resets the connection (close() with SO_LINGER {1, 0}: RST, no FIN) while ours is
  * ESTABLISHED. tcp_reset() stores ECONNRESET as the socket error; the first send() returns it

@@ -24,6 +24,8 @@
 #include "../fixtures/packet.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -566,3 +568,109 @@ AC_TEST_WITH(timers, last_ack_outlives_three_retransmissions_with_default_orphan
                   "LAST_ACK after its third retransmission (sock_diag retrans >= 3)", "LAST_ACK",
                   third ? "LAST_ACK" : "gone or fewer retransmissions");
 }
+
+/* --- how far apart the retransmissions are ----------------------------------------------- */
+
+/* With the ACKs dropped on loopback (6.1 and 6.18 alike) the first resend is the tail loss
+ * probe, at the RTO (~200 ms: tcp_schedule_loss_probe() takes the earlier of 2 * srtt + 200 ms
+ * and the RTO); the timeouts follow, so resends 2 to 4 show the RTO's shape. */
+#define RESENDS 4
+
+/* When the server's first segment carrying data or a FIN (from PORT to cport) was sent again,
+ * read off the capture: at[i] is the i-th resend's time in ms after the first transmission. Up
+ * to RESENDS within timeout_ms; returns how many came. */
+static int resend_times(int cap, uint16_t cport, int64_t at[RESENDS], int timeout_ms)
+{
+    int64_t first = -1, deadline = ac_now_ms() + timeout_ms;
+    uint32_t seq = 0;
+    int n = 0;
+    struct ac_seg s;
+    while (n < RESENDS && ac_now_ms() < deadline &&
+           ac_pkt_next(cap, (int)(deadline - ac_now_ms()), &s)) {
+        if (s.sport != PORT || s.dport != cport || (s.len == 0 && !(s.flags & AC_TH_FIN)))
+            continue;
+        if (first < 0) {
+            first = ac_now_ms();
+            seq = s.seq;
+        } else if (s.seq == seq) {
+            at[n++] = ac_now_ms() - first;
+        }
+    }
+    return n;
+}
+
+/* The last two intervals between timeouts: the last one 1.5 times the one before or more is
+ * a backed-off RTO (doubling), within 2/3..1.5 times a fixed one. */
+static const char *interval_shape(int n, const int64_t at[RESENDS])
+{
+    if (n < RESENDS)
+        return "fewer resends within 2.5 s";
+    int64_t before = at[RESENDS - 2] - at[RESENDS - 3], last = at[RESENDS - 1] - at[RESENDS - 2];
+    if (before <= 0 || last * 3 < before * 2)
+        return "shrinking";
+    return last * 2 >= before * 3 ? "doubling" : "constant";
+}
+
+/* The server's end, ESTABLISHED, sends one byte whose ACKs are dropped: one small segment in
+ * flight, a thin stream once the first timeout has set ssthresh (tcp_stream_is_thin(): fewer
+ * than 4 packets out and not in the initial slow start). thin_lto: TCP_THIN_LINEAR_TIMEOUTS on
+ * the server's end first. Returns the client's port. */
+static uint16_t established_byte_unacked(struct ac_conn *c, int thin_lto)
+{
+    ac_conn_open(c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    uint16_t cport = ac_addr_port(&c->client_end);
+    ac_setup_ok(
+        "server TCP_THIN_LINEAR_TIMEOUTS",
+        setsockopt(c->server, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, &thin_lto, sizeof thin_lto)
+            ? errno
+            : 0);
+    ac_hold_drop_acks(cport, PORT);
+    ac_setup_ok("server sends one byte", send(c->server, "x", 1, 0) == 1 ? 0 : EIO);
+    return cport;
+}
+
+static uint16_t last_ack_fin_unacked(struct ac_conn *c, int thin_lto)
+{
+    (void)thin_lto; /* LAST_ACK is never linear: the sysctl row says so */
+    server_in_last_ack_with_acks_dropped(c);
+    return ac_addr_port(&c->client_end);
+}
+
+/* tcp_retransmit_timer() doubles the RTO after every timeout (icsk_rto << 1), except for a
+ * thin ESTABLISHED stream with linear timeouts asked for (TCP_THIN_LINEAR_TIMEOUTS or the
+ * per-namespace tcp_thin_linear_timeouts), whose first 6 timeouts recompute the RTO from the
+ * RTT. Reno in every row: a congestion control that keeps ssthresh infinite (BBR, the host's
+ * choice here) keeps every stream out of "thin", and the namespace inherits the host's. */
+#define X(name, scenario, thin_linear, thin_lto, shape, rule)                                      \
+    AC_TEST(timers, name, .timeout = 15, .description = rule)                                      \
+    {                                                                                              \
+        ac_netns_sysctl("net/ipv4/tcp_congestion_control", "reno");                                \
+        ac_netns_sysctl("net/ipv4/tcp_thin_linear_timeouts", thin_linear);                         \
+        int cap = ac_pkt_capture();                                                                \
+        struct ac_conn c;                                                                          \
+        uint16_t cport = scenario(&c, thin_lto);                                                   \
+        int64_t at[RESENDS] = {0};                                                                 \
+        int n = resend_times(cap, cport, at, 2500);                                                \
+        ac_expect_within(AC_CLAIM(TIMER, "server end"),                                            \
+                         "first resend after the first transmission (RTO minimum 200 ms)", 180,    \
+                         1500, n > 0 ? at[0] : -1);                                                \
+        ac_expect_str(AC_CLAIM(TIMER, "server end"),                                               \
+                      "intervals between the timeouts' resends (captured)", shape,                 \
+                      interval_shape(n, at));                                                      \
+    }
+X(established_retransmits_at_doubling_intervals_by_default, established_byte_unacked, "0", 0,
+  "doubling",
+  "An unacknowledged segment is resent at intervals that double (exponential backoff), a thin "
+  "stream too while tcp_thin_linear_timeouts is 0, the default.")
+X(established_thin_linear_timeouts_1_retransmits_at_constant_intervals, established_byte_unacked,
+  "1", 0, "constant",
+  "With tcp_thin_linear_timeouts=1 a thin stream (fewer than 4 segments in flight) is resent at "
+  "constant intervals, the RTO recomputed instead of doubled, for its first 6 timeouts.")
+X(established_thin_linear_timeouts_sockopt_retransmits_at_constant_intervals,
+  established_byte_unacked, "0", 1, "constant",
+  "TCP_THIN_LINEAR_TIMEOUTS on the socket does the same for its own thin stream, the sysctl "
+  "left at 0.")
+X(last_ack_fin_retransmits_at_doubling_intervals, last_ack_fin_unacked, "1", 0, "doubling",
+  "LAST_ACK's unacknowledged FIN is resent at intervals that double, linear timeouts or not: "
+  "they are for ESTABLISHED streams only.")
+#undef X
