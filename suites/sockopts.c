@@ -408,14 +408,12 @@ static bool nothing_to_retransmit(const struct ac_sockinfo *s, void *arg)
  * connection was idle TCP_KEEPIDLE (a segment at snd_una - 1, no data: tcp_write_wakeup()),
  * then every TCP_KEEPINTVL, and at the expiry that finds TCP_KEEPCNT probes unanswered (no
  * TCP_USER_TIMEOUT set) sends an RST and ends the socket with ETIMEDOUT (tcp_write_err()). With
- * 1 s, 1 s and 2: probes at about 1 s and 2 s after SO_KEEPALIVE armed the timer, the RST at
- * about 3 s. The probes are counted on the wire up to the RST. */
-AC_TEST_WITH(sockopts, keepalive_idle_1s_cnt_2_resets_after_two_unanswered_probes_etimedout,
-             (.slow = true), .timeout = 20,
-             .description = "SO_KEEPALIVE with TCP_KEEPIDLE 1, TCP_KEEPINTVL 1 and TCP_KEEPCNT 2, "
-                            "the peer's answers dropped: the first probe leaves about 1 s after "
-                            "the connection went idle, and only after the second one goes "
-                            "unanswered is the connection reset, with ETIMEDOUT on the socket.")
+ * TCP_USER_TIMEOUT set it is that instead, at the first expiry past it that finds a probe
+ * already unanswered (icsk_probes_out > 0): never before one probe went out. With 1 s and 1 s:
+ * probes at about 1 s and 2 s after SO_KEEPALIVE armed the timer. The probes are counted on the
+ * wire up to the RST. */
+static void keepalive_unanswered(int cnt, int user_timeout_ms, int probes_want, long rst_lo_ms,
+                                 long rst_hi_ms)
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -430,7 +428,9 @@ AC_TEST_WITH(sockopts, keepalive_idle_1s_cnt_2_resets_after_two_unanswered_probe
     int cap = ac_pkt_capture();
     set_int(c.client, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE 1 s");
     set_int(c.client, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL 1 s");
-    set_int(c.client, IPPROTO_TCP, TCP_KEEPCNT, 2, "TCP_KEEPCNT 2");
+    set_int(c.client, IPPROTO_TCP, TCP_KEEPCNT, cnt, "TCP_KEEPCNT");
+    if (user_timeout_ms)
+        set_int(c.client, IPPROTO_TCP, TCP_USER_TIMEOUT, user_timeout_ms, "TCP_USER_TIMEOUT");
     int64_t start = ac_now_ms();
     set_int(c.client, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE on the client");
     int probes = 0;
@@ -446,10 +446,27 @@ AC_TEST_WITH(sockopts, keepalive_idle_1s_cnt_2_resets_after_two_unanswered_probe
     }
     ac_expect_within(AC_CLAIM(TIMER, "client end"), "first keepalive probe after SO_KEEPALIVE", 800,
                      2000, first_probe < 0 ? -1 : first_probe - start);
-    ac_expect_int(AC_CLAIM(PACKET, "client end"), "unanswered keepalive probes before the RST", 2,
-                  probes);
-    ac_expect_within(AC_CLAIM(TIMER, "client end"), "RST after SO_KEEPALIVE", 2400, 6000,
+    ac_expect_int(AC_CLAIM(PACKET, "client end"), "unanswered keepalive probes before the RST",
+                  probes_want, probes);
+    ac_expect_within(AC_CLAIM(TIMER, "client end"), "RST after SO_KEEPALIVE", rst_lo_ms, rst_hi_ms,
                      rst < 0 ? -1 : rst - start);
     ac_expect_errno(AC_CLAIM(IO, "client end"), "client's pending error (SO_ERROR)", ETIMEDOUT,
                     ac_fd_pending_error(c.client));
 }
+
+#define X(name, cnt, user_timeout_ms, probes, rst_lo_ms, rst_hi_ms, rule)                          \
+    AC_TEST_WITH(sockopts, name, (.slow = true), .timeout = 20, .description = rule)               \
+    {                                                                                              \
+        keepalive_unanswered(cnt, user_timeout_ms, probes, rst_lo_ms, rst_hi_ms);                  \
+    }
+/* name, TCP_KEEPCNT, TCP_USER_TIMEOUT (ms, 0: unset), probes before the RST, the RST's window
+ * after SO_KEEPALIVE (ms), the rule */
+X(keepalive_idle_1s_cnt_2_resets_after_two_unanswered_probes_etimedout, 2, 0, 2, 2400, 6000,
+  "SO_KEEPALIVE with TCP_KEEPIDLE 1, TCP_KEEPINTVL 1 and TCP_KEEPCNT 2, the peer's answers "
+  "dropped: the first probe leaves about 1 s after the connection went idle, and only after the "
+  "second one goes unanswered is the connection reset, with ETIMEDOUT on the socket.")
+X(keepalive_user_timeout_500ms_resets_after_first_unanswered_probe_etimedout, 5, 500, 1, 1600, 4000,
+  "With TCP_USER_TIMEOUT 500 ms the user timeout, not TCP_KEEPCNT (5), ends a keepalive: yet "
+  "only once a probe went unanswered, so one probe leaves at about 1 s and the RST follows at "
+  "the next expiry, about 2 s, with ETIMEDOUT.")
+#undef X
