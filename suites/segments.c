@@ -708,6 +708,9 @@ AC_TEST(segments, data_for_no_socket_gets_rst,
     ac_expect_int(AC_CLAIM(PACKET, "192.168.1.100:9998"),
                   "its sequence number minus the data's ACK number", 0,
                   (int32_t)(r.seq - data.ack));
+    /* tcp_v4_send_reset() computes it in full (ip_send_unicast_reply()), offload or not */
+    ac_expect_str(AC_CLAIM(PACKET, "192.168.1.100:9998"), "the RST's TCP checksum", "valid",
+                  r.csum_ok ? "valid" : "wrong");
     close(cap);
 }
 
