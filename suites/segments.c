@@ -770,3 +770,58 @@ AC_TEST(segments, data_to_closed_fin_wait2_gets_rst,
     close(l);
     close(cap);
 }
+
+static bool mini_socket(const struct ac_sockinfo *s, void *arg)
+{
+    (void)arg;
+    return s->timer == 3; /* the FIN_WAIT2 timewait mini-socket runs the timewait timer */
+}
+
+/* A SYN into the orphaned FIN_WAIT2 once it is a timewait mini-socket (tcp_close() made it one:
+ * tcp_fin_timeout 60 leaves nothing for a full socket's keepalive timer): in window and not
+ * before rcv_nxt, tcp_timewait_state_process() answers TCP_TW_RST (an RST|ACK acking the SYN:
+ * tcp_v4_send_reset() to a segment without ACK), unlike a TIME_WAIT, where such a SYN may open
+ * a new connection. rcv_nxt is the client's sequence number after its
+ * handshake (it sent no data). */
+AC_TEST(segments, syn_to_orphaned_fin_wait2_mini_socket_gets_rst,
+        .description = "A SYN at rcv_nxt into an orphaned FIN_WAIT2 (its timewait mini-socket) "
+                       "gets an RST: only a TIME_WAIT may take a SYN as a new connection.")
+{
+    int cap = ac_pkt_capture();
+    struct ac_addr server, client_end;
+    ac_addr_parse(&server, AC_SERVER_IP, PORT);
+    int l = ac_setup_fd("listener socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("listener bind", ac_bind(l, &server));
+    ac_setup_ok("listener listen", ac_listen(l, 16));
+    int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("client connect", ac_connect(c, &server));
+    ac_setup_ok("client address", ac_local_addr(c, &client_end));
+    uint16_t cport = ac_addr_port(&client_end);
+    struct ac_seg ack;
+    ac_setup_ok("the client's handshake ACK, captured",
+                ac_pkt_wait(cap, cport, PORT, AC_TH_SYN | AC_TH_ACK, AC_TH_ACK, WAIT_MS, &ack)
+                    ? 0
+                    : ETIMEDOUT);
+    int s = accept(l, NULL, NULL);
+    ac_setup_fd("accept", s < 0 ? -errno : s);
+    close(s);
+    char b;
+    ac_setup_ok("client reads EOF", recv(c, &b, 1, 0) == 0 ? 0 : EIO);
+    struct ac_match orphan = {
+        .states = AC_STATE_BIT(AC_FIN_WAIT2), .local = &server, .remote = &client_end};
+    ac_setup_ok(
+        "the server's orphan a FIN_WAIT2 mini-socket",
+        ac_diag_wait_until(&orphan, mini_socket, NULL, AC_STATE_TIMEOUT_MS, NULL) ? 0 : ETIMEDOUT);
+    struct ac_seg syn = ac_seg_on(AC_SERVER_IP, cport, PORT, AC_TH_SYN, ack.seq, 0), seen;
+    ac_pkt_send(&syn, NULL);
+    /* past the server's FIN and everything before our SYN: the next is the reply to it */
+    ac_setup_ok("our SYN, captured",
+                ac_pkt_wait(cap, cport, PORT, AC_TH_SYN, AC_TH_SYN, WAIT_MS, &seen) ? 0
+                                                                                    : ETIMEDOUT);
+    ac_expect_next_segment(AC_CLAIM(PACKET, "server end"),
+                           "the mini-socket's first reply to the SYN (flags)", cap, PORT, cport,
+                           "RST|ACK");
+    close(c);
+    close(l);
+    close(cap);
+}
