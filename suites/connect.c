@@ -267,3 +267,27 @@ AC_TEST(connect, af_unspec_then_new_connect_tcp_info_counts_from_zero,
     close(a2);
     close(fresh);
 }
+
+/* The length of an RFC 2133 sockaddr_in6, without sin6_scope_id (24 bytes, SIN6_LEN_RFC2133),
+ * is still accepted: tcp_v6_connect() refuses only a shorter one (EINVAL). */
+#define X(name, len, expected, rule)                                                               \
+    AC_TEST(connect, name, .description = rule)                                                    \
+    {                                                                                              \
+        struct ac_addr to;                                                                         \
+        int l = ac_listener("::1", 9999, 0, 4);                                                    \
+        ac_addr_parse(&to, "::1", 9999);                                                           \
+        int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET6, 0));                          \
+        char step[96];                                                                             \
+        snprintf(step, sizeof step, "connect() to [::1]:9999 with an address length of %d",        \
+                 (int)(len));                                                                      \
+        ac_expect_errno(AC_CLAIM(CONNECT, "[::1]:9999"), step, expected,                           \
+                        errno_of(connect(c, (struct sockaddr *)&to.ss, (len))));                   \
+        close(c);                                                                                  \
+        close(l);                                                                                  \
+    }
+/* name, the address length, connect()'s result, the rule */
+X(connect_ipv6_rfc2133_length_24_succeeds, 24, 0,
+  "connect() on IPv6 accepts the 24-byte sockaddr_in6 of RFC 2133 (no sin6_scope_id).")
+X(connect_ipv6_length_23_fails_einval, 23, EINVAL,
+  "connect() on IPv6 refuses an address shorter than RFC 2133's 24 bytes with EINVAL.")
+#undef X
