@@ -20,6 +20,7 @@
 #include "../fixtures/mib.h"
 #include "../fixtures/netns.h"
 #include "../fixtures/nft.h"
+#include "../fixtures/packet.h"
 #include "../fixtures/pending.h"
 #include "../harness/probe.h"
 #include "../harness/within.h"
@@ -290,4 +291,46 @@ X(connect_ipv6_rfc2133_length_24_succeeds, 24, 0,
   "connect() on IPv6 accepts the 24-byte sockaddr_in6 of RFC 2133 (no sin6_scope_id).")
 X(connect_ipv6_length_23_fails_einval, 23, EINVAL,
   "connect() on IPv6 refuses an address shorter than RFC 2133's 24 bytes with EINVAL.")
+#undef X
+
+/* tcp_v4_connect() and tcp_v6_connect() start a connection at an ISN from a keyed hash of its
+ * 4-tuple and a clock (secure_tcp_seq(), secure_tcpv6_seq()), so two SYNs from two ports start
+ * at different sequence numbers (equal only by a 2^-32 chance). */
+static void syn_isns_differ(const char *ip)
+{
+    struct ac_addr to, from;
+    ac_addr_parse(&to, ip, 9999);
+    int cap = ac_pkt_capture_family(ac_addr_family(&to));
+    int l = ac_listener(ip, 9999, 0, 4);
+    uint32_t isn[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        int c = ac_setup_fd("client socket", ac_tcp_socket(ac_addr_family(&to), 0));
+        ac_addr_parse(&from, ip, (uint16_t)(40000 + i));
+        ac_setup_ok("client bind", ac_bind(c, &from));
+        ac_setup_ok("client connect", ac_connect(c, &to));
+        struct ac_seg syn;
+        ac_setup_ok("the client's SYN, captured",
+                    ac_pkt_wait(cap, (uint16_t)(40000 + i), 9999, AC_TH_SYN | AC_TH_ACK, AC_TH_SYN,
+                                AC_STATE_TIMEOUT_MS, &syn)
+                        ? 0
+                        : ETIMEDOUT);
+        isn[i] = syn.seq;
+        close(c);
+    }
+    ac_expect_str(AC_CLAIM(PACKET, "client end"), "the two SYNs' sequence numbers", "different",
+                  isn[0] != isn[1] ? "different" : "equal");
+    close(l);
+    close(cap);
+}
+
+#define X(name, ip, rule)                                                                          \
+    AC_TEST(connect, name, .description = rule)                                                    \
+    {                                                                                              \
+        syn_isns_differ(ip);                                                                       \
+    }
+X(syn_isn_differs_between_connections, AC_SERVER_IP,
+  "Two connections from two ports start their SYNs at different sequence numbers: connect() "
+  "draws each ISN from a keyed hash of the 4-tuple and a clock.")
+X(syn_isn_differs_between_connections_ipv6, "::1",
+  "The same on IPv6: two SYNs from two ports start at different sequence numbers.")
 #undef X
