@@ -199,6 +199,9 @@ static void open_bound(struct twin_conn *t)
 static void close_first(int first, int second, const struct ac_match *first_end)
 {
     close(first);
+    /* the accepted end is non-blocking: wait (bounded) for the FIN before reading it */
+    struct pollfd in = {.fd = second, .events = POLLIN};
+    ac_setup_ok("the FIN arrived", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : ETIMEDOUT);
     char b;
     ac_setup_ok("the other end reads EOF", recv(second, &b, 1, 0) == 0 ? 0 : EIO);
     close(second);
