@@ -774,7 +774,8 @@ AC_TEST(segments, data_to_closed_fin_wait2_gets_rst,
 static bool mini_socket(const struct ac_sockinfo *s, void *arg)
 {
     (void)arg;
-    return s->timer == 3; /* the FIN_WAIT2 timewait mini-socket runs the timewait timer */
+    return s->timer ==
+           AC_TIMER_TIMEWAIT; /* the FIN_WAIT2 timewait mini-socket runs the timewait timer */
 }
 
 /* A SYN into the orphaned FIN_WAIT2 once it is a timewait mini-socket (tcp_close() made it one:

@@ -401,7 +401,8 @@ X(so_error_optlen_negative_fails_einval_error_stays, -1, EINVAL, -1, UNTOUCHED, 
 static bool nothing_to_retransmit(const struct ac_sockinfo *s, void *arg)
 {
     (void)arg;
-    return s->timer != 1; /* no retransmit timer: everything sent is acknowledged */
+    return s->timer !=
+           AC_TIMER_RETRANSMIT; /* no retransmit timer: everything sent is acknowledged */
 }
 
 /* Keepalive with every answer of the peer dropped. tcp_keepalive_timer() (6.1) probes once the

@@ -467,7 +467,7 @@ AC_TEST(timers, linger0_close_sends_rst_no_time_wait_rebind_succeeds,
 static bool retransmitting(const struct ac_sockinfo *s, void *arg)
 {
     (void)arg;
-    return s->timer == 1 && s->retrans >= 1;
+    return s->timer == AC_TIMER_RETRANSMIT && s->retrans >= 1;
 }
 
 /* The client closes first; once the server has read the EOF, every segment carrying an ACK to
