@@ -17,6 +17,7 @@
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/expect_state.h"
+#include "../fixtures/kernel.h"
 #include "../fixtures/mib.h"
 #include "../fixtures/netns.h"
 #include "../fixtures/nft.h"
@@ -28,6 +29,7 @@
 #include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -117,15 +119,25 @@ AC_TEST(connect, sndtimeo_200ms_connect_returns_einprogress_still_syn_sent, .tim
     close(c);
 }
 
-/* A blocking connect() with the SYNs dropped and one option set: ETIMEDOUT, within a range. */
-static void connect_times_out(int level, int option, int value, long lo_ms, long hi_ms)
+/* A TCP option and its value; option 0: none. */
+struct tcp_opt {
+    int option, value;
+};
+
+/* A blocking connect() with the SYNs dropped and up to two TCP options set: ETIMEDOUT, within a
+ * range. */
+static void connect_times_out(const struct tcp_opt *opts, size_t n, long lo_ms, long hi_ms)
 {
     drop_syns();
     struct ac_addr to;
     ac_addr_parse(&to, AC_SERVER_IP, PORT);
     int c = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, 0));
-    if (level >= 0)
-        ac_setup_ok("setsockopt", setsockopt(c, level, option, &value, sizeof value) ? errno : 0);
+    for (size_t i = 0; i < n; i++)
+        if (opts[i].option)
+            ac_setup_ok("setsockopt", setsockopt(c, IPPROTO_TCP, opts[i].option, &opts[i].value,
+                                                 sizeof opts[i].value)
+                                          ? errno
+                                          : 0);
     int64_t start = ac_now_ms();
     ac_expect_errno(AC_CLAIM(CONNECT, to.text), "blocking connect(), SYNs dropped", ETIMEDOUT,
                     ac_connect(c, &to));
@@ -138,27 +150,59 @@ static void connect_times_out(int level, int option, int value, long lo_ms, long
  * at the next timer, 2 s later after the backoff: about 3 s for one retry (6.1 source, and
  * measured on 6.18); the range leaves room for timer slack and for shorter, linear timeouts.
  * TCP_USER_TIMEOUT is checked at the same timers, so 500 ms end the attempt at the first one. */
-#define X(name, sysctl, option, value, lo_ms, hi_ms, is_slow, rule)                                \
+#define X(name, sysctl, opt1, val1, opt2, val2, lo_ms, hi_ms, is_slow, rule)                       \
     AC_TEST_WITH(connect, name, (.slow = is_slow), .timeout = 20, .description = rule)             \
     {                                                                                              \
         const char *knob = sysctl;                                                                 \
         if (knob)                                                                                  \
             ac_netns_sysctl(knob, "1");                                                            \
-        connect_times_out(option ? IPPROTO_TCP : -1, option, value, lo_ms, hi_ms);                 \
+        const struct tcp_opt opts[] = {{opt1, val1}, {opt2, val2}};                                \
+        connect_times_out(opts, 2, lo_ms, hi_ms);                                                  \
     }
 
-/* name, sysctl set to 1, TCP option (0: none) and its value, the range, slow, the rule */
-X(user_timeout_500ms_connect_fails_etimedout, NULL, TCP_USER_TIMEOUT, 500, 400, 3000, false,
+/* name, sysctl set to 1, two TCP options (0: none) and their values, the range, slow, the rule */
+X(user_timeout_500ms_connect_fails_etimedout, NULL, TCP_USER_TIMEOUT, 500, 0, 0, 400, 3000, false,
   "TCP_USER_TIMEOUT bounds SYN_SENT too: with 500 ms and the SYNs dropped, connect() fails with "
   "ETIMEDOUT at the first retransmission that finds the time up, about a second after it "
   "started.")
-X(syncnt_1_connect_fails_etimedout_after_one_retry, NULL, TCP_SYNCNT, 1, 1500, 6000, true,
+X(syncnt_1_connect_fails_etimedout_after_one_retry, NULL, TCP_SYNCNT, 1, 0, 0, 1500, 6000, true,
   "TCP_SYNCNT sets how many times this socket retransmits its SYN: with 1 and the SYNs dropped, "
   "connect() fails with ETIMEDOUT a few seconds after it started.")
-X(syn_retries_1_connect_fails_etimedout_after_one_retry, "net/ipv4/tcp_syn_retries", 0, 0, 1500,
-  6000, true,
+X(syn_retries_1_connect_fails_etimedout_after_one_retry, "net/ipv4/tcp_syn_retries", 0, 0, 0, 0,
+  1500, 6000, true,
   "tcp_syn_retries is the namespace's SYN retransmission count for sockets without TCP_SYNCNT: "
   "with 1 and the SYNs dropped, connect() fails with ETIMEDOUT a few seconds after it started.")
+#undef X
+
+/* tcp_write_timeout() ends SYN_SENT at the first timer that finds either the retransmissions at
+ * their count or the time up, and a TCP_USER_TIMEOUT replaces only the time (the count's own
+ * model, 3 s for one retry): with TCP_SYNCNT 1 and a 10 s user timeout the count ends it at 3 s.
+ * Since 6.5 the count is TCP_SYNCNT plus tcp_syn_linear_timeouts (4 by default), the first four
+ * retransmissions 1 s apart: the 5th SYN at 5 s, the end at 7 s; with the sysctl at 0 it is the
+ * old count (set only where the sysctl exists). */
+#define LINEAR_SINCE AC_KV(6, 5)
+#define X(name, linear_off, rule)                                                                  \
+    AC_TEST_WITH(connect, name,                                                                    \
+                 (.slow = true, .changed = {linear_off ? 0 : LINEAR_SINCE, "ccce324dabfe",         \
+                                            "tcp: make the first N SYN RTO backoffs linear"}),     \
+                 .timeout = 20, .description = rule)                                               \
+    {                                                                                              \
+        bool linear = !linear_off && ac_kernel_version() >= LINEAR_SINCE;                          \
+        if (linear_off && access("/proc/sys/net/ipv4/tcp_syn_linear_timeouts", F_OK) == 0)         \
+            ac_netns_sysctl("net/ipv4/tcp_syn_linear_timeouts", "0");                              \
+        const struct tcp_opt opts[] = {{TCP_SYNCNT, 1}, {TCP_USER_TIMEOUT, 10000}};                \
+        connect_times_out(opts, 2, linear ? 6500 : 1500, linear ? 9500 : 6000);                    \
+    }
+
+/* name, whether tcp_syn_linear_timeouts is set to 0, the rule */
+X(syncnt_1_user_timeout_10s_linear_timeouts_0_fails_etimedout_after_one_retry, true,
+  "A TCP_USER_TIMEOUT longer than the SYN retries take adds no retry: with TCP_SYNCNT 1, a 10 s "
+  "user timeout, no linear SYN timeouts and the SYNs dropped, connect() fails with ETIMEDOUT "
+  "after the one retry, about 3 s after it started.")
+X(syncnt_1_user_timeout_10s_fails_etimedout_after_linear_retries, false,
+  "Since 6.5 TCP_SYNCNT counts after tcp_syn_linear_timeouts' 1-s retries (4 by default): with "
+  "TCP_SYNCNT 1, a 10 s user timeout and the SYNs dropped, connect() fails with ETIMEDOUT after "
+  "five retries, about 7 s after it started; before 6.5 after the one retry, at about 3 s.")
 #undef X
 
 AC_TEST(connect, af_unspec_resets_connection_and_allows_new_connect,

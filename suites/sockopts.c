@@ -23,6 +23,7 @@
  *    error, optlen 0 included. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
+#include "../fixtures/caps.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/diagwait.h"
 #include "../fixtures/expect_state.h"
@@ -40,6 +41,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -344,6 +346,58 @@ X(bind_address_no_port_optlen_0_turns_it_off, AF_INET, IPPROTO_IP, IP_BIND_ADDRE
   "IP_BIND_ADDRESS_NO_PORT with optlen 0 succeeds and turns the option off.")
 X(bind_address_no_port_optlen_0_turns_it_off_ipv6, AF_INET6, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1,
   1, 0, 0, 0, "On an IPv6 socket IP_BIND_ADDRESS_NO_PORT goes the same way: optlen 0 turns it off.")
+#undef X
+
+/* TCP_CONGESTION names an algorithm by the first min(optlen, TCP_CA_NAME_MAX - 1) bytes of the
+ * buffer (do_tcp_setsockopt(): EINVAL below 1 byte); an unknown name is ENOENT and the socket
+ * keeps its algorithm. The setting process keeps no capability, so that an unknown name is not
+ * handed to request_module() (tcp_ca_find_autoload() asks capable(CAP_NET_ADMIN)): "reno" is
+ * built in and allowed to all (tcp_allowed_congestion_control). */
+struct congestion_set {
+    int fd;
+    socklen_t optlen;
+};
+
+static int set_congestion(const void *arg)
+{
+    const struct congestion_set *s = arg;
+    return setsockopt(s->fd, IPPROTO_TCP, TCP_CONGESTION, "reno", s->optlen) ? errno : 0;
+}
+
+static void congestion_name(int fd, char name[16])
+{
+    socklen_t len = 15;
+    memset(name, 0, 16);
+    ac_setup_ok("getsockopt TCP_CONGESTION",
+                getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) ? errno : 0);
+}
+
+#define X(name, optlen_, expected, becomes_reno, rule)                                             \
+    AC_TEST_WITH(sockopts, name, (.helpers = 1), .description = rule)                              \
+    {                                                                                              \
+        struct congestion_set s = {.optlen = optlen_};                                             \
+        s.fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));                                   \
+        char before[16], after[16];                                                                \
+        congestion_name(s.fd, before);                                                             \
+        ac_expect_errno(                                                                           \
+            AC_CLAIM(SOCKOPT, "socket"),                                                           \
+            "setsockopt TCP_CONGESTION \"reno\", optlen " #optlen_ " (no capabilities)", expected, \
+            ac_step_with_caps(AC_CAPS_NONE, "a process with no capabilities", set_congestion,      \
+                              &s));                                                                \
+        congestion_name(s.fd, after);                                                              \
+        ac_expect_str(AC_CLAIM(SOCKOPT, "socket"), "TCP_CONGESTION afterwards (getsockopt)",       \
+                      becomes_reno ? "reno" : before, after);                                      \
+        close(s.fd);                                                                               \
+    }
+
+/* name, optlen given with "reno", expected setsockopt(), whether the socket then runs reno */
+X(congestion_reno_succeeds, 4, 0, true,
+  "TCP_CONGESTION \"reno\" (built in, allowed to every user) is taken and read back.")
+X(congestion_optlen_1_names_r_unknown_fails, 1, ENOENT, false,
+  "TCP_CONGESTION reads optlen bytes of the name: \"reno\" with optlen 1 names \"r\", which is no "
+  "algorithm: ENOENT, and the socket keeps its own.")
+X(congestion_optlen_0_fails, 0, EINVAL, false,
+  "TCP_CONGESTION with optlen 0 names nothing: EINVAL, and the socket keeps its algorithm.")
 #undef X
 
 /* SO_ERROR with a short buffer. sk_getsockopt() (net/core/sock.c) refuses only a negative
