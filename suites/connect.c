@@ -10,7 +10,8 @@
  * tcp_syn_retries) retransmissions, or once TCP_USER_TIMEOUT has passed, with ETIMEDOUT;
  * close() in SYN_SENT sends nothing (tcp_close_state() goes straight to CLOSE). connect() with
  * AF_UNSPEC is tcp_disconnect(): an RST from ESTABLISHED, and the socket may connect again, its
- * counters zeroed. tcp_done() counts a SYN_SENT or SYN_RECV that ends as Tcp AttemptFails. A
+ * counters zeroed and its congestion state (cwnd, ssthresh, the avoidance count) back to a fresh
+ * socket's. tcp_done() counts a SYN_SENT or SYN_RECV that ends as Tcp AttemptFails. A
  * SYN that meets its own SYN (a socket connecting to its own address) is a simultaneous open:
  * tcp_rcv_synsent_state_process() goes SYN_SENT -> SYN_RECV -> ESTABLISHED. */
 #define _GNU_SOURCE
@@ -23,13 +24,17 @@
 #include "../fixtures/nft.h"
 #include "../fixtures/packet.h"
 #include "../fixtures/pending.h"
+#include "../fixtures/routemetrics.h"
 #include "../harness/probe.h"
 #include "../harness/within.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -42,7 +47,8 @@ TestSuite(connect,
                          "unanswered, SYN_SENT lasts until SO_SNDTIMEO (EINPROGRESS), "
                          "TCP_USER_TIMEOUT or the SYN retries (ETIMEDOUT), and close() ends it "
                          "at once. connect(AF_UNSPEC) resets an established connection and frees "
-                         "the socket for another connect().");
+                         "the socket for another connect(), which starts as a fresh socket's "
+                         "would: counters and congestion avoidance from zero.");
 
 static int errno_of(int rc)
 {
@@ -377,4 +383,178 @@ X(syn_isn_differs_between_connections, AC_SERVER_IP,
   "draws each ISN from a keyed hash of the 4-tuple and a clock.")
 X(syn_isn_differs_between_connections_ipv6, "::1",
   "The same on IPv6: two SYNs from two ports start at different sequence numbers.")
+#undef X
+
+/* --- congestion avoidance starts from zero after connect(AF_UNSPEC) ---------------------------
+ *
+ * Reno's additive increase (tcp_reno_cong_avoid() -> tcp_cong_avoid_ai(), net/ipv4/tcp_cong.c;
+ * read in 6.1 and 6.12, run on 6.18) counts newly ACKed segments in snd_cwnd_cnt and adds one to
+ * cwnd when the count reaches cwnd; tcp_disconnect() sets the count back to 0 with cwnd and
+ * ssthresh. So a client in congestion avoidance from its first segment, every ACK covering one
+ * segment, grows cwnd after exactly cwnd ACKs, however many the connection before
+ * connect(AF_UNSPEC) had counted. Nothing else on the way resets the count: tcp_init_metrics(),
+ * tcp_init_transfer() and reno (no init) leave it alone; only a loss (tcp_enter_loss()), a
+ * cwnd reduction (tcp_init_cwnd_reduction()) or an MTU probe's success would reset it.
+ *
+ *   route 192.168.1.100 (table local): ssthresh lock 10, rto_min lock 5 s; a first connection
+ *   to :9998 ends in TIME_WAIT, so tcp_update_metrics() keeps the destination's metrics
+ *   (tcp_no_ssthresh_metrics_save=0: tcp_init_metrics() then reads ssthresh 10 from them)
+ *
+ *   client :40000, reno  -- SYN -->                      :9999 (nobody; the kernel's RSTs dropped)
+ *                        <-- SYN-ACK, no options --      the raw socket plays the server: MSS 536,
+ *   cwnd 10 (TCP_INIT_CWND), ssthresh 10: avoidance      no SACK, so no loss probe (TLP)
+ *   send() of 64 KB      -- 10 segments -->
+ *                        <-- ACK of one segment --       wait until it is processed
+ *   tcpi_snd_cwnd read   -- the next segment(s) -->      (tcpi_bytes_acked), then the next ACK
+ *
+ * The client keeps cwnd full (plenty queued, a 64 KB window), so each ACK counts
+ * (tcp_is_cwnd_limited()); the raised rto_min keeps a retransmission timeout, which would reset
+ * the count, out of even a slow emulated run. */
+
+#define CWND_ISN       3000000u /* the raw server's ISN */
+#define CWND_SEED_PORT 9998
+#define NEVER          -1 /* no connection before: a fresh socket */
+#define AFTER_LAST_ACK 12 /* segments still queued after our last ACK: a cwnd (11), and one */
+
+/* The client's side of one connection to the raw server. */
+struct reno_client {
+    int fd;
+    struct ac_addr me, server;
+    uint32_t isn;    /* the client's ISN, from its SYN */
+    uint32_t mss;    /* tcpi_snd_mss: the bytes one of our ACKs acknowledges */
+    uint64_t acked0; /* tcpi_bytes_acked once established */
+};
+
+/* The namespace's part: the route's metrics, their entry made by a first connection that ends
+ * in TIME_WAIT, and the kernel's RSTs to the client dropped (window 0; ours carry one). */
+static void avoidance_from_the_start(void)
+{
+    ac_netns_sysctl("net/ipv4/tcp_no_ssthresh_metrics_save", "0");
+    const struct ac_route_metric metrics[] = {
+        {RTAX_SSTHRESH, 10, true},
+        {RTAX_RTO_MIN, 5000, true},
+    };
+    ac_route_local_metrics(AC_IFACE, AC_SERVER_IP, metrics, sizeof metrics / sizeof *metrics);
+    struct ac_conn seed;
+    ac_conn_open(&seed, AC_SERVER_IP, AC_SERVER_IP, CWND_SEED_PORT, 0);
+    ac_conn_server_closes_first(&seed, true);
+    ac_nft("add rule inet afterclose out tcp sport 9999 tcp dport 40000 tcp flags & rst == rst "
+           "tcp window 0 drop\n");
+}
+
+/* connect() (non-blocking) to :9999, the SYN read from a capture, our SYN-ACK, ESTABLISHED. */
+static void handshake(struct reno_client *c)
+{
+    int capture = ac_pkt_capture();
+    int err = ac_connect(c->fd, &c->server);
+    ac_setup_ok("client connect (non-blocking)", err == EINPROGRESS ? 0 : err ? err : EPROTO);
+    struct ac_seg syn;
+    ac_setup_ok("the client's SYN", ac_pkt_wait(capture, CLIENT_PORT, PORT, AC_TH_SYN | AC_TH_ACK,
+                                                AC_TH_SYN, AC_STATE_TIMEOUT_MS, &syn)
+                                        ? 0
+                                        : ETIMEDOUT);
+    close(capture);
+    c->isn = syn.seq;
+    struct ac_seg sa =
+        ac_seg_on(AC_SERVER_IP, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK, CWND_ISN, c->isn + 1);
+    ac_pkt_send(&sa, NULL);
+    struct ac_match m = {.local = &c->me, .remote = &c->server};
+    ac_expect_state(AC_SETUP(STATE, "client end"), "the client after our SYN-ACK", &m,
+                    AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);
+    struct tcp_info ti = tcp_info_of(c->fd, "TCP_INFO after the handshake");
+    c->mss = ti.tcpi_snd_mss;
+    c->acked0 = ti.tcpi_bytes_acked;
+    ac_expect_int(AC_SETUP(SOCKOPT, "client end"), "tcpi_snd_ssthresh (the route's, locked)", 10,
+                  (long)ti.tcpi_snd_ssthresh);
+    ac_expect_int(AC_SETUP(SOCKOPT, "client end"), "tcpi_snd_cwnd (TCP_INIT_CWND)", 10,
+                  (long)ti.tcpi_snd_cwnd);
+}
+
+/* 64 KB queued at once (non-blocking): enough for `segments` full ones, or the setup fails. */
+static void queue_data(const struct reno_client *c, int segments)
+{
+    static char data[64 * 1024];
+    ssize_t n = send(c->fd, data, sizeof data, 0);
+    int err = n < 0 ? errno : n < (ssize_t)segments * (ssize_t)c->mss ? ENOSPC : 0;
+    ac_setup_ok("the client queues enough segments for our ACKs and a full cwnd after", err);
+}
+
+/* Our ACKs, one segment further each, every one processed (tcpi_bytes_acked) before the next,
+ * until tcpi_snd_cwnd leaves its value or `limit` were sent. Returns how many were sent; *ti
+ * is the client's TCP_INFO after the last. */
+static int ack_one_segment_at_a_time(const struct reno_client *c, int limit, struct tcp_info *ti)
+{
+    *ti = tcp_info_of(c->fd, "TCP_INFO before our ACKs");
+    uint32_t cwnd = ti->tcpi_snd_cwnd;
+    int k = 0;
+    while (k < limit && ti->tcpi_snd_cwnd == cwnd) {
+        ac_setup_ok("a segment of the client in flight to ACK", ti->tcpi_unacked ? 0 : EPROTO);
+        k++;
+        struct ac_seg ack = ac_seg_on(AC_SERVER_IP, PORT, CLIENT_PORT, AC_TH_ACK, CWND_ISN + 1,
+                                      c->isn + 1 + (uint32_t)k * c->mss);
+        ac_pkt_send(&ack, NULL);
+        int64_t deadline = ac_now_ms() + AC_STATE_TIMEOUT_MS;
+        while ((*ti = tcp_info_of(c->fd, "TCP_INFO after our ACK")).tcpi_bytes_acked <
+               c->acked0 + (uint64_t)k * c->mss) {
+            ac_setup_ok("the client processes our ACK", ac_now_ms() < deadline ? 0 : ETIMEDOUT);
+            poll(NULL, 0, 1);
+        }
+    }
+    return k;
+}
+
+/* A reno client (bound to :40000) and, unless `acks_before` is NEVER, a first connection in
+ * which that many segments were ACKed, ended by connect(AF_UNSPEC); then the connection
+ * measured: the ACKs until cwnd grows, and what it grows to. */
+static void reno_cwnd_growth(int acks_before, int expected_acks)
+{
+    avoidance_from_the_start();
+    struct reno_client c = {.fd = -1};
+    ac_addr_parse(&c.me, AC_SERVER_IP, CLIENT_PORT);
+    ac_addr_parse(&c.server, AC_SERVER_IP, PORT);
+    c.fd = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, AC_NONBLOCK));
+    ac_setup_ok("TCP_CONGESTION reno",
+                setsockopt(c.fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4) ? errno : 0);
+    ac_setup_ok("client bind", ac_bind(c.fd, &c.me));
+    struct tcp_info ti;
+    if (acks_before != NEVER) {
+        handshake(&c);
+        queue_data(&c, acks_before + AFTER_LAST_ACK);
+        ac_expect_int(AC_SETUP(COUNT, "client end"), "ACKs of the first connection, cwnd unchanged",
+                      acks_before, ack_one_segment_at_a_time(&c, acks_before, &ti));
+        struct sockaddr sa = {.sa_family = AF_UNSPEC};
+        ac_setup_ok("connect(AF_UNSPEC)", errno_of(connect(c.fd, &sa, sizeof sa)));
+    }
+    handshake(&c);
+    queue_data(&c, 2 * expected_acks + AFTER_LAST_ACK);
+    int acks = ack_one_segment_at_a_time(&c, 2 * expected_acks, &ti);
+    ac_expect_int(AC_CLAIM(COUNT, "client end"),
+                  "segments ACKed one at a time until tcpi_snd_cwnd grew from 10", expected_acks,
+                  acks);
+    ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), "tcpi_snd_cwnd after that ACK", 11,
+                  (long)ti.tcpi_snd_cwnd);
+    ac_expect_int(AC_SETUP(COUNT, "client end"), "retransmissions meanwhile (tcpi_total_retrans)",
+                  0, (long)ti.tcpi_total_retrans);
+    char ca[17] = ""; /* TCP_CA_NAME_MAX (16) and a NUL */
+    socklen_t len = sizeof ca - 1;
+    ac_setup_ok("getsockopt TCP_CONGESTION",
+                getsockopt(c.fd, IPPROTO_TCP, TCP_CONGESTION, ca, &len) ? errno : 0);
+    ac_expect_str(AC_SETUP(SOCKOPT, "client end"), "TCP_CONGESTION of the connection measured",
+                  "reno", ca);
+    close(c.fd);
+}
+
+#define X(name, acks_before, expected_acks, rule)                                                  \
+    AC_TEST(connect, name, .description = rule)                                                    \
+    {                                                                                              \
+        reno_cwnd_growth(acks_before, expected_acks);                                              \
+    }
+/* name, segments ACKed before connect(AF_UNSPEC) (NEVER: a fresh socket), ACKs until cwnd grows */
+X(reno_cwnd_grows_after_cwnd_acks, NEVER, 10,
+  "In congestion avoidance (ssthresh 10 from the route's locked metric, cwnd 10), reno adds one "
+  "to cwnd after as many ACKed segments as cwnd: 10 ACKs of one segment each.")
+X(af_unspec_reno_cwnd_grows_after_cwnd_acks, 3, 10,
+  "connect(AF_UNSPEC) starts congestion avoidance's count again (tcp_disconnect() zeroes "
+  "snd_cwnd_cnt): after 3 ACKs counted on the first connection, the next one grows cwnd from 10 "
+  "after 10 ACKed segments, as a fresh socket's does.")
 #undef X
