@@ -469,7 +469,9 @@ enum {
     PKTINFO2292 = 1 << 1,
     RECVHOPLIMIT = 1 << 2,
     HOPLIMIT2292 = 1 << 3,
+    BOTH2292 = PKTINFO2292 | HOPLIMIT2292, /* RFC 2292's pair */
 };
+#define CMSGS2292 "IPV6_2292PKTINFO IPV6_2292HOPLIMIT" /* the cmsgs the pair gives */
 /* The socket asked: the connecting one, or the one accept() returns. */
 enum pkt_end { CLIENT_END, SERVER_END };
 /* When its options are set: EARLY on the client before connect() (or on the listener, which the
@@ -673,33 +675,33 @@ X(pktoptions_2292hoplimit_reports_last_hop_limit, CLIENT_END, LATE, HOPLIMIT2292
   "IPV6_2292HOPLIMIT", NULL, NULL, HOPS_DATA,
   "IPV6_2292HOPLIMIT alone has the hop limit latched as well: getsockopt(IPV6_2292PKTOPTIONS) "
   "returns an IPV6_2292HOPLIMIT cmsg with the last in-order segment's hop limit.")
-X(pktoptions_before_any_segment_report_iface_none, CLIENT_END, LATE, PKTINFO2292 | HOPLIMIT2292,
-  SILENT, "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", NO_IFACE, NO_ADDR, HOPS_NONE,
+X(pktoptions_before_any_segment_report_iface_none, CLIENT_END, LATE, BOTH2292, SILENT, CMSGS2292,
+  NO_IFACE, NO_ADDR, HOPS_NONE,
   "Options turned on after connect() latch nothing until the peer's next segment: until then "
   "getsockopt(IPV6_2292PKTOPTIONS) reports interface 0 and address :: (the unset IPV6_PKTINFO "
   "sticky values) and hop limit 1, the multicast default.")
-X(pktoptions_set_before_connect_report_syn_ack, CLIENT_END, EARLY, PKTINFO2292 | HOPLIMIT2292,
-  SILENT, "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", AC_IFACE, V6_ADDR, HOPS_SYNACK,
+X(pktoptions_set_before_connect_report_syn_ack, CLIENT_END, EARLY, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_SYNACK,
   "Options set before connect() latch the SYN-ACK, an in-order segment: before any data "
   "getsockopt(IPV6_2292PKTOPTIONS) reports its interface, the peer's address and the SYN-ACK's "
   "hop limit.")
-X(pktoptions_in_close_wait_report_peers_fin, CLIENT_END, LATE, PKTINFO2292 | HOPLIMIT2292, DATA_FIN,
-  "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", AC_IFACE, V6_ADDR, HOPS_FIN,
+X(pktoptions_in_close_wait_report_peers_fin, CLIENT_END, LATE, BOTH2292, DATA_FIN, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_FIN,
   "In CLOSE_WAIT, getsockopt(IPV6_2292PKTOPTIONS) reports the peer's FIN, the last in-order "
   "segment: its interface, the peer's address and the FIN's hop limit.")
 /* --- the accepted socket: the client's segments --- */
-X(pktoptions_of_accepted_from_listener_report_syn, SERVER_END, EARLY, PKTINFO2292 | HOPLIMIT2292,
-  SILENT, "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", AC_IFACE, V6_ADDR, HOPS_CLIENT,
+X(pktoptions_of_accepted_from_listener_report_syn, SERVER_END, EARLY, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_CLIENT,
   "An accepted socket whose listener had IPV6_2292PKTINFO keeps the client's SYN until data "
   "comes: getsockopt(IPV6_2292PKTOPTIONS) reports the SYN's interface, its destination (the "
   "socket's own address, not the peer's) and its hop limit.")
-X(pktoptions_of_accepted_after_data_report_peer, SERVER_END, EARLY, PKTINFO2292 | HOPLIMIT2292,
-  DATA, "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", AC_IFACE, V6_CLIENT, HOPS_DATA,
+X(pktoptions_of_accepted_after_data_report_peer, SERVER_END, EARLY, BOTH2292, DATA, CMSGS2292,
+  AC_IFACE, V6_CLIENT, HOPS_DATA,
   "The first in-order data segment replaces the SYN an accepted socket kept: "
   "getsockopt(IPV6_2292PKTOPTIONS) then reports its interface, the peer's address and its hop "
   "limit.")
-X(pktoptions_of_accepted_report_handshake_ack, SERVER_END, LATE, PKTINFO2292 | HOPLIMIT2292, SILENT,
-  "IPV6_2292PKTINFO IPV6_2292HOPLIMIT", AC_IFACE, V6_CLIENT, HOPS_CLIENT,
+X(pktoptions_of_accepted_report_handshake_ack, SERVER_END, LATE, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_CLIENT, HOPS_CLIENT,
   "An accepted socket starts with what the handshake's last ACK carried: options set after "
   "accept() report, before any data, its interface, the peer's address and its hop limit.")
 #undef X
