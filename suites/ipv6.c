@@ -24,12 +24,17 @@
  * them it has and ac_since() cannot pick the answer: every row expects what the fixed kernels
  * do, which is also what kernels before bhash2 (5.10) did, and the rows a fix touched name it.
  *
+ * The last table (pktoptions_*) asks a connected TCP socket what it latched from the segments it
+ * received: getsockopt(IPV6_2292PKTOPTIONS), explained above it.
+ *
  *     +------------------- test's own netns ---------------------+
  *     |  lo   127.0.0.1/8, ::1                                    |
  *     |  ac0  192.168.1.100/24, 2001:db8::100/64 (added by the    |
- *     |       rows that use it, without DAD)                      |
+ *     |       rows that use it, without DAD), 2001:db8::200/64    |
+ *     |       (the pktoptions rows' client)                       |
  *     +-----------------------------------------------------------+
  */
+#define _GNU_SOURCE /* struct in6_pktinfo */
 #include "../harness/actest.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/existing.h"
@@ -38,9 +43,14 @@
 #include "../harness/probe.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/netns.h"
+#include "../fixtures/pending.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -52,7 +62,11 @@ TestSuite(ipv6,
                          "unless IPV6_V6ONLY=1, a v4-mapped address [::ffff:a.b.c.d] is the "
                          "IPv4 address a.b.c.d, and a specific IPv6 address never overlaps "
                          "IPv4. Overlapping binds conflict unless both set SO_REUSEADDR and "
-                         "the existing socket is not listening.");
+                         "the existing socket is not listening. On a TCP socket, "
+                         "getsockopt(IPV6_2292PKTOPTIONS) reports the interface, the peer and "
+                         "the hop limit of the last in-order segment, for each of "
+                         "IPV6_RECVPKTINFO, IPV6_2292PKTINFO and their hop limit twins that is "
+                         "on.");
 
 /* Every AF_INET6 socket says which IPV6_V6ONLY it wants; none relies on the sysctl default
  * (net.ipv6.bindv6only). For specific IPv6 addresses the choice does not matter (bind makes them
@@ -419,3 +433,275 @@ AC_TEST(ipv6, dualstack_socket_bound_to_v6_loopback_becomes_v6only,
                   "IPV6_V6ONLY after bind [::1] on a dual-stack socket", 1, v6only);
     close(fd);
 }
+
+/* --- getsockopt(IPV6_2292PKTOPTIONS) on a TCP socket: what the last in-order segment left ---
+ *
+ * TCP has no recvmsg() cmsgs; do_ipv6_getsockopt() answers IPV6_2292PKTOPTIONS instead. With
+ * no segment latched in np->pktoptions (tcp_v6_do_rcv() keeps one only when it carries extension
+ * headers the socket asked for, ipv6_opt_accepted(): none here), it builds the cmsgs from what
+ * tcp_v6_do_rcv() copied out of the last in-order segment while an option was on: the interface
+ * (np->mcast_oif, if IPV6_RECVPKTINFO or IPV6_2292PKTINFO) and the hop limit (np->mcast_hops, if
+ * IPV6_RECVHOPLIMIT or IPV6_2292HOPLIMIT). Each option on gives its own cmsg, in the order
+ * IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_2292PKTINFO, IPV6_2292HOPLIMIT; a pktinfo carries that
+ * interface and the peer's address, or while mcast_oif is 0 the IPV6_PKTINFO sticky values (0
+ * and ::); the hop limit is then the multicast default, 1. An accepted socket starts with the
+ * values of the handshake's last ACK (tcp_v6_syn_recv_sock()) and, when its listener had one of
+ * these options, with the client's SYN itself as np->pktoptions (tcp_v6_init_req()), whose
+ * cmsgs (ip6_datagram_recv_ctl()) carry the SYN's destination, the socket's own address, until
+ * the first in-order segment drops it.
+ *
+ * Both ends are on ac0: the client [2001:db8::200], the server [2001:db8::100]:9999. The
+ * segments travel over lo, but the interface the kernel reports is ac0: ip6_rcv_core() takes
+ * IP6CB(skb)->iif from the route's idev, which for a local address is its own link's
+ * (ip6_rt_copy_init()). Every sender sets its own IPV6_UNICAST_HOPS, so that a hop limit names
+ * the segment it came from. */
+#define V6_CLIENT   "2001:db8::200"
+#define HOPS_CLIENT 11 /* the client's SYN and its ACK of the SYN-ACK */
+#define HOPS_SYNACK 9  /* the listener's SYN-ACK */
+#define HOPS_DATA   7
+#define HOPS_FIN    5
+#define HOPS_NONE   1      /* IPV6_DEFAULT_MCASTHOPS: nothing latched yet */
+#define NO_IFACE    "none" /* interface index 0 */
+#define NO_ADDR     "::"
+
+enum {
+    RECVPKTINFO = 1 << 0,
+    PKTINFO2292 = 1 << 1,
+    RECVHOPLIMIT = 1 << 2,
+    HOPLIMIT2292 = 1 << 3,
+    BOTH2292 = PKTINFO2292 | HOPLIMIT2292, /* RFC 2292's pair */
+};
+#define CMSGS2292 "IPV6_2292PKTINFO IPV6_2292HOPLIMIT" /* the cmsgs the pair gives */
+/* The socket asked: the connecting one, or the one accept() returns. */
+enum pkt_end { CLIENT_END, SERVER_END };
+/* When its options are set: EARLY on the client before connect() (or on the listener, which the
+ * accepted socket inherits them from), LATE on the connected (accepted) socket, before the peer
+ * sends anything. */
+enum pkt_when { EARLY, LATE };
+/* What the peer sends after that: nothing, a message, a message and then its FIN. */
+enum pkt_peer { SILENT, DATA, DATA_FIN };
+
+struct pkt_row {
+    enum pkt_end end;
+    enum pkt_when when;
+    unsigned opts;
+    enum pkt_peer peer;
+    const char *cmsgs; /* the cmsgs expected, in order */
+    const char *iface; /* in each pktinfo cmsg */
+    const char *addr;  /* in each pktinfo cmsg */
+    int hops;          /* in each hop limit cmsg */
+};
+
+static void set_ipv6_int(int fd, int name, int value, const char *what)
+{
+    ac_setup_ok(what, setsockopt(fd, IPPROTO_IPV6, name, &value, sizeof value) ? errno : 0);
+}
+
+static void set_recv_options(int fd, unsigned opts)
+{
+    static const struct {
+        unsigned bit;
+        int name;
+        const char *what;
+    } all[] = {
+        {RECVPKTINFO, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO"},
+        {PKTINFO2292, IPV6_2292PKTINFO, "IPV6_2292PKTINFO"},
+        {RECVHOPLIMIT, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT"},
+        {HOPLIMIT2292, IPV6_2292HOPLIMIT, "IPV6_2292HOPLIMIT"},
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (opts & all[i].bit)
+            set_ipv6_int(fd, all[i].name, 1, all[i].what);
+}
+
+/* `from` sends with hop limit `hops` and `to` waits (bounded) for what arrives: a message, or
+ * with fin the end of file its close() sends. */
+static void peer_sends(int from, int to, int hops, bool fin)
+{
+    set_ipv6_int(from, IPV6_UNICAST_HOPS, hops, "the peer's IPV6_UNICAST_HOPS");
+    if (fin)
+        close(from);
+    else
+        ac_setup_ok("the peer sends", send(from, "data", 4, 0) == 4 ? 0 : EIO);
+    struct pollfd in = {.fd = to, .events = POLLIN};
+    ac_setup_ok("it arrives", poll(&in, 1, AC_STATE_TIMEOUT_MS) == 1 ? 0 : ETIMEDOUT);
+    char b[4];
+    ssize_t n = recv(to, b, sizeof b, 0);
+    ac_setup_ok(fin ? "the FIN is read as end of file" : "the message is read",
+                n == (fin ? 0 : 4) ? 0 : EIO);
+}
+
+static const char *cmsg_name(const struct cmsghdr *c)
+{
+    if (c->cmsg_level != IPPROTO_IPV6)
+        return "other-level";
+    switch (c->cmsg_type) {
+    case IPV6_PKTINFO:
+        return "IPV6_PKTINFO";
+    case IPV6_2292PKTINFO:
+        return "IPV6_2292PKTINFO";
+    case IPV6_HOPLIMIT:
+        return "IPV6_HOPLIMIT";
+    case IPV6_2292HOPLIMIT:
+        return "IPV6_2292HOPLIMIT";
+    default:
+        return "other";
+    }
+}
+
+/* One pktinfo cmsg's interface (by name) and address, checked against the row. */
+static void expect_pktinfo(const char *subject, const char *name, const struct cmsghdr *c,
+                           const struct pkt_row *r)
+{
+    struct in6_pktinfo pi;
+    ac_setup_ok("a whole in6_pktinfo", c->cmsg_len >= CMSG_LEN(sizeof pi) ? 0 : EPROTO);
+    memcpy(&pi, CMSG_DATA(c), sizeof pi);
+    char iface[IF_NAMESIZE + 16] = NO_IFACE, addr[INET6_ADDRSTRLEN], step[96];
+    if (pi.ipi6_ifindex && !if_indextoname(pi.ipi6_ifindex, iface))
+        snprintf(iface, sizeof iface, "ifindex %u", pi.ipi6_ifindex);
+    inet_ntop(AF_INET6, &pi.ipi6_addr, addr, sizeof addr);
+    snprintf(step, sizeof step, "interface in %s", name);
+    ac_expect_str(AC_CLAIM(SOCKOPT, subject), step, r->iface, iface);
+    snprintf(step, sizeof step, "address in %s", name);
+    ac_expect_str(AC_CLAIM(SOCKOPT, subject), step, r->addr, addr);
+}
+
+static void expect_hop_limit(const char *subject, const char *name, const struct cmsghdr *c,
+                             const struct pkt_row *r)
+{
+    int hops;
+    ac_setup_ok("a whole hop limit", c->cmsg_len >= CMSG_LEN(sizeof hops) ? 0 : EPROTO);
+    memcpy(&hops, CMSG_DATA(c), sizeof hops);
+    char step[96];
+    snprintf(step, sizeof step, "hop limit in %s", name);
+    ac_expect_int(AC_CLAIM(SOCKOPT, subject), step, r->hops, hops);
+}
+
+/* getsockopt(IPV6_2292PKTOPTIONS) of fd: which cmsgs, then what each one says. */
+static void expect_pktoptions(int fd, const char *subject, const struct pkt_row *r)
+{
+    union {
+        char buf[256];
+        struct cmsghdr align;
+    } u;
+    socklen_t len = sizeof u.buf;
+    ac_setup_ok("getsockopt IPV6_2292PKTOPTIONS",
+                getsockopt(fd, IPPROTO_IPV6, IPV6_2292PKTOPTIONS, u.buf, &len) ? errno : 0);
+    struct msghdr m = {.msg_control = u.buf, .msg_controllen = len};
+    char names[128] = "";
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? " " : "",
+                 cmsg_name(c));
+    ac_expect_str(AC_CLAIM(SOCKOPT, subject), "cmsgs of getsockopt(IPV6_2292PKTOPTIONS)", r->cmsgs,
+                  *names ? names : "none");
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        const char *name = cmsg_name(c);
+        if (c->cmsg_type == IPV6_PKTINFO || c->cmsg_type == IPV6_2292PKTINFO)
+            expect_pktinfo(subject, name, c, r);
+        else if (c->cmsg_type == IPV6_HOPLIMIT || c->cmsg_type == IPV6_2292HOPLIMIT)
+            expect_hop_limit(subject, name, c, r);
+    }
+}
+
+static void pktoptions_scenario(const struct pkt_row *r)
+{
+    struct ac_addr server_at, client_at;
+    ac_addr_parse(&server_at, V6_ADDR, PORT);
+    ac_addr_parse(&client_at, V6_CLIENT, 0);
+    ac_netns_add_addr(V6_ADDR "/64");
+    ac_netns_add_addr(V6_CLIENT "/64");
+    ac_wait_local_route(V6_ADDR, AC_STATE_TIMEOUT_MS);
+    ac_wait_local_route(V6_CLIENT, AC_STATE_TIMEOUT_MS);
+
+    int listener = ac_listener(V6_ADDR, PORT, 0, 16);
+    set_ipv6_int(listener, IPV6_UNICAST_HOPS, HOPS_SYNACK, "the listener's IPV6_UNICAST_HOPS");
+    int client = ac_setup_fd("client socket", ac_tcp_socket(AF_INET6, 0));
+    ac_setup_ok("client bind [2001:db8::200]", ac_bind(client, &client_at));
+    set_ipv6_int(client, IPV6_UNICAST_HOPS, HOPS_CLIENT, "the client's IPV6_UNICAST_HOPS");
+    if (r->when == EARLY)
+        set_recv_options(r->end == CLIENT_END ? client : listener, r->opts);
+    ac_setup_ok("client connect", ac_connect(client, &server_at));
+    int server = ac_setup_fd("accept", ac_accept_within(listener, AC_STATE_TIMEOUT_MS));
+
+    int me = r->end == CLIENT_END ? client : server, peer = me == client ? server : client;
+    const char *subject = r->end == CLIENT_END ? "client end" : "server end";
+    if (r->when == LATE)
+        set_recv_options(me, r->opts);
+    if (r->peer != SILENT)
+        peer_sends(peer, me, HOPS_DATA, false);
+    if (r->peer == DATA_FIN) {
+        peer_sends(peer, me, HOPS_FIN, true);
+        ac_expect_fd_state(AC_SETUP(STATE, subject), "state after the peer's FIN", me,
+                           AC_CLOSE_WAIT);
+    }
+    expect_pktoptions(me, subject, r);
+    close(me);
+    if (r->peer != DATA_FIN)
+        close(peer);
+    close(listener);
+}
+
+#define X(name, end, when, opts, peer, cmsgs, iface, addr, hops, rule)                             \
+    AC_TEST(ipv6, name, .description = rule)                                                       \
+    {                                                                                              \
+        pktoptions_scenario(&(struct pkt_row){end, when, opts, peer, cmsgs, iface, addr, hops});   \
+    }
+
+/* name, the socket asked, when its options are set, which, what the peer sends then, the cmsgs
+ * expected, their interface, address and hop limit, the rule */
+/* --- the connecting socket: the server's segments --- */
+X(pktoptions_recvpktinfo_reports_iface_and_peer, CLIENT_END, LATE, RECVPKTINFO, DATA,
+  "IPV6_PKTINFO", AC_IFACE, V6_ADDR, 0,
+  "With IPV6_RECVPKTINFO on a connected TCP socket, getsockopt(IPV6_2292PKTOPTIONS) returns an "
+  "IPV6_PKTINFO cmsg with the interface the last in-order segment came in on (ac0, its address's "
+  "link, though the segment crossed lo) and the peer's address.")
+/* The RFC 2292 option alone must update mcast_oif too (tcp_v6_do_rcv(): rxinfo || rxoinfo), or
+ * this row and the EARLY and CLOSE_WAIT ones below would see interface none and address ::. */
+X(pktoptions_2292pktinfo_reports_iface_and_peer, CLIENT_END, LATE, PKTINFO2292, DATA,
+  "IPV6_2292PKTINFO", AC_IFACE, V6_ADDR, 0,
+  "IPV6_2292PKTINFO alone (RFC 2292's name) has the last in-order segment latched as well: "
+  "getsockopt(IPV6_2292PKTOPTIONS) returns an IPV6_2292PKTINFO cmsg with its interface, ac0, and "
+  "the peer's address.")
+X(pktoptions_both_pktinfo_options_report_it_twice, CLIENT_END, LATE, RECVPKTINFO | PKTINFO2292,
+  DATA, "IPV6_PKTINFO IPV6_2292PKTINFO", AC_IFACE, V6_ADDR, 0,
+  "With IPV6_RECVPKTINFO and IPV6_2292PKTINFO both on, getsockopt(IPV6_2292PKTOPTIONS) reports "
+  "the last in-order segment's interface and the peer's address twice, as IPV6_PKTINFO and as "
+  "IPV6_2292PKTINFO.")
+X(pktoptions_recvhoplimit_reports_last_hop_limit, CLIENT_END, LATE, RECVHOPLIMIT, DATA,
+  "IPV6_HOPLIMIT", NULL, NULL, HOPS_DATA,
+  "With IPV6_RECVHOPLIMIT, getsockopt(IPV6_2292PKTOPTIONS) returns an IPV6_HOPLIMIT cmsg with the "
+  "hop limit of the last in-order segment, the one the peer's IPV6_UNICAST_HOPS gave it.")
+X(pktoptions_2292hoplimit_reports_last_hop_limit, CLIENT_END, LATE, HOPLIMIT2292, DATA,
+  "IPV6_2292HOPLIMIT", NULL, NULL, HOPS_DATA,
+  "IPV6_2292HOPLIMIT alone has the hop limit latched as well: getsockopt(IPV6_2292PKTOPTIONS) "
+  "returns an IPV6_2292HOPLIMIT cmsg with the last in-order segment's hop limit.")
+X(pktoptions_before_any_segment_report_iface_none, CLIENT_END, LATE, BOTH2292, SILENT, CMSGS2292,
+  NO_IFACE, NO_ADDR, HOPS_NONE,
+  "Options turned on after connect() latch nothing until the peer's next segment: until then "
+  "getsockopt(IPV6_2292PKTOPTIONS) reports interface 0 and address :: (the unset IPV6_PKTINFO "
+  "sticky values) and hop limit 1, the multicast default.")
+X(pktoptions_set_before_connect_report_syn_ack, CLIENT_END, EARLY, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_SYNACK,
+  "Options set before connect() latch the SYN-ACK, an in-order segment: before any data "
+  "getsockopt(IPV6_2292PKTOPTIONS) reports its interface, the peer's address and the SYN-ACK's "
+  "hop limit.")
+X(pktoptions_in_close_wait_report_peers_fin, CLIENT_END, LATE, BOTH2292, DATA_FIN, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_FIN,
+  "In CLOSE_WAIT, getsockopt(IPV6_2292PKTOPTIONS) reports the peer's FIN, the last in-order "
+  "segment: its interface, the peer's address and the FIN's hop limit.")
+/* --- the accepted socket: the client's segments --- */
+X(pktoptions_of_accepted_from_listener_report_syn, SERVER_END, EARLY, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_ADDR, HOPS_CLIENT,
+  "An accepted socket whose listener had IPV6_2292PKTINFO keeps the client's SYN until data "
+  "comes: getsockopt(IPV6_2292PKTOPTIONS) reports the SYN's interface, its destination (the "
+  "socket's own address, not the peer's) and its hop limit.")
+X(pktoptions_of_accepted_after_data_report_peer, SERVER_END, EARLY, BOTH2292, DATA, CMSGS2292,
+  AC_IFACE, V6_CLIENT, HOPS_DATA,
+  "The first in-order data segment replaces the SYN an accepted socket kept: "
+  "getsockopt(IPV6_2292PKTOPTIONS) then reports its interface, the peer's address and its hop "
+  "limit.")
+X(pktoptions_of_accepted_report_handshake_ack, SERVER_END, LATE, BOTH2292, SILENT, CMSGS2292,
+  AC_IFACE, V6_CLIENT, HOPS_CLIENT,
+  "An accepted socket starts with what the handshake's last ACK carried: options set after "
+  "accept() report, before any data, its interface, the peer's address and its hop limit.")
+#undef X
