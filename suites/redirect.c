@@ -108,7 +108,8 @@ static void client_closes_first(struct ac_conn *c, const char *prefix)
     close(c->server);
     struct ac_match gone = ac_conn_server_match(c);
     gone.states = AC_ALL_STATES;
-    ac_expect_gone(AC_SETUP(STATE, server), "child after both closed", &gone, AC_STATE_TIMEOUT_MS);
+    ac_expect_gone(AC_SETUP(STATE, server), "child, closed after its client", &gone,
+                   AC_STATE_TIMEOUT_MS);
 }
 
 /* The child's port and peer, with a second connection steered while the first child holds
