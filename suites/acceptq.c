@@ -16,6 +16,7 @@
  * is also dropped while TCP_DEFER_ACCEPT waits for data. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
+#include "../fixtures/bpf.h"
 #include "../fixtures/diagwait.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/hold.h"
@@ -23,14 +24,10 @@
 #include "../fixtures/pending.h"
 
 #include <errno.h>
-#include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
-#include <string.h>
-#include <stdint.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PORT 9999
@@ -274,24 +271,8 @@ static void attach_cbpf(int fd, unsigned index)
 
 static void attach_ebpf(int fd, unsigned index)
 {
-    struct bpf_insn code[] = {
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = (int)index}, /* r0 = i */
-        {.code = BPF_JMP | BPF_EXIT},                                                   /* exit */
-    };
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-    attr.insn_cnt = 2;
-    attr.insns = (uintptr_t)code;
-    attr.license = (uintptr_t) "GPL";
-    int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
-    if (prog < 0 && (errno == EPERM || errno == EACCES))
-        cr_skip_test("bpf(BPF_PROG_LOAD): %s: loading an eBPF program needs CAP_BPF or "
-                     "CAP_SYS_ADMIN in the initial user namespace",
-                     ac_errname(errno));
-    if (prog < 0 && errno == ENOSYS)
-        cr_skip_test("this kernel has no bpf() system call: built without CONFIG_BPF_SYSCALL");
-    ac_setup_fd("bpf(BPF_PROG_LOAD) of a socket filter", prog < 0 ? -errno : prog);
+    const struct bpf_insn code[] = {AC_BPF_MOV64_IMM(BPF_REG_0, (int)index), AC_BPF_EXIT()};
+    int prog = ac_bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, 0, code, 2, "a socket filter");
     ac_setup_ok("SO_ATTACH_REUSEPORT_EBPF",
                 setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, &prog, sizeof prog) ? errno
                                                                                          : 0);
