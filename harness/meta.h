@@ -17,6 +17,11 @@ enum ac_grid_address { AC_GRID_SAME_ADDR, AC_GRID_OTHER_ADDR, AC_GRID_WILDCARD }
 struct ac_meta {
     bool scenario; /* enters a network namespace of its own: needs root or a user namespace */
     bool slow;     /* waits out real kernel timers (up to a minute): ctest label "slow" */
+    /* Changes state every namespace shares (a global sysctl such as tcp_max_orphans, of the
+     * initial namespace): runs only on a machine the suite owns, a guest ci/matrix booted
+     * (AFTERCLOSE_OWN_MACHINE=1, runner/machine.c), skipped with the reason elsewhere; ctest
+     * label "machine-wide". */
+    bool machine_wide;
     /* What the claim's bind() must return, 0 or an errno, where the definition states it: set with
      * has_expected by AC_TEST_OUTCOME (outcome.h) from the same value as the name's suffix. */
     bool has_expected;

@@ -45,6 +45,10 @@ bool ac_environment_ok(const char *prog, int *jobs, double *limit_s)
         return refuse(prog, AC_IFACE_ENV, v, "must be veth or dummy");
     if ((v = getenv("AFTERCLOSE_NO_USERNS")) && *v && strcmp(v, "0") && strcmp(v, "1"))
         return refuse(prog, "AFTERCLOSE_NO_USERNS", v, "must be 1 (do not enter one) or 0");
+    if ((v = getenv(AC_OWN_MACHINE_ENV)) && *v && strcmp(v, "0") && strcmp(v, "1"))
+        return refuse(prog, AC_OWN_MACHINE_ENV, v,
+                      "must be 1 (this machine is the suite's own: run the tests that change "
+                      "machine-wide state) or 0");
     if ((v = getenv(AC_RESULTS_JOIN_ENV)) && *v && strcmp(v, "0") && strcmp(v, "1"))
         return refuse(prog, AC_RESULTS_JOIN_ENV, v,
                       "must be 1 (append to the run opened in AFTERCLOSE_RESULTS) or 0");

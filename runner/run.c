@@ -67,16 +67,33 @@ static pid_t start_worker(struct slot *sl, const struct criterion_test *t, doubl
     return pid;
 }
 
-/* What start_next did with the next test. */
-enum { START_WAIT, START_RUNNING, START_BROKEN };
+/* What start_next did with the next test: it waits, it runs, or it ended without a worker. */
+enum { START_WAIT, START_RUNNING, START_ENDED };
 
-/* Starts `t` in the free slot sl, unless the machine cannot give it what it needs (limits.c) or
- * refuses the fork for want of processes or memory: then it waits while `busy` other tests run
- * (they will give some back), and is broken when none does. A negative errno: another failure. */
+/* The verdict of a test that never got a worker: skipped or broken, for `why`. */
+static int end_unstarted(const struct criterion_test *t, bool skipped, const char *why)
+{
+    struct ac_end end = {0};
+    end.report.skipped = skipped;
+    if (skipped)
+        snprintf(end.report.message, sizeof end.report.message, "%s", why);
+    else
+        snprintf(end.report.broken, sizeof end.report.broken, "%s", why);
+    ac_started(t);
+    ac_ended(t, &end);
+    return START_ENDED;
+}
+
+/* Starts `t` in the free slot sl, unless it may not run on this machine (machine.c: skipped), or
+ * the machine cannot give it what it needs (limits.c) or refuses the fork for want of processes
+ * or memory: then it waits while `busy` other tests run (they will give some back), and is broken
+ * when none does. A negative errno: another failure. */
 static int start_next(struct slot *sl, const struct criterion_test *t, int busy, double limit_s,
                       bool short_filename, const sigset_t *before)
 {
     char why[512];
+    if (!ac_machine_allows(t, why, sizeof why))
+        return end_unstarted(t, true, why);
     bool room = ac_limits_allow(t, why, sizeof why);
     if (!room && busy)
         return START_WAIT;
@@ -90,11 +107,7 @@ static int start_next(struct slot *sl, const struct criterion_test *t, int busy,
             return START_WAIT;
         ac_environment_cause(why, sizeof why, "cannot start the test's process: fork", err);
     }
-    struct ac_end end = {0};
-    snprintf(end.report.broken, sizeof end.report.broken, "%s", why);
-    ac_started(t);
-    ac_ended(t, &end);
-    return START_BROKEN;
+    return end_unstarted(t, false, why);
 }
 
 static void overran(struct slot *sl)

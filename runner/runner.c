@@ -43,11 +43,14 @@ static int usage_error(const char *what)
     return AC_EXIT_UNUSABLE;
 }
 
+/* "root,slow,machine-wide" (those that apply, in this order), or "-" for none. */
 static const char *labels_of(const struct criterion_test *t)
 {
+    static char labels[64];
     const struct ac_meta *m = ac_meta_of(t);
-    bool root = m && m->scenario, slow = m && m->slow;
-    return slow && root ? "root,slow" : slow ? "slow" : root ? "root" : "-";
+    snprintf(labels, sizeof labels, "%s%s%s", m && m->scenario ? ",root" : "",
+             m && m->slow ? ",slow" : "", m && m->machine_wide ? ",machine-wide" : "");
+    return labels[0] ? labels + 1 : "-";
 }
 
 /* What a scenario must leave behind to pass: that its body ran to the end, the interface it ran
@@ -450,7 +453,8 @@ static void help(const char *prog)
            "                          out; the results file is marked incomplete\n"
            "  -S, --short-filename    base names of source files in failure messages\n"
            "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
-           "                          (labels: root = needs a network namespace, slow)\n"
+           "                          (labels: root = needs a network namespace, slow,\n"
+           "                          machine-wide = runs only where AFTERCLOSE_OWN_MACHINE=1)\n"
            "  --afterclose-describe   the tests, their rules and facts as JSON (for the docs)\n"
            "  --afterclose-on-demand\n"
            "                          libraries opened on demand (libnftables), one path a line\n"
@@ -475,6 +479,9 @@ static void help(const char *prog)
            "                               where the kernel has it, else veth)\n"
            "  AFTERCLOSE_NO_USERNS=1       not root: do not enter a user namespace (the\n"
            "                               scenarios then skip, with the reason); 0: do\n"
+           "  AFTERCLOSE_OWN_MACHINE=1     this machine is the suite's own (a guest ci/matrix\n"
+           "                               booted): run the tests that change machine-wide\n"
+           "                               state (label machine-wide); else they skip\n"
            "  AFTERCLOSE_WATCHDOG=SECONDS  end a test without a .timeout of its own that runs\n"
            "                               longer as timed out (default: %.0f s)\n"
            "  TMPDIR                       where the run's scratch directory goes\n"

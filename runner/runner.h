@@ -51,6 +51,12 @@ bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len);
 /* Called once before the runner enters a user namespace: whether RLIMIT_NPROC binds this user. */
 void ac_limits_init(void);
 
+/* machine.c: whether `t` may run on this machine: false for a test that changes machine-wide
+ * state (.machine_wide) unless AFTERCLOSE_OWN_MACHINE=1 says the machine is the suite's own;
+ * then why says so, for its skip. */
+#define AC_OWN_MACHINE_ENV "AFTERCLOSE_OWN_MACHINE"
+bool ac_machine_allows(const struct criterion_test *t, char *why, size_t len);
+
 /* environment.c: the runner's settings. A count 1..max, the whole of `text` (-j, CRITERION_JOBS).
  */
 #define AC_MAX_JOBS    1024

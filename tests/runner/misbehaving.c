@@ -108,6 +108,14 @@ AC_TEST(misbehaving, needs_a_sysctl_the_kernel_lacks,
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check that must never run", 0, EIO);
 }
 
+/* Says it changes machine-wide state (it changes nothing): the runner starts it only where
+ * AFTERCLOSE_OWN_MACHINE=1, and skips it with the reason elsewhere. */
+AC_TEST_WITH(misbehaving, changes_the_machine, (.machine_wide = true),
+             .description = "Declares that it changes machine-wide state; passes where it runs.")
+{
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
+}
+
 AC_TEST(misbehaving, skips, .description = "Skips with a reason.")
 {
     cr_skip_test("skipped on purpose");
