@@ -512,6 +512,6 @@ X(zerocopy_64_pages_sent_whole_in_order_completion_queued, false,
   "bytes in order, and one completion for the call (0..0) comes on the error queue, marked "
   "copied since the receiver is local.")
 X(zerocopy_64_pages_then_close_peer_reads_all_then_eof, true,
-  "close() right after such a sendmsg(MSG_ZEROCOPY) sends nothing ahead of the data: the peer "
-  "reads all 6400 bytes in order, then end of file.")
+  "close() right after such a sendmsg(MSG_ZEROCOPY) does not cut it short: its FIN follows the "
+  "data, and the peer reads all 6400 bytes in order, then end of file.")
 #undef X
