@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,8 +84,11 @@ static struct ac_conn steered_connection(int listener, const char *prefix, enum 
     ac_addr_from_sockaddr(&peer, (struct sockaddr *)&ss, len);
     ac_expect_str(((struct ac_about){AC_KIND_ADDRESS, role, server}), "getsockname() of the child",
                   "192.168.1.100:7777", c.server_end.text);
+    /* The client's port is an ephemeral one: the value is whether it is the client's address,
+     * so that runs and kernels compare equal. */
     ac_expect_str(((struct ac_about){AC_KIND_ADDRESS, role, server}), "getpeername() of the child",
-                  c.client_end.text, peer.text);
+                  "the client's address",
+                  strcmp(peer.text, c.client_end.text) ? peer.text : "the client's address");
     struct ac_match server_end = ac_conn_server_match(&c);
     struct ac_match client_end = {.local = &c.client_end, .remote = &c.server_end};
     ac_expect_state(((struct ac_about){AC_KIND_STATE, role, client}), "client end, connected",
