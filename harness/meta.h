@@ -17,6 +17,11 @@ enum ac_grid_address { AC_GRID_SAME_ADDR, AC_GRID_OTHER_ADDR, AC_GRID_WILDCARD }
 struct ac_meta {
     bool scenario; /* enters a network namespace of its own: needs root or a user namespace */
     bool slow;     /* waits out real kernel timers (up to a minute): ctest label "slow" */
+    /* Spends nearly all its time asleep on a kernel timer or a timeout (about 150 ms or more:
+     * tcp_fin_timeout=1, SO_RCVTIMEO, a retransmission's RTO): the runner starts it in a slot
+     * beside the -j ones (runner/run.c), so it overlaps the CPU-bound tests (not with
+     * .machine_wide: those run one at a time at -j1); label "waits". */
+    bool waits;
     /* Changes state every namespace shares (a global sysctl such as tcp_max_orphans, of the
      * initial namespace): runs only on a machine the suite owns, a guest ci/matrix booted
      * (AFTERCLOSE_OWN_MACHINE=1, runner/machine.c), skipped with the reason elsewhere; ctest

@@ -59,7 +59,7 @@ static long processes_of_this_user(void)
     return n;
 }
 
-bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len)
+bool ac_limits_allow(const struct criterion_test *t, unsigned reserved, char *why, size_t len)
 {
     const struct ac_meta *m = ac_meta_of(t);
     unsigned need = m && m->nofile ? m->nofile : AC_NOFILE_DEFAULT;
@@ -72,7 +72,11 @@ bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len)
     }
     if (!nproc_binds || getrlimit(RLIMIT_NPROC, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
         return true;
+    /* the test's worker and helpers, and the helpers of the tests running beside it (up to
+     * 5 * -j of them: runner/run.c), which may not have forked theirs yet; with none running
+     * (the only case that ends in a broken test) that is 0 */
     unsigned helpers = m ? m->helpers : 0;
+    long tasks = 1 + (long)helpers + (long)reserved;
     /* every task of the machine (/proc/loadavg's "running/total") leaves room: no need to
      * count this user's (a scan of /proc per test) */
     FILE *f = fopen("/proc/loadavg", "re");
@@ -81,15 +85,15 @@ bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len)
         total = -1;
     if (f)
         fclose(f);
-    if (total >= 0 && total + 1 + (long)helpers <= (long)rl.rlim_cur)
+    if (total >= 0 && total + tasks <= (long)rl.rlim_cur)
         return true;
     long have = processes_of_this_user();
-    if (have + 1 + (long)helpers <= (long)rl.rlim_cur)
+    if (have + tasks <= (long)rl.rlim_cur)
         return true;
     snprintf(why, len,
-             "RLIMIT_NPROC is %llu and this user runs %ld task%s; this test needs %u more (its "
+             "RLIMIT_NPROC is %llu and this user runs %ld task%s; this test needs %ld more (its "
              "own%s) (raise it: ulimit -u)",
-             (unsigned long long)rl.rlim_cur, have, have == 1 ? "" : "s", 1 + helpers,
+             (unsigned long long)rl.rlim_cur, have, have == 1 ? "" : "s", tasks,
              helpers ? " and its helpers'" : "");
     return false;
 }

@@ -3,10 +3,13 @@
  * runner. One loop waits for the workers' ends, their deadlines and SIGINT/SIGTERM/SIGHUP, all
  * through sigtimedwait(): no handler runs between a worker's end and its verdict. Finished
  * workers are reaped before any deadline is judged, and time the runner spent stopped (Ctrl-Z,
- * SIGSTOP; SIGCONT says it ended) is added to the running tests' deadlines: not their time. */
+ * SIGSTOP; SIGCONT says it ended) is added to the running tests' deadlines: not their time.
+ * Tests that sleep on a kernel timer (struct ac_meta .waits) run in slots of their own beside
+ * the -j ones, started first, so that their waits overlap the CPU-bound tests. */
 #define _GNU_SOURCE
 #include "runner.h"
 #include "../harness/check.h"
+#include "../harness/meta.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -85,16 +88,17 @@ static int end_unstarted(const struct criterion_test *t, bool skipped, const cha
 }
 
 /* Starts `t` in the free slot sl, unless it may not run on this machine (machine.c: skipped), or
- * the machine cannot give it what it needs (limits.c) or refuses the fork for want of processes
- * or memory: then it waits while `busy` other tests run (they will give some back), and is broken
- * when none does. A negative errno: another failure. */
-static int start_next(struct slot *sl, const struct criterion_test *t, int busy, double limit_s,
-                      bool short_filename, const sigset_t *before)
+ * the machine cannot give it what it needs (limits.c; `reserved` processes kept for the helpers
+ * of the tests running) or refuses the fork for want of processes or memory: then it waits while
+ * `busy` other tests run (they will give some back), and is broken when none does. A negative
+ * errno: another failure. */
+static int start_next(struct slot *sl, const struct criterion_test *t, int busy, unsigned reserved,
+                      double limit_s, bool short_filename, const sigset_t *before)
 {
     char why[512];
     if (!ac_machine_allows(t, why, sizeof why))
         return end_unstarted(t, true, why);
-    bool room = ac_limits_allow(t, why, sizeof why);
+    bool room = ac_limits_allow(t, reserved, why, sizeof why);
     if (!room && busy)
         return START_WAIT;
     if (room) {
@@ -179,14 +183,93 @@ static bool took_sigcont(void)
  * one is credited whole, so a test gets at most this much more than its limit. */
 #define TICK_S 1.0
 
+/* Slots for the tests that wait (struct ac_meta .waits) per -j slot. Such a test sleeps 150 ms
+ * to 2 s on a kernel timer and uses a few ms of CPU: in a -j slot the CPU idled. The bare -j2 run
+ * of the non-slow tests (2 cores, 24 of 719 wait) took 12.5 s without them, 5.5 s with 2 per -j
+ * slot, 3.5 s with 4, 3.1 s with 8: 4 keeps most of the gain with half the neighbours for the
+ * tests that time intervals, and gives -j1 (the matrix guests, one vCPU) 4. */
+#define WAITS_PER_JOB 4
+
+size_t ac_run_slots(int jobs)
+{
+    return (size_t)(jobs < 1 ? 1 : jobs) * (1 + WAITS_PER_JOB);
+}
+
+/* A test that changes machine-wide state keeps to the -j slots even if it waits: -j1 (the
+ * guests' runner of such tests) must still run them one at a time. */
+static bool waits(const struct criterion_test *t)
+{
+    const struct ac_meta *m = ac_meta_of(t);
+    return m && m->waits && !m->machine_wide;
+}
+
+/* The tests in the order they start: those that wait first, then the others, each in the order
+ * given. A slot takes the next of its kind: a waits slot only one that waits, a -j slot one that
+ * does not or, when none is left, one that waits. */
+struct queue {
+    const struct criterion_test **order;
+    size_t n, n_waits;
+    size_t waiting, other; /* the next of each kind: order[waiting] waits, order[other] not */
+};
+
+static bool queue_init(struct queue *q, const struct criterion_test **tests, size_t n)
+{
+    q->order = calloc(n ? n : 1, sizeof *q->order);
+    if (!q->order)
+        return false;
+    q->n = n;
+    q->n_waits = 0;
+    for (size_t i = 0; i < n; i++)
+        if (waits(tests[i]))
+            q->order[q->n_waits++] = tests[i];
+    for (size_t i = 0, k = q->n_waits; i < n; i++)
+        if (!waits(tests[i]))
+            q->order[k++] = tests[i];
+    q->waiting = 0;
+    q->other = q->n_waits;
+    return true;
+}
+
+/* The cursor of the test a free slot takes next; NULL: none for it. */
+static size_t *queue_next(struct queue *q, bool waits_slot)
+{
+    if (!waits_slot && q->other < q->n)
+        return &q->other;
+    return q->waiting < q->n_waits ? &q->waiting : NULL;
+}
+
+static bool queue_empty(const struct queue *q)
+{
+    return q->waiting >= q->n_waits && q->other >= q->n;
+}
+
+/* The processes the running tests' helpers may still fork (limits.c keeps room for them). */
+static unsigned helpers_running(const struct slot *slots, int n)
+{
+    unsigned sum = 0;
+    for (int i = 0; i < n; i++)
+        if (slots[i].pid && ac_meta_of(slots[i].t))
+            sum += ac_meta_of(slots[i].t)->helpers;
+    return sum;
+}
+
 int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
                bool short_filename, const struct criterion_test **running, size_t *n_running)
 {
-    jobs = jobs < 1 ? 1 : (size_t)jobs > n ? (int)n : jobs;
-    struct slot *slots = calloc((size_t)jobs, sizeof *slots);
-    if (!slots)
+    struct queue q;
+    if (!queue_init(&q, tests, n))
         return -ENOMEM;
-    for (int i = 0; i < jobs; i++) {
+    jobs = jobs < 1 ? 1 : jobs;
+    /* slots[0 .. n_waits_slots) take the tests that wait; the -j slots follow */
+    size_t waits_max = (size_t)jobs * WAITS_PER_JOB;
+    int n_waits_slots = (int)(q.n_waits < waits_max ? q.n_waits : waits_max);
+    int n_slots = n_waits_slots + ((size_t)jobs > n ? (int)n : jobs);
+    struct slot *slots = calloc(n_slots ? (size_t)n_slots : 1, sizeof *slots);
+    if (!slots) {
+        free(q.order);
+        return -ENOMEM;
+    }
+    for (int i = 0; i < n_slots; i++) {
         slots[i].report = mmap(NULL, sizeof *slots[i].report, PROT_READ | PROT_WRITE,
                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (slots[i].report == MAP_FAILED)
@@ -201,27 +284,28 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
     sigaddset(&wanted, SIGCONT); /* blocked, it still continues the runner, and is then queued */
     sigprocmask(SIG_BLOCK, &wanted, &before);
 
-    size_t next = 0;
     int busy = 0, result = 0;
     double awake = now_s(); /* when a stop was last looked for */
     while (!result) {
-        for (int i = 0; i < jobs && next < n && !result && !ac_stop_starting();) {
-            if (slots[i].pid) {
-                i++;
-                continue;
+        bool held = false; /* a test waits for room (limits): none starts before it */
+        for (int i = 0; i < n_slots && !held && !result && !ac_stop_starting(); i++) {
+            size_t *next;
+            while (!slots[i].pid && !result && !ac_stop_starting() &&
+                   (next = queue_next(&q, i < n_waits_slots))) {
+                int st =
+                    start_next(&slots[i], q.order[*next], busy, helpers_running(slots, n_slots),
+                               limit_s, short_filename, &before);
+                if ((held = st == START_WAIT))
+                    break;
+                result = st < 0 ? st : 0;
+                *next += st > 0;
+                busy += st == START_RUNNING;
             }
-            int st = start_next(&slots[i], tests[next], busy, limit_s, short_filename, &before);
-            if (st == START_WAIT)
-                break;
-            result = st < 0 ? st : 0;
-            next += st > 0;
-            busy += st == START_RUNNING;
-            i += st == START_RUNNING;
         }
-        if (result || (busy == 0 && (next >= n || ac_stop_starting())))
+        if (result || (busy == 0 && (queue_empty(&q) || ac_stop_starting())))
             break;
         double first = 0;
-        for (int i = 0; i < jobs; i++)
+        for (int i = 0; i < n_slots; i++)
             if (slots[i].pid && (first == 0 || slots[i].deadline < first))
                 first = slots[i].deadline;
         double left = first - now_s();
@@ -233,17 +317,18 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
         }
         if (sig > 0 && sig != SIGCHLD && sig != SIGCONT)
             result = sig;
-        busy -= reap_finished(slots, jobs); /* before any deadline: a finished test is no timeout */
+        busy -=
+            reap_finished(slots, n_slots); /* before any deadline: a finished test is no timeout */
         double t = now_s();
         if (sig == SIGCONT || took_sigcont()) /* the wait may have ended in EINTR or SIGCHLD */
-            credit_stopped(slots, jobs, t - awake);
+            credit_stopped(slots, n_slots, t - awake);
         awake = t;
-        for (int i = 0; !result && i < jobs; i++)
+        for (int i = 0; !result && i < n_slots; i++)
             if (slots[i].pid && slots[i].deadline <= t)
                 overran(&slots[i]);
     }
     *n_running = 0;
-    for (int i = 0; i < jobs; i++) {
+    for (int i = 0; i < n_slots; i++) {
         if (slots[i].pid) {
             running[(*n_running)++] = slots[i].t;
             kill_worker(slots[i].pid);
@@ -252,6 +337,7 @@ int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double l
         munmap(slots[i].report, sizeof *slots[i].report);
     }
     free(slots);
+    free(q.order);
     sigset_t pending;
     sigpending(&pending);
     for (size_t i = 0; result == 0 && i < 3; i++)

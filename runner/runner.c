@@ -43,13 +43,14 @@ static int usage_error(const char *what)
     return AC_EXIT_UNUSABLE;
 }
 
-/* "root,slow,machine-wide" (those that apply, in this order), or "-" for none. */
+/* "root,slow,machine-wide,waits" (those that apply, in this order), or "-" for none. */
 static const char *labels_of(const struct criterion_test *t)
 {
     static char labels[64];
     const struct ac_meta *m = ac_meta_of(t);
-    snprintf(labels, sizeof labels, "%s%s%s", m && m->scenario ? ",root" : "",
-             m && m->slow ? ",slow" : "", m && m->machine_wide ? ",machine-wide" : "");
+    snprintf(labels, sizeof labels, "%s%s%s%s", m && m->scenario ? ",root" : "",
+             m && m->slow ? ",slow" : "", m && m->machine_wide ? ",machine-wide" : "",
+             m && m->waits ? ",waits" : "");
     return labels[0] ? labels + 1 : "-";
 }
 
@@ -446,7 +447,9 @@ static void help(const char *prog)
            "                          as fnmatch(3): 'timewait/*', '@(a|b)/*', '!(timers/*)');\n"
            "                          exit 2 if it matches nothing\n"
            "  -jN, -j N, --jobs=N     N tests at once (default: CRITERION_JOBS, else the number\n"
-           "                          of CPUs; under ctest -j use -j1)\n"
+           "                          of CPUs; under ctest -j use -j1); beside them, up to 4N\n"
+           "                          tests labelled waits (asleep on a kernel timer), which\n"
+           "                          start first\n"
            "  -l, --list              list the tests and exit\n"
            "  --verbose[=LEVEL]       a line as each test starts and passes\n"
            "  --fail-fast=N           start no more tests once N have failed, crashed or timed\n"
@@ -454,7 +457,8 @@ static void help(const char *prog)
            "  -S, --short-filename    base names of source files in failure messages\n"
            "  --afterclose-list       the tests as 'suite/test<TAB>labels<TAB>timeout' lines\n"
            "                          (labels: root = needs a network namespace, slow,\n"
-           "                          machine-wide = runs only where AFTERCLOSE_OWN_MACHINE=1)\n"
+           "                          machine-wide = runs only where AFTERCLOSE_OWN_MACHINE=1,\n"
+           "                          waits = asleep on a kernel timer nearly all its time)\n"
            "  --afterclose-describe   the tests, their rules and facts as JSON (for the docs)\n"
            "  --afterclose-on-demand\n"
            "                          libraries opened on demand (libnftables), one path a line\n"
@@ -655,7 +659,7 @@ int main(int argc, char **argv)
     int status = prepare_run(results_from, tests, n);
     if (status)
         return status;
-    const struct criterion_test *running[jobs > 0 ? jobs : 1];
+    const struct criterion_test *running[ac_run_slots(jobs)];
     size_t n_running = 0;
     int sig = ac_run_all(tests, n, jobs, limit, short_names, running, &n_running);
     if (sig > 0) {

@@ -33,21 +33,25 @@ const char *ac_suite_description(const char *suite);
 __attribute__((noreturn)) void ac_worker(const struct criterion_test *t, struct ac_report *r,
                                          bool short_filename);
 
-/* Runs `tests`, `jobs` at a time; `limit_s` for those without a .timeout. Calls ac_started and
+/* Runs `tests`, `jobs` at a time that do not wait (struct ac_meta .waits), and beside them up to
+ * 4 * `jobs` that do, those first; `limit_s` for those without a .timeout. Calls ac_started and
  * ac_ended (runner.c) per test. A test the machine cannot start (limits.c, or a fork() refused
  * for want of processes or memory) waits while other tests run, and is broken when none does.
- * Returns 0, the signal that interrupted the run (the workers are gone; *running holds the tests
- * that were running), or a negative errno. */
+ * Returns 0, the signal that interrupted the run (the workers are gone; *running, room for
+ * ac_run_slots(jobs) tests, holds the tests that were running), or a negative errno. */
 int ac_run_all(const struct criterion_test **tests, size_t n, int jobs, double limit_s,
                bool short_filename, const struct criterion_test **running, size_t *n_running);
+/* The most tests ac_run_all runs at once with `jobs`. */
+size_t ac_run_slots(int jobs);
 void ac_started(const struct criterion_test *t);
 /* runner.c: --fail-fast's limit reached; ac_run_all starts no more tests */
 bool ac_stop_starting(void);
 void ac_ended(const struct criterion_test *t, const struct ac_end *end);
 
 /* limits.c: whether RLIMIT_NOFILE and RLIMIT_NPROC leave `t` what its struct ac_meta says it
- * needs (the default where it says nothing); false with the cause, naming the limit, in why. */
-bool ac_limits_allow(const struct criterion_test *t, char *why, size_t len);
+ * needs (the default where it says nothing), `reserved` processes kept besides for the helpers
+ * the running tests may still fork; false with the cause, naming the limit, in why. */
+bool ac_limits_allow(const struct criterion_test *t, unsigned reserved, char *why, size_t len);
 /* Called once before the runner enters a user namespace: whether RLIMIT_NPROC binds this user. */
 void ac_limits_init(void);
 

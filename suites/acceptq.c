@@ -106,10 +106,11 @@ AC_TEST(acceptq, close_wait_in_accept_queue_has_no_file_until_accepted,
 /* TCP_DEFER_ACCEPT=30 (seconds, kept as SYN-ACK retransmissions): tcp_check_req() drops the
  * bare ACK that ends the handshake (TcpExtTCPDeferAcceptDrop) and keeps the request; the first
  * data segment completes it. */
-AC_TEST(acceptq, defer_accept_keeps_connection_syn_recv_until_data,
-        .description = "With TCP_DEFER_ACCEPT the listener drops the handshake's bare ACK, so "
-                       "the connection stays a SYN_RECV request that accept() does not return, "
-                       "while the client is ESTABLISHED; its first data makes it acceptable.")
+AC_TEST_WITH(acceptq, defer_accept_keeps_connection_syn_recv_until_data, (.waits = true),
+             .description =
+                 "With TCP_DEFER_ACCEPT the listener drops the handshake's bare ACK, so "
+                 "the connection stays a SYN_RECV request that accept() does not return, "
+                 "while the client is ESTABLISHED; its first data makes it acceptable.")
 {
     int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
     int secs = 30;
@@ -169,8 +170,8 @@ X(listen_backlog_100_kept_under_default_somaxconn, NULL, 100, 100,
 /* The accept queue overflows at the last ACK: listen(2) takes two completed connections (the
  * queue is full when it holds more than the backlog), two more handshakes wait with their last
  * ACK held, then the third connection's data fills the queue and the fourth's finds it full. */
-#define X(name, abort, rule)                                                                       \
-    AC_TEST(acceptq, name, .description = rule)                                                    \
+#define X(name, abort, silent, rule)                                                               \
+    AC_TEST_WITH(acceptq, name, (.waits = silent), .description = rule)                            \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/tcp_abort_on_overflow", abort);                                  \
         int l = ac_listener(AC_SERVER_IP, PORT, 0, 2);                                             \
@@ -206,12 +207,13 @@ X(listen_backlog_100_kept_under_default_somaxconn, NULL, 100, 100,
         close(l);                                                                                  \
     }
 
-/* name, tcp_abort_on_overflow, the rule */
-X(full_accept_queue_drops_last_ack_with_abort_on_overflow_0, "0",
+/* name, tcp_abort_on_overflow, whether the client sees nothing (shown by a read() that times out
+ * after 200 ms: .waits), the rule */
+X(full_accept_queue_drops_last_ack_with_abort_on_overflow_0, "0", true,
   "With tcp_abort_on_overflow=0, the default, the ACK that would complete a handshake into a full "
   "accept queue is dropped: the request stays SYN_RECV and the client, ESTABLISHED, sees "
   "nothing.")
-X(full_accept_queue_resets_client_with_abort_on_overflow_1, "1",
+X(full_accept_queue_resets_client_with_abort_on_overflow_1, "1", false,
   "With tcp_abort_on_overflow=1 the ACK that finds the accept queue full is answered with an "
   "RST, so the client's read() gets ECONNRESET.")
 #undef X

@@ -339,10 +339,12 @@ AC_TEST(client, port_range_exhausted_by_fresh_time_wait_connect_fails_with_tw_re
  * FIN_WAIT2, which at the default tcp_fin_timeout (60 s, not above TCP_TIMEWAIT_LEN) is a
  * timewait mini-socket in the ehash, like TIME_WAIT. Taking one over would put a SYN on a
  * 4-tuple whose peer is still in CLOSE_WAIT. */
-AC_TEST(client, port_range_exhausted_by_fin_wait2_connect_fails_with_tw_reuse_1, .timeout = 10,
-        .description = "tcp_tw_reuse never takes over an orphaned FIN_WAIT2 (its peer has not "
-                       "closed yet), however old and with timestamps, so with every port of the "
-                       "range held by one connect() fails with EADDRNOTAVAIL.")
+AC_TEST_WITH(client, port_range_exhausted_by_fin_wait2_connect_fails_with_tw_reuse_1,
+             (.waits = true), .timeout = 10,
+             .description =
+                 "tcp_tw_reuse never takes over an orphaned FIN_WAIT2 (its peer has not "
+                 "closed yet), however old and with timestamps, so with every port of the "
+                 "range held by one connect() fails with EADDRNOTAVAIL.")
 {
     ac_netns_sysctl("net/ipv4/ip_local_port_range", RANGE_LOW " " RANGE_HIGH);
     ac_netns_sysctl("net/ipv4/tcp_tw_reuse", "0");

@@ -103,10 +103,12 @@ AC_TEST(connect, close_in_syn_sent_ends_it_at_once_port_free,
     close(p);
 }
 
-AC_TEST(connect, sndtimeo_200ms_connect_returns_einprogress_still_syn_sent, .timeout = 10,
-        .description = "SO_SNDTIMEO bounds how long a blocking connect() waits for the "
-                       "handshake: with 200 ms and the SYNs dropped it returns EINPROGRESS, the "
-                       "attempt still going on in SYN_SENT.")
+AC_TEST_WITH(connect, sndtimeo_200ms_connect_returns_einprogress_still_syn_sent, (.waits = true),
+             .timeout = 10,
+             .description =
+                 "SO_SNDTIMEO bounds how long a blocking connect() waits for the "
+                 "handshake: with 200 ms and the SYNs dropped it returns EINPROGRESS, the "
+                 "attempt still going on in SYN_SENT.")
 {
     drop_syns();
     struct ac_addr to;
@@ -157,7 +159,8 @@ static void connect_times_out(const struct tcp_opt *opts, size_t n, long lo_ms, 
  * measured on 6.18); the range leaves room for timer slack and for shorter, linear timeouts.
  * TCP_USER_TIMEOUT is checked at the same timers, so 500 ms end the attempt at the first one. */
 #define X(name, sysctl, opt1, val1, opt2, val2, lo_ms, hi_ms, is_slow, rule)                       \
-    AC_TEST_WITH(connect, name, (.slow = is_slow), .timeout = 20, .description = rule)             \
+    AC_TEST_WITH(connect, name, (.slow = is_slow, .waits = true), .timeout = 20,                   \
+                 .description = rule)                                                              \
     {                                                                                              \
         const char *knob = sysctl;                                                                 \
         if (knob)                                                                                  \
@@ -189,8 +192,9 @@ X(syn_retries_1_connect_fails_etimedout_after_one_retry, "net/ipv4/tcp_syn_retri
 #define LINEAR_SINCE AC_KV(6, 5)
 #define X(name, linear_off, rule)                                                                  \
     AC_TEST_WITH(connect, name,                                                                    \
-                 (.slow = true, .changed = {linear_off ? 0 : LINEAR_SINCE, "ccce324dabfe",         \
-                                            "tcp: make the first N SYN RTO backoffs linear"}),     \
+                 (.slow = true, .waits = true,                                                     \
+                  .changed = {linear_off ? 0 : LINEAR_SINCE, "ccce324dabfe",                       \
+                              "tcp: make the first N SYN RTO backoffs linear"}),                   \
                  .timeout = 20, .description = rule)                                               \
     {                                                                                              \
         bool linear = !linear_off && ac_kernel_version() >= LINEAR_SINCE;                          \

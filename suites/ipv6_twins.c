@@ -136,9 +136,10 @@ X(close_with_unread_data_sends_rst_rebind_succeeds, false, true,
 #undef X
 
 /* Twin of timers/fin_timeout_1s_removes_orphaned_fin_wait2_after_1s. */
-AC_TEST(ipv6_twins, fin_timeout_1s_removes_orphaned_fin_wait2, .timeout = 10,
-        .description = "tcp_fin_timeout, a net.ipv4 sysctl, bounds IPv6 orphans too: with 1 the "
-                       "orphaned FIN_WAIT2 on [::1] is gone about a second after close().")
+AC_TEST_WITH(ipv6_twins, fin_timeout_1s_removes_orphaned_fin_wait2, (.waits = true), .timeout = 10,
+             .description =
+                 "tcp_fin_timeout, a net.ipv4 sysctl, bounds IPv6 orphans too: with 1 the "
+                 "orphaned FIN_WAIT2 on [::1] is gone about a second after close().")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;

@@ -37,11 +37,11 @@ TestSuite(limits,
                          "and tcp_child_ehash_entries sizes a child namespace's own table and "
                          "with it its tcp_max_tw_buckets.");
 
-AC_TEST(limits, retries2_1_aborts_unacked_fin_wait1_etimedout, .timeout = 10,
-        .description = "With tcp_retries2=1 a half-closed socket whose FIN is never "
-                       "acknowledged gives up within a few seconds instead of the default "
-                       "15 retries' many minutes: it is aborted with ETIMEDOUT, its fd still "
-                       "open.")
+AC_TEST_WITH(limits, retries2_1_aborts_unacked_fin_wait1_etimedout, (.waits = true), .timeout = 10,
+             .description = "With tcp_retries2=1 a half-closed socket whose FIN is never "
+                            "acknowledged gives up within a few seconds instead of the default "
+                            "15 retries' many minutes: it is aborted with ETIMEDOUT, its fd still "
+                            "open.")
 {
     ac_netns_sysctl("net/ipv4/tcp_retries2", "1");
     struct ac_conn c;
@@ -50,8 +50,8 @@ AC_TEST(limits, retries2_1_aborts_unacked_fin_wait1_etimedout, .timeout = 10,
     ac_expect_fin_given_up(c.server, 300, 4000);
 }
 
-AC_TEST_WITH(limits, synack_retries_1_drops_syn_recv_request_after_3s, (.slow = true),
-             .timeout = 20,
+AC_TEST_WITH(limits, synack_retries_1_drops_syn_recv_request_after_3s,
+             (.slow = true, .waits = true), .timeout = 20,
              .description = "With tcp_synack_retries=1 a SYN_RECV request whose last ACK never "
                             "comes is dropped at the timer after its one SYN-ACK "
                             "retransmission, about 3 s after the SYN.")

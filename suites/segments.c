@@ -641,9 +641,9 @@ X(rst_out_of_window_ignored_rfc1337_0_ipv6, V6, "0", OUT_OF_WINDOW, STAYS,
 
 /* --- a retransmitted FIN, data ------------------------------------------------------------- */
 
-AC_TEST(segments, retransmitted_fin_is_reacked_and_restarts_timer,
-        .description = "A retransmission of the client's FIN (its last ACK was lost) reaches "
-                       "the TIME_WAIT, which ACKs rcv_nxt again and restarts its 60 s timer.")
+AC_TEST_WITH(segments, retransmitted_fin_is_reacked_and_restarts_timer, (.waits = true),
+             .description = "A retransmission of the client's FIN (its last ACK was lost) reaches "
+                            "the TIME_WAIT, which ACKs rcv_nxt again and restarts its 60 s timer.")
 {
     struct old_conn o;
     old_connection(&o, V4, false);

@@ -45,9 +45,10 @@ static void open_and_shut(struct ac_conn *c, int how, const char *step)
     ac_expect_errno(AC_SETUP(IO, "server end"), step, 0, errno_of(shutdown(c->server, how)));
 }
 
-AC_TEST(shutdown, shut_rd_sends_nothing_read_returns_zero,
-        .description = "shutdown(SHUT_RD) sends no segment: both ends stay ESTABLISHED and the "
-                       "peer has nothing to read, while the shut end's empty read() returns 0.")
+AC_TEST_WITH(shutdown, shut_rd_sends_nothing_read_returns_zero, (.waits = true),
+             .description =
+                 "shutdown(SHUT_RD) sends no segment: both ends stay ESTABLISHED and the "
+                 "peer has nothing to read, while the shut end's empty read() returns 0.")
 {
     struct ac_conn c;
     open_and_shut(&c, SHUT_RD, "server shutdown(SHUT_RD)");

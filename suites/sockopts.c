@@ -90,10 +90,10 @@ static int64_t close_lingering_1s(struct ac_conn *c)
     return ac_now_ms() - start;
 }
 
-AC_TEST(sockopts, linger_1s_close_blocks_1s_while_fin_unacked, .timeout = 10,
-        .description = "With SO_LINGER {1, 1} close() waits for the ACK of its FIN at most a "
-                       "second: with the ACKs dropped it returns 0 after about 1 s, and the "
-                       "orphan stays in FIN_WAIT1, still retransmitting.")
+AC_TEST_WITH(sockopts, linger_1s_close_blocks_1s_while_fin_unacked, (.waits = true), .timeout = 10,
+             .description = "With SO_LINGER {1, 1} close() waits for the ACK of its FIN at most a "
+                            "second: with the ACKs dropped it returns 0 after about 1 s, and the "
+                            "orphan stays in FIN_WAIT1, still retransmitting.")
 {
     struct ac_conn c;
     struct ac_match server = open_with_acks_to_server_dropped(&c);
@@ -129,9 +129,10 @@ static struct ac_sockinfo orphan_with_linger2(struct ac_conn *c, int secs, struc
                            AC_FIN_WAIT2, AC_STATE_TIMEOUT_MS);
 }
 
-AC_TEST(sockopts, linger2_1s_limits_orphaned_fin_wait2, .timeout = 10,
-        .description = "TCP_LINGER2 replaces tcp_fin_timeout for one socket: with 1 its orphaned "
-                       "FIN_WAIT2 shows at most a second on its timer and is gone soon after.")
+AC_TEST_WITH(sockopts, linger2_1s_limits_orphaned_fin_wait2, (.waits = true), .timeout = 10,
+             .description =
+                 "TCP_LINGER2 replaces tcp_fin_timeout for one socket: with 1 its orphaned "
+                 "FIN_WAIT2 shows at most a second on its timer and is gone soon after.")
 {
     struct ac_conn c;
     struct ac_match server;
@@ -210,10 +211,11 @@ AC_TEST(sockopts, linger2_negative_close_in_fin_wait2_sends_rst,
                   ac_tcpext_counter("TCPAbortOnLinger"));
 }
 
-AC_TEST(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, .timeout = 10,
-        .description = "TCP_USER_TIMEOUT bounds how long a sent FIN may stay unacknowledged: "
-                       "with 500 ms and the ACKs dropped, the half-closed socket is aborted "
-                       "within about a second with ETIMEDOUT, long before tcp_retries2.")
+AC_TEST_WITH(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, (.waits = true),
+             .timeout = 10,
+             .description = "TCP_USER_TIMEOUT bounds how long a sent FIN may stay unacknowledged: "
+                            "with 500 ms and the ACKs dropped, the half-closed socket is aborted "
+                            "within about a second with ETIMEDOUT, long before tcp_retries2.")
 {
     struct ac_conn c;
     open_with_acks_to_server_dropped(&c);
@@ -221,10 +223,11 @@ AC_TEST(sockopts, user_timeout_500ms_aborts_unacked_fin_wait1_etimedout, .timeou
     ac_expect_fin_given_up(c.server, 400, 3000);
 }
 
-AC_TEST(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, .timeout = 10,
-        .description = "TCP_USER_TIMEOUT also bounds an orphan: closed with 500 ms and its ACKs "
-                       "dropped, the FIN_WAIT1 is destroyed within about a second instead of "
-                       "retrying tcp_orphan_retries times.")
+AC_TEST_WITH(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, (.waits = true), .timeout = 10,
+             .description =
+                 "TCP_USER_TIMEOUT also bounds an orphan: closed with 500 ms and its ACKs "
+                 "dropped, the FIN_WAIT1 is destroyed within about a second instead of "
+                 "retrying tcp_orphan_retries times.")
 {
     struct ac_conn c;
     struct ac_match server = open_with_acks_to_server_dropped(&c);
@@ -238,9 +241,9 @@ AC_TEST(sockopts, user_timeout_500ms_ends_orphaned_fin_wait1, .timeout = 10,
                        server, start, 400, 3000);
 }
 
-AC_TEST(sockopts, rcvtimeo_200ms_accept_fails_eagain, .timeout = 10,
-        .description = "SO_RCVTIMEO bounds a blocking accept(): with 200 ms and nobody "
-                       "connecting it fails with EAGAIN after about 200 ms.")
+AC_TEST_WITH(sockopts, rcvtimeo_200ms_accept_fails_eagain, (.waits = true), .timeout = 10,
+             .description = "SO_RCVTIMEO bounds a blocking accept(): with 200 ms and nobody "
+                            "connecting it fails with EAGAIN after about 200 ms.")
 {
     int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
     struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
@@ -256,10 +259,10 @@ AC_TEST(sockopts, rcvtimeo_200ms_accept_fails_eagain, .timeout = 10,
     close(l);
 }
 
-AC_TEST(sockopts, repair_mode_close_sends_nothing_peer_stays_established,
-        .description = "A socket in TCP_REPAIR mode closes silently (tcp_disconnect() sends "
-                       "neither FIN nor RST): its end is gone at once while the peer stays "
-                       "ESTABLISHED with nothing to read.")
+AC_TEST_WITH(sockopts, repair_mode_close_sends_nothing_peer_stays_established, (.waits = true),
+             .description = "A socket in TCP_REPAIR mode closes silently (tcp_disconnect() sends "
+                            "neither FIN nor RST): its end is gone at once while the peer stays "
+                            "ESTABLISHED with nothing to read.")
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
@@ -512,7 +515,8 @@ static void keepalive_unanswered(int cnt, int user_timeout_ms, int probes_want, 
 }
 
 #define X(name, cnt, user_timeout_ms, probes, rst_lo_ms, rst_hi_ms, rule)                          \
-    AC_TEST_WITH(sockopts, name, (.slow = true), .timeout = 20, .description = rule)               \
+    AC_TEST_WITH(sockopts, name, (.slow = true, .waits = true), .timeout = 20,                     \
+                 .description = rule)                                                              \
     {                                                                                              \
         keepalive_unanswered(cnt, user_timeout_ms, probes, rst_lo_ms, rst_hi_ms);                  \
     }

@@ -69,10 +69,11 @@ AC_TEST(timers, orphaned_fin_wait2_timer_is_60s_by_default,
 
 /* tcp_fin_timeout=1: the orphaned FIN_WAIT2 is gone after about a second, and not before. The
  * clock starts before close(), so the measured lifetime is never shorter than the real one. */
-AC_TEST(timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, .timeout = 10,
-        .description = "tcp_fin_timeout sets how long an orphaned FIN_WAIT2 lives: with 1 it is "
-                       "destroyed about a second after close(), and not before; no file refers "
-                       "to it meanwhile.")
+AC_TEST_WITH(
+    timers, fin_timeout_1s_removes_orphaned_fin_wait2_after_1s, (.waits = true), .timeout = 10,
+    .description = "tcp_fin_timeout sets how long an orphaned FIN_WAIT2 lives: with 1 it is "
+                   "destroyed about a second after close(), and not before; no file refers "
+                   "to it meanwhile.")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
@@ -140,10 +141,12 @@ X(fin_wait2_with_fd_open_has_no_timer_at_default_fin_timeout, NULL,
 /* Both kinds side by side under tcp_fin_timeout=1: a half-closed server end on port 9998 (fd
  * open) first, then an orphaned one on 9999. Once the orphan's second is up and it is gone, the
  * fd-open FIN_WAIT2, older than it, is still there: more than tcp_fin_timeout in FIN_WAIT2. */
-AC_TEST(timers, fin_timeout_1s_fin_wait2_with_fd_open_outlives_the_orphan, .timeout = 10,
-        .description = "tcp_fin_timeout=1 destroys the orphaned FIN_WAIT2 after a second, while a "
-                       "FIN_WAIT2 whose fd is open, older than it, is still in FIN_WAIT2: the "
-                       "sysctl never applies to it.")
+AC_TEST_WITH(timers, fin_timeout_1s_fin_wait2_with_fd_open_outlives_the_orphan, (.waits = true),
+             .timeout = 10,
+             .description =
+                 "tcp_fin_timeout=1 destroys the orphaned FIN_WAIT2 after a second, while a "
+                 "FIN_WAIT2 whose fd is open, older than it, is still in FIN_WAIT2: the "
+                 "sysctl never applies to it.")
 {
     struct ac_conn half, orphan;
     struct ac_match kept;
@@ -200,11 +203,13 @@ static struct ac_match server_orphaned_ack_after_close(struct ac_conn *c, bool c
  * listener still on 9999 answers a non-SYN segment with an RST (tcp_rcv_state_process(),
  * TCP_LISTEN: an ACK gives a reset). tcp_reset() in CLOSE_WAIT stores EPIPE and closes the
  * peer: gone from sock_diag, CLOSE in its TCP_INFO, and its next send() gives EPIPE. */
-AC_TEST(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, .timeout = 10,
-        .description = "An orphaned FIN_WAIT2 dies at tcp_fin_timeout without telling the peer: "
-                       "the peer in CLOSE_WAIT still reads end of file and its first send() "
-                       "succeeds, the RST that answers it closes the peer (CLOSE, gone from "
-                       "sock_diag), and its next send() gives EPIPE.")
+AC_TEST_WITH(timers, fin_timeout_1s_orphan_gone_peer_send_gets_rst_then_epipe, (.waits = true),
+             .timeout = 10,
+             .description =
+                 "An orphaned FIN_WAIT2 dies at tcp_fin_timeout without telling the peer: "
+                 "the peer in CLOSE_WAIT still reads end of file and its first send() "
+                 "succeeds, the RST that answers it closes the peer (CLOSE, gone from "
+                 "sock_diag), and its next send() gives EPIPE.")
 {
     ac_netns_sysctl("net/ipv4/tcp_fin_timeout", "1");
     struct ac_conn c;
@@ -298,8 +303,8 @@ AC_TEST(timers, time_wait_timer_is_60s_in_sock_diag,
 /* The one test that really waits TIME_WAIT out: after 60 s (plus timer-wheel slack, up to a
  * couple of seconds at this distance) the socket is gone and the stopped server can bind
  * 192.168.1.100:9999 again without SO_REUSEADDR. */
-AC_TEST_WITH(timers, time_wait_expires_after_60s_then_rebind_succeeds, (.slow = true),
-             .timeout = 90,
+AC_TEST_WITH(timers, time_wait_expires_after_60s_then_rebind_succeeds,
+             (.slow = true, .waits = true), .timeout = 90,
              .description = "The TIME_WAIT timer is 60 s: when it fires the socket leaves the "
                             "bind table, and the server binds 192.168.1.100:9999 again "
                             "without SO_REUSEADDR.")
@@ -496,9 +501,10 @@ static struct ac_match server_in_last_ack_with_acks_dropped(struct ac_conn *c)
  * (sock_diag timer 1) fires and resends it (icsk_retransmits, sock_diag retrans, >= 1). The
  * first RTO on loopback is the 200 ms minimum (a tail loss probe may come first and is not
  * counted). */
-AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
-        .description = "LAST_ACK keeps its FIN on the retransmit queue until it is acknowledged: "
-                       "with the ACKs dropped the retransmit timer fires and sends it again.")
+AC_TEST_WITH(
+    timers, last_ack_retransmits_fin_while_acks_are_dropped, (.waits = true), .timeout = 10,
+    .description = "LAST_ACK keeps its FIN on the retransmit queue until it is acknowledged: "
+                   "with the ACKs dropped the retransmit timer fires and sends it again.")
 {
     struct ac_conn c;
     int cap = ac_pkt_capture();
@@ -528,7 +534,7 @@ AC_TEST(timers, last_ack_retransmits_fin_while_acks_are_dropped, .timeout = 10,
  * depends on the kernel's loss-probe and RTO details, so only the end is asserted: gone, within
  * a bound. */
 AC_TEST_WITH(
-    timers, last_ack_gives_up_after_orphan_retries, (.slow = true), .timeout = 20,
+    timers, last_ack_gives_up_after_orphan_retries, (.slow = true, .waits = true), .timeout = 20,
     .description =
         "An orphan's retransmissions are limited by tcp_orphan_retries: with 1 the retry budget "
         "(about 600 ms from the first retransmission) runs out and the orphaned LAST_ACK is "
@@ -555,7 +561,7 @@ static bool retransmitted_3_times(const struct ac_sockinfo *s, void *arg)
  * while the RTO is below its maximum) the same LAST_ACK is still there and retransmits a third
  * time, at the very timer expiry at which 1 retry lets it go. */
 AC_TEST_WITH(timers, last_ack_outlives_three_retransmissions_with_default_orphan_retries,
-             (.slow = true), .timeout = 20,
+             (.slow = true, .waits = true), .timeout = 20,
              .description = "The default tcp_orphan_retries=0 means 8 retries while the RTO "
                             "is below its maximum, so the orphaned LAST_ACK outlives the point "
                             "where 1 retry gives up and retransmits its FIN a third time.")
@@ -630,7 +636,7 @@ static uint16_t last_ack_fin_unacked(struct ac_conn *c, int thin_lto)
 #define DOUBLED 800, 6000 /* the timer after the third timeout, ms: backed off (1.6 s) */
 #define LINEAR  0, 500    /* ... recomputed from the RTT (~200 ms) */
 #define X(name, scenario, thin_linear, thin_lto, timer_range, rule)                                \
-    AC_TEST(timers, name, .timeout = 15, .description = rule)                                      \
+    AC_TEST_WITH(timers, name, (.waits = true), .timeout = 15, .description = rule)                \
     {                                                                                              \
         ac_netns_sysctl("net/ipv4/tcp_congestion_control", "reno");                                \
         ac_netns_sysctl("net/ipv4/tcp_thin_linear_timeouts", thin_linear);                         \

@@ -140,6 +140,29 @@ AC_TEST(misbehaving, passes_after_a_second, .description = "Sleeps 1 s, then pas
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
 }
 
+/* Declared to wait on a kernel timer (.waits): the runner starts them in slots beside the -j
+ * ones. Each sleeps where a scenario would wait for a timer. */
+AC_TEST_WITH(misbehaving, waits_a_second, (.waits = true),
+             .description = "Declares .waits, sleeps 1 s, then passes.")
+{
+    sleep(1);
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
+}
+
+AC_TEST_WITH(misbehaving, waits_forever, (.waits = true),
+             .description = "Declares .waits and blocks forever; the runner is interrupted.")
+{
+    for (;;)
+        pause();
+}
+
+AC_TEST_WITH(misbehaving, waits_past_its_timeout, (.waits = true), .timeout = 1,
+             .description = "Declares .waits and blocks past its own .timeout of 1 s.")
+{
+    for (;;)
+        pause();
+}
+
 /* Many short passing tests: the runner spawns workers all the time, so that an interrupt lands
  * while one is being spawned (Criterion then fails where it spawns or talks to it). */
 #define PASSES_QUICKLY(n)                                                                          \
