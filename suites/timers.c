@@ -580,21 +580,24 @@ AC_TEST_WITH(timers, last_ack_outlives_three_retransmissions_with_default_orphan
 /* With the ACKs dropped on loopback (6.1 and 6.18 alike) the first resend is the tail loss
  * probe, at the RTO (~200 ms: tcp_schedule_loss_probe() takes the earlier of 2 * srtt + 200 ms
  * and the RTO); the timeouts follow. When the server's first segment carrying data or a FIN
- * (from PORT to cport) was first sent again, in ms after its first transmission, read off the
- * capture; -1 if not within timeout_ms. */
+ * (from PORT to cport) was first sent again, in ms after its first transmission, from the
+ * segments' own TSvals (the kernel's millisecond clock at each transmission: a test process
+ * that reads the capture late does not shorten it); -1 if not within timeout_ms. */
 static int64_t first_resend_ms(int cap, uint16_t cport, int timeout_ms)
 {
-    int64_t first = -1, deadline = ac_now_ms() + timeout_ms;
-    uint32_t seq = 0;
-    struct ac_seg s;
+    int64_t deadline = ac_now_ms() + timeout_ms;
+    bool seen = false;
+    struct ac_seg first = {0}, s;
     while (ac_now_ms() < deadline && ac_pkt_next(cap, (int)(deadline - ac_now_ms()), &s)) {
         if (s.sport != PORT || s.dport != cport || (s.len == 0 && !(s.flags & AC_TH_FIN)))
             continue;
-        if (first < 0) {
-            first = ac_now_ms();
-            seq = s.seq;
-        } else if (s.seq == seq) {
-            return ac_now_ms() - first;
+        if (!seen) {
+            first = s;
+            seen = true;
+        } else if (s.seq == first.seq) {
+            ac_setup_ok("the segments carry TSvals (tcp_timestamps=1)",
+                        first.has_ts && s.has_ts ? 0 : EPROTO);
+            return (int64_t)(uint32_t)(s.tsval - first.tsval);
         }
     }
     return -1;
