@@ -15,6 +15,9 @@ case ${AFTERCLOSE_CACHE:-/} in
      exit 2 ;;
 esac
 
+# shellcheck source=ci/lib/python.sh
+. "${BASH_SOURCE[0]%/*}/../ci/lib/python.sh"
+
 # ac_validator_missing WHAT: the check cannot run here. It skips (77) naming WHAT; under
 # AFTERCLOSE_REQUIRE_VALIDATORS=1 (.ci/run: nothing that validates the output may skip) it fails.
 ac_validator_missing() {

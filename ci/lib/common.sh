@@ -69,9 +69,14 @@ ac_npm_install() {
     ac_die "cannot install $1@$2 from npm"
 }
 
+# This file's folder, without a process: every command sources this file, and a unit test
+# runs several commands.
+_ac_lib=${BASH_SOURCE[0]%/*}
+[ "$_ac_lib" != "${BASH_SOURCE[0]}" ] || _ac_lib=.
+
 # ac_validator_missing WHAT (skip, or fail in CI), ac_npm_dir and the checks' npm pins.
 # shellcheck source=tools/lib-validator.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib-validator.sh"
+. "$_ac_lib/../../tools/lib-validator.sh"
 
 # ac_lock_build DIR: holds DIR for this command and everything it starts, until it exits. A
 # second command on the same DIR stops at once and says who holds it; a command started by the
@@ -106,7 +111,7 @@ ac_unlock_build() {
 }
 
 # The project's top folder (this file is in ci/lib/): builds work from any current directory.
-AC_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+AC_REPO=$(cd "$_ac_lib/../.." && pwd)
 
 # ac_configure PRESET: locks the preset's binary directory (build, or build-PRESET, in the
 # project's top folder), then configures it quietly.
@@ -138,9 +143,10 @@ ac_build_dir() {
 
 # The runner's exit statuses, AC_EXIT_OK, _FAILED, _UNUSABLE, _BROKEN and _SKIPPED, from their one
 # definition (runner/exitstatus.h; cmake/AfterCloseExitStatus.cmake reads the same lines).
-while read -r _ name value _; do
+while read -r _d name value _; do
+  [[ $_d == '#define' && $name =~ ^AC_EXIT_[A-Z]+$ && $value =~ ^[0-9]+$ ]] || continue
   printf -v "$name" %s "$value"
-done < <(grep -E '^#define AC_EXIT_[A-Z]+ +[0-9]+' "$(dirname "${BASH_SOURCE[0]}")/../../runner/exitstatus.h")
+done <"$_ac_lib/../../runner/exitstatus.h"
 for _s in AC_EXIT_SKIPPED AC_EXIT_BROKEN; do
   [ -n "${!_s:-}" ] || ac_die "cannot read the runner's exit statuses (runner/exitstatus.h)"
 done

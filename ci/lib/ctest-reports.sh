@@ -67,7 +67,7 @@ ac_ctest_reports() {
 # grouped by their reason (a check that could not find its tool says which, and how to install
 # it).
 ac_junit_outcomes() {
-  python3 - "$1" <<'PY'
+  "$AC_PYTHON3" - "$1" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
 

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Helpers shared by ci/matrix and the scripts in ci/matrix.d/. Sourced, never run.
 
-MATRIX_D=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MATRIX_D=${BASH_SOURCE[0]%/*}
+[[ $MATRIX_D != "${BASH_SOURCE[0]}" ]] || MATRIX_D=.
+MATRIX_D=$(cd "$MATRIX_D" && pwd)
 export MATRIX_D
 export CACHE_ROOT=${AFTERCLOSE_CACHE:-/var/cache/afterclose}
 # the series table; AFTERCLOSE_MATRIX_KERNELS lets a test or a trial of a new kernel use another
@@ -133,8 +135,14 @@ running_tests() {
 			}'
 }
 
-# kv FILE KEY: the value of KEY in a key=value file (column.env, info)
-kv() { sed -n "s/^$2=//p" "$1" | head -1; }
+# kv FILE KEY: the value of KEY in a key=value file (column.env, info), its first line; in bash,
+# no process: a bisect step reads several
+kv() {
+	local line
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line == "$2="* ]] && { printf '%s\n' "${line#"$2"=}"; return 0; }
+	done <"$1"
+}
 
 # collect_modules MROOT OUTDIR LABEL NAME...: copies the named modules (uncompressed) from the
 # tree MROOT (lib/modules/<release>, or any dir holding .ko files) into OUTDIR, dependencies
