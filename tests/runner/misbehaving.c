@@ -149,6 +149,14 @@ AC_TEST_WITH(misbehaving, waits_a_second, (.waits = true),
     ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
 }
 
+/* Declared after waits_a_second and sorted after it, but with the longer limit: it starts first. */
+AC_TEST_WITH(misbehaving, waits_briefly_within_a_long_timeout, (.waits = true), .timeout = 30,
+             .description = "Declares .waits and .timeout = 30, sleeps 100 ms, then passes.")
+{
+    usleep(100 * 1000);
+    ac_expect_errno(AC_CLAIM(BIND, "nothing"), "a check", 0, 0);
+}
+
 AC_TEST_WITH(misbehaving, waits_forever, (.waits = true),
              .description = "Declares .waits and blocks forever; the runner is interrupted.")
 {
