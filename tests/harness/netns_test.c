@@ -1,5 +1,7 @@
 /* The fixture: what every scenario stands on. */
 #include "../../harness/actest.h"
+#include "../../fixtures/conn.h"
+#include "../../fixtures/mib.h"
 #include "../../fixtures/netns.h"
 
 #include <net/if.h>
@@ -36,4 +38,25 @@ AC_TEST(netns, is_not_the_namespace_we_started_in)
     if_freenameindex(ifs);
     size_t want = strcmp(ac_netns_iface_kind(), "veth") == 0 ? 3 : 2;
     ac_expect_int(AC_CLAIM(COUNT, "links"), "links in the test's namespace", (long)want, (long)n);
+}
+
+/* What a failed check shows after the sockets: the namespace's own TcpExt counters, only those
+ * that are not zero, so a socket the kernel declined to keep (TCPTimeWaitOverflow) is seen. */
+AC_TEST(netns, failure_context_names_tcpext_counters_not_zero)
+{
+    char before[4096], after[4096], tiny[2];
+    ac_tcpext_format_nonzero(before, sizeof before);
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, 7000, 0); /* its message counts as data sent */
+    ac_tcpext_format_nonzero(after, sizeof after);
+    ac_tcpext_format_nonzero(tiny, sizeof tiny);
+    ac_expect_str(AC_CLAIM(COUNT, "TcpExt"), "a fresh namespace's counters",
+                  "  (every TcpExt counter is zero)\n", before);
+    ac_expect_str(AC_CLAIM(COUNT, "TcpExt"), "after one connection carried data",
+                  "names TCPOrigDataSent, ends with a newline",
+                  strstr(after, "  TcpExt counters not zero:") == after &&
+                          strstr(after, " TCPOrigDataSent=") && after[strlen(after) - 1] == '\n'
+                      ? "names TCPOrigDataSent, ends with a newline"
+                      : after);
+    ac_expect_str(AC_CLAIM(COUNT, "TcpExt"), "into a 2-byte buffer", "\n", tiny);
 }
