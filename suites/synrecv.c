@@ -167,12 +167,22 @@ static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off
 #define BAD_ACK 1000 /* an ACK number past the SYN-ACK's: acknowledges what was never sent */
 /* RFC 5961 3.2 for a request: tcp_check_req() treats an RST|ACK with a bad ACK number as an
  * RST (the `!(flg & TCP_FLAG_RST)` of its bad-ACK check) and challenges an in-window RST not
- * at rcv_nxt (tcp_reqsk_send_challenge_ack()). 6.1.192, 6.12.118 and 7.2 have both; 5.10.262
- * has neither (read in its source, seen in a run): there the RST|ACK goes to the listener,
- * which drops it (the request stays), and any in-window RST drops the request silently. Both
- * came into 6.1 through its stable series; the upstream commit could not be read here (no
- * kernel history on this machine), so the rows name the versions only. */
-#define RST_RULE_SINCE AC_KV(6, 1)
+ * at rcv_nxt (tcp_reqsk_send_challenge_ack()). Without them the RST|ACK goes to the listener,
+ * which drops it (the request stays), and any in-window RST drops the request silently. One
+ * fix brought both, "tcp: challenge ACK for non-exact RST in SYN-RECEIVED" (CVE-2026-68118),
+ * through stable updates: Debian's changelogs list it in 6.1.191 and 6.12.105, and not in the
+ * 7.2 stable updates (7.2.0 had it). Runs: 5.10.262 lacks it (and its source); 6.1.192,
+ * 6.12.118, 6.18.44 and 7.2.13 have it. The upstream commit could not be read here (no kernel
+ * history on this machine). Elsewhere the rows skip, naming the kernel. */
+static const struct ac_stable_point rst_rule_points[] = {
+    {AC_KV(5, 10), AC_NONE_KNOWN, 262},
+    {AC_KV(6, 1), 191, 190},
+    {AC_KV(6, 12), 105, 104},
+    {AC_KV(6, 18), 44, AC_NONE_KNOWN},
+};
+static const struct ac_stable_fix RST_RULE = {
+    "tcp: challenge ACK for non-exact RST in SYN-RECEIVED (CVE-2026-68118)", AC_KV(7, 2),
+    rst_rule_points, sizeof rst_rule_points / sizeof rst_rule_points[0]};
 #define X(name, ip, flags, seq_off, ack_off, reply, after, rule)                                   \
     AC_TEST(synrecv, name, .description = rule)                                                    \
     {                                                                                              \
@@ -183,16 +193,17 @@ X(ack_of_wrong_number_gets_rst_request_stays, V4, ACK, 0, BAD_ACK, "RST", STAYS,
   "An ACK that acknowledges something the SYN-ACK did not send is answered by the listener "
   "with an RST at that ACK number, and the request stays in SYN_RECV.")
 X(rst_ack_of_wrong_number_at_rcv_nxt_kills_request, V4, RST_ACK, 0, BAD_ACK, "nothing",
-  (enum after)ac_since(RST_RULE_SINCE, GONE, STAYS),
+  (enum after)ac_with_fix(&RST_RULE, GONE, STAYS),
   "An RST|ACK at rcv_nxt is an RST, whatever its ACK number: the request is dropped and "
-  "nothing is sent (6.1 on; on 5.10 the listener drops it and the request stays).")
+  "nothing is sent (with CVE-2026-68118's fix: 6.1.191, 6.12.105, 7.2 on; without it, as in "
+  "5.10.262, the listener drops it and the request stays).")
 X(rst_at_rcv_nxt_kills_request, V4, RST, 0, 0, "nothing", GONE,
   "An RST exactly at rcv_nxt drops the request at once, and nothing is sent in reply.")
 X(rst_in_window_not_at_rcv_nxt_gets_challenge_ack, V4, RST, 1, 0,
-  ac_since_text(RST_RULE_SINCE, "ACK", "nothing"),
-  (enum after)ac_since(RST_RULE_SINCE, STAYS, GONE),
+  ac_with_fix_text(&RST_RULE, "ACK", "nothing"), (enum after)ac_with_fix(&RST_RULE, STAYS, GONE),
   "An RST inside the window but not exactly at rcv_nxt gets a challenge ACK of rcv_nxt "
-  "(RFC 5961 3.2), and the request stays (6.1 on; 5.10 drops the request silently).")
+  "(RFC 5961 3.2), and the request stays (with CVE-2026-68118's fix: 6.1.191, 6.12.105, 7.2 "
+  "on; without it, as in 5.10.262, the request is dropped silently).")
 X(ack_in_window_not_at_rcv_nxt_completes_handshake, V4, ACK, 100, 0, "nothing", ESTABLISHED,
   "An acceptable ACK whose sequence number is inside the window but past rcv_nxt is not "
   "challenged: it completes the handshake, silently.")
@@ -200,13 +211,12 @@ X(ack_of_wrong_number_gets_rst_request_stays_ipv6, V6, ACK, 0, BAD_ACK, "RST", S
   "Over IPv6 too an ACK of something never sent gets the listener's RST at that ACK number, "
   "and the request stays.")
 X(rst_ack_of_wrong_number_at_rcv_nxt_kills_request_ipv6, V6, RST_ACK, 0, BAD_ACK, "nothing",
-  (enum after)ac_since(RST_RULE_SINCE, GONE, STAYS),
+  (enum after)ac_with_fix(&RST_RULE, GONE, STAYS),
   "Over IPv6 too an RST|ACK at rcv_nxt drops the request whatever its ACK number.")
 X(rst_at_rcv_nxt_kills_request_ipv6, V6, RST, 0, 0, "nothing", GONE,
   "Over IPv6 too an RST exactly at rcv_nxt drops the request, and nothing is sent.")
 X(rst_in_window_not_at_rcv_nxt_gets_challenge_ack_ipv6, V6, RST, 1, 0,
-  ac_since_text(RST_RULE_SINCE, "ACK", "nothing"),
-  (enum after)ac_since(RST_RULE_SINCE, STAYS, GONE),
+  ac_with_fix_text(&RST_RULE, "ACK", "nothing"), (enum after)ac_with_fix(&RST_RULE, STAYS, GONE),
   "Over IPv6 too an RST in the window but not at rcv_nxt gets a challenge ACK, and the "
   "request stays.")
 X(ack_in_window_not_at_rcv_nxt_completes_handshake_ipv6, V6, ACK, 100, 0, "nothing", ESTABLISHED,
