@@ -131,3 +131,10 @@ int ac_sockopt_int(int fd, int level, int name, int *value)
     socklen_t len = sizeof *value;
     return getsockopt(fd, level, name, value, &len) ? errno : 0;
 }
+
+void ac_close_with_rst(int fd)
+{
+    struct linger l = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    close(fd);
+}

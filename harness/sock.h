@@ -41,6 +41,9 @@ int ac_tcp_socket(int family, unsigned opts);
 int ac_bind(int fd, const struct ac_addr *a);
 int ac_listen(int fd, int backlog);
 int ac_connect(int fd, const struct ac_addr *a);
+/* Closes fd with SO_LINGER {1, 0}: a connection ends with an RST at once (a cleanup's
+ * close, whose outcome no test claims). */
+void ac_close_with_rst(int fd);
 /* getsockname() as an ac_addr. Returns 0 or the errno. */
 int ac_local_addr(int fd, struct ac_addr *a);
 /* getsockopt() of an int option (SO_REUSEADDR, SO_ACCEPTCONN, ...) into *value. Returns 0 or the

@@ -63,12 +63,8 @@ static int peers[K], n_peers;
  * against the next one (a FIN_WAIT1 orphan retransmits for about 100 s otherwise). */
 static void release_orphans(void)
 {
-    struct linger rst = {.l_onoff = 1, .l_linger = 0};
-    while (n_peers > 0) {
-        n_peers--;
-        setsockopt(peers[n_peers], SOL_SOCKET, SO_LINGER, &rst, sizeof rst);
-        close(peers[n_peers]);
-    }
+    while (n_peers > 0)
+        ac_close_with_rst(peers[--n_peers]);
 }
 
 /* .fini: after a failed check too. */

@@ -62,12 +62,8 @@ static int keep(int fd)
 /* .fini: the peers' RSTs (SO_LINGER {1, 0}) end what is left, then the limit goes back. */
 static void close_all_and_restore_limit(void)
 {
-    struct linger rst = {.l_onoff = 1, .l_linger = 0};
-    while (n_open > 0) {
-        n_open--;
-        setsockopt(open_fds[n_open], SOL_SOCKET, SO_LINGER, &rst, sizeof rst);
-        close(open_fds[n_open]);
-    }
+    while (n_open > 0)
+        ac_close_with_rst(open_fds[--n_open]);
     ac_machine_restore();
 }
 
