@@ -144,6 +144,16 @@ kv() {
 	done <"$1"
 }
 
+# kv_all FILE ARRAY: every key of a key=value file into the caller's associative ARRAY, each
+# key's first line as kv reads it; one read for a step that wants many keys
+kv_all() {
+	local -n kv_into=$2
+	local line
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line == *=* && -z ${kv_into[${line%%=*}]+set} ]] && kv_into[${line%%=*}]=${line#*=}
+	done <"$1"
+}
+
 # collect_modules MROOT OUTDIR LABEL NAME...: copies the named modules (uncompressed) from the
 # tree MROOT (lib/modules/<release>, or any dir holding .ko files) into OUTDIR, dependencies
 # first, and writes their load order to OUTDIR/order. Distribution packages ship no
