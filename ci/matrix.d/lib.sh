@@ -135,13 +135,15 @@ running_tests() {
 			}'
 }
 
-# kv FILE KEY: the value of KEY in a key=value file (column.env, info), its first line; in bash,
-# no process: a bisect step reads several
+# kv FILE KEY: the value of KEY in a key=value file (column.env, info), its first line; empty
+# (status 0) when the file or the key is not there. In bash, no process: reports read hundreds
 kv() {
 	local line
+	[[ -f $1 ]] || return 0
 	while IFS= read -r line || [[ -n $line ]]; do
 		[[ $line == "$2="* ]] && { printf '%s\n' "${line#"$2"=}"; return 0; }
 	done <"$1"
+	return 0
 }
 
 # kv_all FILE ARRAY: every key of a key=value file into the caller's associative ARRAY, each

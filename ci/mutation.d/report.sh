@@ -19,7 +19,7 @@ final_outcome() {
 	why=$(kv "$r" equivalent)
 	[[ -n $why ]] || why=$(argument "$(kv "$r" name)")
 	# results of earlier versions: the argument was the message
-	[[ $oc != equivalent || -n $why ]] || why=$(kv "$r" message | sed 's/^equivalent: //')
+	if [[ $oc == equivalent && -z $why ]]; then why=$(kv "$r" message); why=${why#equivalent: }; fi
 	if [[ $oc == survived && -n $why && -z $(kv "$r" selftests_failed) ]]; then
 		oc=equivalent
 	fi
@@ -27,7 +27,8 @@ final_outcome() {
 	printf '%s\t%s\n' "$oc" "$why"
 }
 
-md_escape() { sed 's/|/\\|/g'; }
+# md_escape TEXT: TEXT with | escaped for a table cell, in bash (a report has a row per fault)
+md_escape() { local t=$1; printf '%s\n' "${t//|/\\|}"; }
 
 # count_list "a b c": "3: a, b, c" (shortened past 6 names); "(...)" notes pass unchanged
 count_list() {
@@ -41,6 +42,9 @@ count_list() {
 	((${#w[@]} > 6)) && joined+=", …"
 	echo "${#w[@]}: $joined"
 }
+
+# digits TEXT: the digits of TEXT, 0 when none (a result's seconds, whatever an old run wrote)
+digits() { local d=${1//[!0-9]/}; echo "${d:-0}"; }
 
 # pct A B: A of B as a whole percentage ("—" for B = 0)
 pct() { (($2)) && echo "$((100 * $1 / $2)) %" || echo "—"; }
@@ -66,25 +70,25 @@ report() {
 			killed) nk[$og]=$((${nk[$og]:-0} + 1)) ;;
 			survived)
 				ns[$og]=$((${ns[$og]:-0} + 1))
-				survivors+="- [$name](#f-$name) ($og): $(kv "$r" breaks | md_escape)"$'\n'
+				survivors+="- [$name](#f-$name) ($og): $(md_escape "$(kv "$r" breaks)")"$'\n'
 				;;
 			stillborn) nstill[$og]=$((${nstill[$og]:-0} + 1)) ;;
 			equivalent)
 				neq[$og]=$((${neq[$og]:-0} + 1))
-				equivalents+="- [$name](#f-$name) ($og): $(md_escape <<<"$why")"$'\n'
+				equivalents+="- [$name](#f-$name) ($og): $(md_escape "$why")"$'\n'
 				;;
 			esac
 			if [[ -n $sk && $oc != stillborn ]]; then
 				nst[$og]=$((${nst[$og]:-0} + 1))
 				[[ $oc == killed ]] || neither[$og]=$((${neither[$og]:-0} + 1))
 			fi
-			secs[$og]=$((${secs[$og]:-0} + $(kv "$r" build_s | tr -dc 0-9) + 0 + $(kv "$r" boot_s | tr -dc 0-9) + 0))
-			line="| <a id=\"f-$name\"></a>$name | $(kv "$r" breaks | md_escape) | $oc | $(count_list "$k" | md_escape)"
-			[[ -z $msg || $oc != killed ]] || line+="<br>first: $(md_escape <<<"$msg")"
-			[[ -z $msg || $oc != stillborn ]] || line+="<br>$(md_escape <<<"$msg")"
-			[[ -z $stop ]] || line+="<br>$(md_escape <<<"$stop")"
+			secs[$og]=$((${secs[$og]:-0} + $(digits "$(kv "$r" build_s)") + $(digits "$(kv "$r" boot_s)")))
+			line="| <a id=\"f-$name\"></a>$name | $(md_escape "$(kv "$r" breaks)") | $oc | $(md_escape "$(count_list "$k")")"
+			[[ -z $msg || $oc != killed ]] || line+="<br>first: $(md_escape "$msg")"
+			[[ -z $msg || $oc != stillborn ]] || line+="<br>$(md_escape "$msg")"
+			[[ -z $stop ]] || line+="<br>$(md_escape "$stop")"
 			[[ -z $(kv "$r" stopped) ]] || line+="<br>(stopped by --fail-fast)"
-			line+=" | $(count_list "$sk" | md_escape) | $(kv "$r" build_s) | $(kv "$r" boot_s) |"
+			line+=" | $(md_escape "$(count_list "$sk")") | $(kv "$r" build_s) | $(kv "$r" boot_s) |"
 			rows[$og]+="$line"$'\n'
 		done
 		for s in "$d"/faults/_campaign/faults-*.tsv; do
