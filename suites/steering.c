@@ -152,8 +152,10 @@ static void incoming_cpu(const char *ip, const char *group, enum when when, int 
                   who_accepts(ip, l, cpu));
 }
 
-#define V4 AC_LOOPBACK_IP, "127.0.0.1:9999"
-#define V6 "::1", "[::1]:9999"
+/* the listener on the client's CPU takes all, with the fix; both get some without it */
+#define STEERED ac_with_fix_text(&INCOMING_CPU_FIX, SECOND_ONLY, BOTH)
+#define V4      AC_LOOPBACK_IP, "127.0.0.1:9999"
+#define V6      "::1", "[::1]:9999"
 #define X(name, ip, when, cpu_offset, expected, rule)                                              \
     AC_TEST(steering, name, .description = rule)                                                   \
     {                                                                                              \
@@ -161,23 +163,22 @@ static void incoming_cpu(const char *ip, const char *group, enum when when, int 
     }
 /* name, the group's address, when the second listener's SO_INCOMING_CPU is set, its CPU minus
  * the client's, the listeners the connections reach, the rule */
-X(incoming_cpu_set_before_listen_takes_every_connection_from_its_cpu, V4, BEFORE_LISTEN, 0,
-  ac_with_fix_text(&INCOMING_CPU_FIX, SECOND_ONLY, BOTH),
+X(incoming_cpu_set_before_listen_takes_every_connection_from_its_cpu, V4, BEFORE_LISTEN, 0, STEERED,
   "Of two SO_REUSEPORT listeners, the one whose SO_INCOMING_CPU (set before listen()) is the "
   "CPU handling the SYNs gets all 64 connections (6.2's b261eda84ec1, in 6.1.192 too); without "
   "that fix, as in 5.10.262, the hash spreads them over both.")
-X(incoming_cpu_set_after_listen_takes_every_connection_from_its_cpu, V4, AFTER_LISTEN, 0,
-  ac_with_fix_text(&INCOMING_CPU_FIX, SECOND_ONLY, BOTH),
+X(incoming_cpu_set_after_listen_takes_every_connection_from_its_cpu, V4, AFTER_LISTEN, 0, STEERED,
   "SO_INCOMING_CPU set on a listener already in the group steers the same way: all 64 "
   "connections from its CPU (with b261eda84ec1; without it, both listeners get some).")
 X(incoming_cpu_of_another_cpu_leaves_the_choice_to_the_hash, V4, BEFORE_LISTEN, 1, BOTH,
   "When no listener's SO_INCOMING_CPU is the CPU handling the SYN, the hash of the 4-tuple "
   "picks: 64 connections reach both listeners.")
 X(incoming_cpu_set_before_listen_takes_every_connection_from_its_cpu_ipv6, V6, BEFORE_LISTEN, 0,
-  ac_with_fix_text(&INCOMING_CPU_FIX, SECOND_ONLY, BOTH),
+  STEERED,
   "Over IPv6 too ([::1], inet6_lookup_reuseport()), the listener whose SO_INCOMING_CPU is the "
   "CPU handling the SYNs gets all 64 connections with b261eda84ec1; without it both get some.")
 #undef X
+#undef STEERED
 #undef V4
 #undef V6
 
