@@ -24,7 +24,6 @@
 #include "../fixtures/pending.h"
 
 #include <errno.h>
-#include <linux/filter.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -260,17 +259,9 @@ X(max_syn_backlog_4_without_syncookies_drops_fifth_syn, "0", "4", 128, 5, 4, 4,
 
 /* The group's program returns the index (in joining order) of the listener that gets the
  * connection (reuseport_select_sock() -> run_bpf_filter()). SO_ATTACH_REUSEPORT_CBPF takes a
- * classic BPF program; SO_ATTACH_REUSEPORT_EBPF the fd of an eBPF socket filter, loaded with
- * bpf(2), which needs CAP_BPF (or CAP_SYS_ADMIN) in the initial user namespace. */
-static void attach_cbpf(int fd, unsigned index)
-{
-    struct sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, index}};
-    struct sock_fprog prog = {.len = 1, .filter = code};
-    ac_setup_ok("SO_ATTACH_REUSEPORT_CBPF",
-                setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) ? errno
-                                                                                         : 0);
-}
-
+ * classic BPF program (ac_attach_reuseport_cbpf()); SO_ATTACH_REUSEPORT_EBPF the fd of an eBPF
+ * socket filter, loaded with bpf(2), which needs CAP_BPF (or CAP_SYS_ADMIN) in the initial user
+ * namespace. */
 static void attach_ebpf(int fd, unsigned index)
 {
     const struct bpf_insn code[] = {AC_BPF_MOV64_IMM(BPF_REG_0, (int)index), AC_BPF_EXIT()};
@@ -300,10 +291,10 @@ static void attach_ebpf(int fd, unsigned index)
     }
 
 /* name, how the program is attached, the index it returns, the rule */
-X(reuseport_cbpf_returning_0_sends_connection_to_first_listener, attach_cbpf, 0,
+X(reuseport_cbpf_returning_0_sends_connection_to_first_listener, ac_attach_reuseport_cbpf, 0,
   "A classic BPF program attached with SO_ATTACH_REUSEPORT_CBPF picks the listener of the "
   "SO_REUSEPORT group by index: returning 0 sends the connection to the first.")
-X(reuseport_cbpf_returning_1_sends_connection_to_second_listener, attach_cbpf, 1,
+X(reuseport_cbpf_returning_1_sends_connection_to_second_listener, ac_attach_reuseport_cbpf, 1,
   "A classic BPF program attached with SO_ATTACH_REUSEPORT_CBPF picks the listener of the "
   "SO_REUSEPORT group by index: returning 1 sends the connection to the second.")
 X(reuseport_ebpf_returning_1_sends_connection_to_second_listener, attach_ebpf, 1,

@@ -21,6 +21,8 @@
  * probability of 2^-63, so "both listeners got connections" is the hash at work. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
+#include "../fixtures/bpf.h"
+#include "../fixtures/cpu.h"
 #include "../fixtures/diagwait.h"
 #include "../fixtures/kernel.h"
 #include "../fixtures/netns.h"
@@ -28,8 +30,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/filter.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -56,19 +56,6 @@ static const struct ac_stable_fix INCOMING_CPU_FIX = {
 
 #define SECOND_ONLY "the second listener only"
 #define BOTH        "both listeners"
-
-/* The CPU this test runs on, which it then never leaves: the CPU of every SYN it sends. */
-static int stay_on_this_cpu(void)
-{
-    int cpu = sched_getcpu();
-    ac_setup_ok("sched_getcpu", cpu < 0 ? errno : 0);
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    ac_setup_ok("sched_setaffinity to one CPU",
-                sched_setaffinity(0, sizeof one, &one) == 0 ? 0 : errno);
-    return cpu;
-}
 
 static void set_incoming_cpu(int fd, int cpu)
 {
@@ -141,7 +128,7 @@ enum when { BEFORE_LISTEN, AFTER_LISTEN };
 static void incoming_cpu(const char *ip, const char *group, enum when when, int cpu_offset,
                          const char *expected)
 {
-    int cpu = stay_on_this_cpu();
+    int cpu = ac_stay_on_this_cpu();
     int l[2];
     l[0] = group_listener(ip, -1, false);
     l[1] = group_listener(ip, cpu + cpu_offset, when == BEFORE_LISTEN);
@@ -182,15 +169,6 @@ X(incoming_cpu_set_before_listen_takes_every_connection_from_its_cpu_ipv6, V6, B
 #undef V4
 #undef V6
 
-static void attach_cbpf_returning_0(int fd)
-{
-    struct sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, 0}};
-    struct sock_fprog prog = {.len = 1, .filter = code};
-    ac_setup_ok("SO_ATTACH_REUSEPORT_CBPF",
-                setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) ? errno
-                                                                                         : 0);
-}
-
 /* sock_setsockopt() reads an int before any option, so detach passes one too (ignored). */
 static int detach(int fd)
 {
@@ -203,10 +181,10 @@ AC_TEST(steering, detached_program_leaves_the_choice_to_the_hash,
                        "classic BPF program sending every connection to the first listener "
                        "is detached, and the next 64 connections reach both listeners.")
 {
-    int cpu = stay_on_this_cpu();
+    int cpu = ac_stay_on_this_cpu();
     int l[2] = {group_listener(AC_LOOPBACK_IP, -1, false),
                 group_listener(AC_LOOPBACK_IP, -1, false)};
-    attach_cbpf_returning_0(l[0]);
+    ac_attach_reuseport_cbpf(l[0], 0);
     ac_expect_str(AC_SETUP(ACCEPT, "127.0.0.1:9999"), "listeners that accepted, program attached",
                   "the first listener only", who_accepts(AC_LOOPBACK_IP, l, cpu));
     ac_expect_errno(AC_CLAIM(SOCKOPT, "SO_DETACH_REUSEPORT_BPF"),

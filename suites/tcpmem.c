@@ -19,6 +19,7 @@
  * (SK_MEMORY_PCPU_RESERVE); the writer stays on one CPU, so 4 MB reach the machine's count. */
 #define _GNU_SOURCE
 #include "../harness/actest.h"
+#include "../fixtures/cpu.h"
 #include "../fixtures/diagwait.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/machine.h"
@@ -30,7 +31,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
-#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -80,11 +80,7 @@ static int connection(int listener, const struct ac_addr *at)
  * queued (SIOCOUTQ) as a setup check. */
 static void fill(int fd)
 {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(sched_getcpu(), &one);
-    ac_setup_ok("sched_setaffinity to one CPU",
-                sched_setaffinity(0, sizeof one, &one) == 0 ? 0 : errno);
+    ac_stay_on_this_cpu();
     static char chunk[64 << 10];
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     for (int sent = 0; sent < QUEUED;) {
