@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -78,8 +79,8 @@ static int group_listener(const char *ip, int cpu, bool before)
     return l;
 }
 
-/* Accepts what the handshakes put in the two queues, until expected_total or the deadline;
- * n[i]: how many listener i took. */
+/* Accepts what the handshakes put in the two queues, waking when one has a connection, until
+ * expected_total or the deadline; n[i]: how many listener i took. */
 static void accept_all(const int l[2], int n[2], int expected_total)
 {
     n[0] = n[1] = 0;
@@ -90,11 +91,12 @@ static void accept_all(const int l[2], int n[2], int expected_total)
             for (int s; (s = accept(l[i], NULL, NULL)) >= 0; n[i]++)
                 close(s);
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (n[0] + n[1] >= expected_total ||
-            (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >
-                AC_STATE_TIMEOUT_MS)
-            break;
-        usleep(1000); /* a handshake over loopback completes within the softirq */
+        long left = AC_STATE_TIMEOUT_MS -
+                    ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        if (n[0] + n[1] >= expected_total || left <= 0)
+            return;
+        struct pollfd ready[2] = {{.fd = l[0], .events = POLLIN}, {.fd = l[1], .events = POLLIN}};
+        poll(ready, 2, (int)left);
     }
 }
 
