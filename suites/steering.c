@@ -23,6 +23,7 @@
 #include "../harness/actest.h"
 #include "../fixtures/bpf.h"
 #include "../fixtures/cpu.h"
+#include "../fixtures/diag.h"
 #include "../fixtures/diagwait.h"
 #include "../fixtures/kernel.h"
 #include "../fixtures/netns.h"
@@ -33,7 +34,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PORT  9999
@@ -84,15 +84,12 @@ static int group_listener(const char *ip, int cpu, bool before)
 static void accept_all(const int l[2], int n[2], int expected_total)
 {
     n[0] = n[1] = 0;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int64_t deadline = ac_now_ms() + AC_STATE_TIMEOUT_MS;
     for (;;) {
         for (int i = 0; i < 2; i++)
             for (int s; (s = accept(l[i], NULL, NULL)) >= 0; n[i]++)
                 close(s);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = AC_STATE_TIMEOUT_MS -
-                    ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        int64_t left = deadline - ac_now_ms();
         if (n[0] + n[1] >= expected_total || left <= 0)
             return;
         struct pollfd ready[2] = {{.fd = l[0], .events = POLLIN}, {.fd = l[1], .events = POLLIN}};
