@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -42,13 +41,7 @@ static int connect_from_outside(int *fd)
     ac_addr_parse(&to, AC_SERVER_IP, PORT);
     *fd = ac_setup_fd("client socket", ac_tcp_socket(AF_INET, AC_NONBLOCK));
     ac_setup_ok("client bind to 192.168.1.1", ac_bind(*fd, &from));
-    int err = ac_connect(*fd, &to);
-    if (err != EINPROGRESS)
-        return err;
-    struct pollfd p = {.fd = *fd, .events = POLLOUT};
-    if (poll(&p, 1, 2000) <= 0)
-        return EINPROGRESS;
-    return ac_fd_pending_error(*fd);
+    return ac_connect_within(*fd, &to, 2000);
 }
 
 /* The device an accepted socket is bound to ("" for none). */

@@ -47,6 +47,7 @@
 #include "../fixtures/mib.h"
 #include "../fixtures/nft.h"
 #include "../fixtures/packet.h"
+#include "../fixtures/pending.h"
 #include "../fixtures/expect_state.h"
 #include "../fixtures/netns.h"
 
@@ -435,20 +436,6 @@ AC_TEST(segments, syn_higher_seq_with_listener_closed_gets_ack_time_wait_stays,
 
 /* --- the real client reconnects -------------------------------------------------------------- */
 
-/* connect() on a non-blocking socket, then at most WAIT_MS for it to finish: a reconnect that
- * was not let through would otherwise sit in SYN_SENT retrying for a minute. */
-static int connect_within(int fd, const struct ac_addr *to)
-{
-    int err = ac_connect(fd, to);
-    if (err != EINPROGRESS)
-        return err;
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
-    if (poll(&p, 1, WAIT_MS) != 1)
-        return ETIMEDOUT;
-    socklen_t len = sizeof err;
-    return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) ? errno : err;
-}
-
 /* The client reconnects from 40000 with a real socket: its ISN comes from the clock
  * (secure_tcp_seq(): hash + ns/64), far after the old rcv_nxt, and its TSval is newer (the
  * same address pair keeps the same offset): either way TCP_TW_SYN, whatever tcp_rfc1337 says.
@@ -469,7 +456,7 @@ static void real_reconnect(bool timestamps, const char *rfc1337)
     ac_setup_ok("client bind 192.168.1.100:40000 again", ac_bind(c, &o.client));
     ac_expect_errno(AC_CLAIM(CONNECT, "new client end"),
                     "connect from 192.168.1.100:40000 to the TIME_WAIT's 4-tuple (within 2 s)", 0,
-                    connect_within(c, &o.server));
+                    ac_connect_within(c, &o.server, WAIT_MS));
     struct ac_seg syn = expect_seg(&o, CLIENT_PORT, PORT, AC_TH_SYN | AC_TH_ACK, AC_TH_SYN,
                                    "the SYN of the new connection");
     /* What lets it through (the same test as the kernel's, for the record). */
