@@ -257,6 +257,63 @@ X(max_syn_backlog_4_without_syncookies_drops_fifth_syn, "0", "4", 128, 5, 4, 4,
   "fifth SYN finds fewer than a quarter of it free and is dropped.")
 #undef X
 
+/* A cookie's ACK: cookie_v4_check() (cookie_v6_check()) makes a connection of an ACK that finds
+ * no request when tcp_syncookies is on as it comes, the listener sent a cookie within the last
+ * two minutes (tcp_synq_no_recent_overflow()) and the acknowledgment number is the cookie + 1;
+ * otherwise the listener answers the ACK with an RST. The handshake's ACK is held so that the
+ * sysctl can change after the SYN-ACK; the client's first data carries the same number. */
+#define X(name, ip, cookies_at_ack, made, rule)                                                    \
+    AC_TEST(acceptq, name, .description = rule)                                                    \
+    {                                                                                              \
+        ac_netns_sysctl("net/ipv4/tcp_syncookies", "2");                                           \
+        int l = ac_listener(ip, PORT, 0, 16);                                                      \
+        ac_hold_handshake_acks(PORT);                                                              \
+        struct ac_pending q;                                                                       \
+        ac_pending_open(&q, ip, PORT);                                                             \
+        ac_expect_state(AC_SETUP(STATE, "client end"), "client end after the SYN-ACK",             \
+                        &q.client_end, AC_ESTABLISHED, AC_STATE_TIMEOUT_MS);                       \
+        struct ac_match request = q.server_end;                                                    \
+        request.states = AC_STATE_BIT(AC_SYN_RECV);                                                \
+        ac_expect_int(AC_SETUP(COUNT, "server end"),                                               \
+                      "SYN_RECV requests (none: the SYN-ACK carried a cookie)", 0,                 \
+                      ac_diag_count(&request));                                                    \
+        ac_netns_sysctl("net/ipv4/tcp_syncookies", cookies_at_ack);                                \
+        ac_hold_release();                                                                         \
+        ac_expect_int(AC_SETUP(IO, "client end"), "client sends data", 4,                          \
+                      send(q.fd, "data", 4, MSG_NOSIGNAL));                                        \
+        if (made) {                                                                                \
+            int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);                                      \
+            ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() after the cookie's ACK", 0,    \
+                            s < 0 ? -s : 0);                                                       \
+            char buf[8] = {0};                                                                     \
+            ac_expect_int(AC_CLAIM(IO, "server end"), "bytes the accepted end reads", 4,           \
+                          s < 0 ? -1 : recv(s, buf, 4, MSG_WAITALL));                              \
+            close(s);                                                                              \
+        } else {                                                                                   \
+            ac_expect_errno(AC_CLAIM(IO, "client end"), "client's read() after its data",          \
+                            ECONNRESET, ac_read_error_within(q.fd, AC_STATE_TIMEOUT_MS));          \
+            int s = ac_accept_within(l, 0);                                                        \
+            ac_expect_errno(AC_CLAIM(ACCEPT, "listener"), "accept() after the cookie's ACK",       \
+                            EAGAIN, s < 0 ? -s : 0);                                               \
+        }                                                                                          \
+        close(q.fd);                                                                               \
+        close(l);                                                                                  \
+    }
+
+/* name, the listener's address, tcp_syncookies when the ACK comes (it was 2 for the SYN),
+ * whether a connection is made, the rule */
+X(cookie_ack_makes_connection_accept_returns, AC_SERVER_IP, "2", true,
+  "The ACK that answers a SYN cookie makes a connection although no request socket was kept: "
+  "accept() returns it, with the client's first data.")
+X(cookie_ack_makes_connection_accept_returns_ipv6, "::1", "2", true,
+  "Over IPv6 too, the ACK that answers a SYN cookie makes a connection that accept() returns, "
+  "with the client's first data.")
+X(cookie_ack_after_syncookies_0_gets_rst, AC_SERVER_IP, "0", false,
+  "A cookie is checked only while tcp_syncookies is on: set to 0 after the SYN-ACK, the ACK "
+  "that answers the cookie finds no request and gets an RST (the client's read() fails with "
+  "ECONNRESET), and accept() returns nothing.")
+#undef X
+
 /* The group's program returns the index (in joining order) of the listener that gets the
  * connection (reuseport_select_sock() -> run_bpf_filter()). SO_ATTACH_REUSEPORT_CBPF takes a
  * classic BPF program (ac_attach_reuseport_cbpf()); SO_ATTACH_REUSEPORT_EBPF the fd of an eBPF

@@ -42,8 +42,9 @@
 #define LOW        40000
 #define HIGH       40003
 
-TestSuite(portchoice, .description = "bind(port 0) never picks a port a TIME_WAIT holds on an "
-                                     "overlapping address; connect() picks one whose TIME_WAIT "
+TestSuite(portchoice, .description = "bind(port 0) never picks a port a TIME_WAIT or a bound "
+                                     "socket holds on an overlapping address, a wildcard "
+                                     "included; connect() picks one whose TIME_WAIT "
                                      "is to another peer, unless bind() made that port's "
                                      "bucket; neither picks a reserved port. From a free range "
                                      "bind(port 0) takes ports of the other parity than its low "
@@ -197,6 +198,43 @@ AC_TEST(portchoice, bind_port0_other_addr_ignores_those_time_waits,
     expect_port("127.0.0.1:0", "port bind(0) chose", "a port of 40000-40003", port);
     close(fd);
 }
+
+/* A socket bound to a wildcard address overlaps every address on its port ([::] the IPv4 ones
+ * too, unless IPV6_V6ONLY): bind(port 0) of a specific address skips such a port as a conflict
+ * (inet_csk_find_open_port(): since 6.1 inet_bhash2_addr_any_conflict(), for the bind hash keyed
+ * by address and port; the port's owners before). 40000-40002 are held so, 40003 is free. */
+#define X(name, wildcard, ip, rule)                                                                \
+    AC_TEST(portchoice, name, .description = rule)                                                 \
+    {                                                                                              \
+        ac_netns_sysctl("net/ipv4/ip_local_port_range", "40000 40003");                            \
+        int held[3];                                                                               \
+        for (int i = 0; i < 3; i++) {                                                              \
+            struct ac_addr at;                                                                     \
+            ac_addr_parse(&at, wildcard, (uint16_t)(LOW + i));                                     \
+            held[i] = ac_setup_fd("socket", ac_tcp_socket(ac_addr_family(&at), 0));                \
+            ac_setup_ok("bind " wildcard " to a port of 40000-40002", ac_bind(held[i], &at));      \
+        }                                                                                          \
+        int err;                                                                                   \
+        uint16_t port;                                                                             \
+        int fd = bind_port0(ip, false, &err, &port);                                               \
+        ac_expect_errno(AC_CLAIM(BIND, ip ":0"), "bind " ip ":0", 0, err);                         \
+        expect_port(ip ":0", "port bind(0) chose", "40003", port);                                 \
+        close(fd);                                                                                 \
+        for (int i = 0; i < 3; i++)                                                                \
+            close(held[i]);                                                                        \
+    }
+
+/* name, the wildcard bound on 40000-40002, the address bound to port 0, the rule */
+X(bind_port0_skips_ports_bound_to_the_wildcard, "0.0.0.0", AC_SERVER_IP,
+  "bind(port 0) of 192.168.1.100 skips the ports sockets hold on 0.0.0.0, which overlaps it: "
+  "with 40000-40002 held so, it picks 40003.")
+X(bind_port0_skips_ports_bound_to_the_ipv6_wildcard, "::", AC_SERVER_IP,
+  "A dual-stack socket on [::] overlaps IPv4 addresses too: bind(port 0) of 192.168.1.100 skips "
+  "the ports such sockets hold and picks 40003.")
+X(bind_port0_skips_ports_bound_to_the_wildcard_ipv6, "::", "::1",
+  "bind(port 0) of ::1 skips the ports sockets hold on [::]: with 40000-40002 held so, it picks "
+  "40003.")
+#undef X
 
 AC_TEST(portchoice, connect_reuses_port_of_time_wait_to_other_peer,
         .description = "connect() may pick a port whose TIME_WAIT (made by connect()) is to "

@@ -31,7 +31,8 @@
 TestSuite(shutdown,
           .description = "shutdown(SHUT_RD) sends nothing and only makes an empty read return 0; "
                          "SHUT_RDWR sends the FIN of SHUT_WR and does both; a socket without a "
-                         "connection gets ENOTCONN, one still connecting is disconnected.");
+                         "connection gets ENOTCONN yet keeps the shutdown for a later "
+                         "connection; one still connecting is disconnected.");
 
 static int errno_of(int rc)
 {
@@ -125,6 +126,32 @@ X(bound_only_socket_enotconn, true, SHUT_WR, ENOTCONN,
 X(invalid_how_einval, false, 3, EINVAL,
   "shutdown() accepts only SHUT_RD, SHUT_WR and SHUT_RDWR: any other `how` is EINVAL.")
 #undef X
+
+/* The ENOTCONN above is not the whole answer: inet_shutdown() has already ORed `how` into
+ * sk_shutdown, and nothing before tcp_disconnect() clears it, so a later connection starts
+ * shut. */
+AC_TEST_WITH(shutdown, shut_wr_before_connect_is_kept_send_fails_epipe, (.waits = true),
+             .description = "shutdown(SHUT_WR) of a socket not yet connected fails with ENOTCONN "
+                            "but is remembered: connect() then succeeds, yet send() fails with "
+                            "EPIPE and no FIN reaches the peer.")
+{
+    int l = ac_listener(AC_SERVER_IP, PORT, 0, 16);
+    int c = ac_setup_fd("socket", ac_tcp_socket(AF_INET, 0));
+    ac_expect_errno(AC_CLAIM(IO, "client"), "shutdown(SHUT_WR) before connect()", ENOTCONN,
+                    errno_of(shutdown(c, SHUT_WR)));
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    ac_expect_errno(AC_CLAIM(CONNECT, to.text), "connect() afterwards", 0, ac_connect(c, &to));
+    int s = ac_accept_within(l, AC_STATE_TIMEOUT_MS);
+    ac_setup_fd("accept", s);
+    ac_expect_errno(AC_CLAIM(IO, "client"), "client send()", EPIPE,
+                    errno_of((int)send(c, "x", 1, MSG_NOSIGNAL)));
+    ac_expect_errno(AC_CLAIM(IO, "server end"), "server read() (no data, no FIN)", EAGAIN,
+                    ac_read_error_within(s, 200));
+    close(s);
+    close(c);
+    close(l);
+}
 
 AC_TEST(shutdown, shut_wr_in_syn_sent_aborts_the_connect,
         .description = "shutdown() of a socket still in SYN_SENT disconnects it "

@@ -18,7 +18,8 @@
  *    TCP_KEEPINTVL, and resets it (ETIMEDOUT) once TCP_KEEPCNT probes went unanswered.
  *  - do_ip_setsockopt() reads an int option's value only when optlen is at least 1 ("if
  *    optlen==0, it is equivalent to val == 0"): IP_BIND_ADDRESS_NO_PORT with optlen 0 clears it,
- *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it).
+ *    on IPv6 sockets too (ipv6_setsockopt() passes SOL_IP to it); IP_FREEBIND refuses optlen 0
+ *    and reads one byte when given one.
  *  - SO_ERROR: sk_getsockopt() refuses only a negative optlen; any other consumes the pending
  *    error, optlen 0 included. */
 #define _GNU_SOURCE
@@ -349,6 +350,12 @@ X(bind_address_no_port_optlen_0_turns_it_off, AF_INET, IPPROTO_IP, IP_BIND_ADDRE
   "IP_BIND_ADDRESS_NO_PORT with optlen 0 succeeds and turns the option off.")
 X(bind_address_no_port_optlen_0_turns_it_off_ipv6, AF_INET6, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1,
   1, 0, 0, 0, "On an IPv6 socket IP_BIND_ADDRESS_NO_PORT goes the same way: optlen 0 turns it off.")
+X(freebind_optlen_1_reads_one_byte_succeeds, AF_INET, IPPROTO_IP, IP_FREEBIND, 0, 1, 1, 0, 1,
+  "An IP option given one byte is read from that byte: IP_FREEBIND with optlen 1 succeeds and "
+  "turns the option on.")
+X(freebind_optlen_0_fails, AF_INET, IPPROTO_IP, IP_FREEBIND, 1, 0, 0, EINVAL, 1,
+  "IP_FREEBIND, unlike IP_BIND_ADDRESS_NO_PORT, wants at least one byte: optlen 0 fails with "
+  "EINVAL and the option stays on.")
 #undef X
 
 /* TCP_CONGESTION names an algorithm by the first min(optlen, TCP_CA_NAME_MAX - 1) bytes of the
