@@ -8,14 +8,16 @@
  * enough), a TIME_WAIT socket keeps the option of the connection it came from (which had it from
  * its listener), and across users only a TIME_WAIT can be shared: a listener or a bound socket
  * of another user cannot be hijacked. reuseport_cb_ok is true for a socket that has not joined a
- * reuseport group yet, which is every new socket here. The owner uid is the euid of the process
- * that created the socket (sock_init_data(): sk_uid from the inode's i_uid, current_fsuid()).
+ * reuseport group yet, which is every new socket here but those of the last table. The owner
+ * uid is the euid of the process that created the socket (sock_init_data(): sk_uid from the
+ * inode's i_uid, current_fsuid()).
  *
  * Names read <who binds>_<state of the existing socket>_<which side has SO_REUSEPORT>_<result>.
  * "other_uid" rows create the new socket in a helper child with euid 65534; where this process
  * cannot take that uid (unprivileged user namespace) they are skipped with the reason. */
 #include "../harness/actest.h"
 #include "../fixtures/asuid.h"
+#include "../fixtures/bpf.h"
 #include "../fixtures/conn.h"
 #include "../fixtures/existing.h"
 #include "../fixtures/diagwait.h"
@@ -43,8 +45,9 @@
 
 TestSuite(reuseport, .description = "SO_REUSEPORT lets sockets share a port only when both set it "
                                     "and, unless the existing one is in TIME_WAIT, both belong to "
-                                    "the same user; a TIME_WAIT keeps the option of the listener "
-                                    "that accepted its connection.");
+                                    "the same user, and never with a socket that has a group of "
+                                    "its own already; a TIME_WAIT keeps the option of the "
+                                    "listener that accepted its connection.");
 
 #define OLD_ONLY "Only the existing socket set SO_REUSEPORT: sharing a port needs it on both."
 #define NEW_ONLY                                                                                   \
@@ -441,4 +444,33 @@ X(port_split_new_on_first_owners_address_ipv6, V6_OTHER, V6_LOOP, V6_OTHER, EADD
 X(port_split_new_on_sharers_address_ipv6, V6_OTHER, V6_LOOP, V6_LOOP, 0,
   "[2001:db8::100]:9999 is held without SO_REUSEPORT and a SO_REUSEPORT socket took "
   "[::1]:9999: a new SO_REUSEPORT socket joins the latter.")
+#undef X
+
+/* A socket that has a reuseport group of its own before bind(): attaching a program
+ * (SO_ATTACH_REUSEPORT_CBPF) allocates one (reuseport_attach_prog()). Such a socket is not new:
+ * reuseport_cb_ok is false (it has no closed sockets to migrate), so no other socket's port is
+ * shared with it, SO_REUSEPORT on both or not; the fast path says the same
+ * (sk_reuseport_match() refuses a socket with sk_reuseport_cb). */
+#define X(stem, old_listen, rule)                                                                  \
+    AC_TEST_OUTCOME(reuseport, stem, EADDRINUSE, .description = rule)                              \
+    {                                                                                              \
+        int old = ac_existing_socket(V4_ADDR, PORT, RP, old_listen);                               \
+        int fd = ac_setup_fd("socket", ac_tcp_socket(AF_INET, RP));                                \
+        ac_attach_reuseport_cbpf(fd, 0);                                                           \
+        struct ac_addr at;                                                                         \
+        ac_addr_parse(&at, V4_ADDR, PORT);                                                         \
+        ac_expect_errno(AC_CLAIM(BIND, at.text),                                                   \
+                        "bind of a SO_REUSEPORT socket with a program attached", EADDRINUSE,       \
+                        ac_bind(fd, &at));                                                         \
+        close(fd);                                                                                 \
+        close(old);                                                                                \
+    }
+/* name stem, whether the SO_REUSEPORT socket already on 192.168.1.100:9999 listens, the rule;
+ * same user */
+X(bound_both_new_has_own_group, BOUND,
+  "A socket that attached a reuseport program before bind() already has a group of its "
+  "own, so it cannot share the port of a bound SO_REUSEPORT socket: EADDRINUSE.")
+X(listen_both_new_has_own_group, LISTENING,
+  "A socket that attached a reuseport program before bind() already has a group of "
+  "its own, so it cannot join a SO_REUSEPORT listener's port: EADDRINUSE.")
 #undef X
