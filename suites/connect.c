@@ -323,6 +323,41 @@ AC_TEST(connect, af_unspec_then_new_connect_tcp_info_counts_from_zero,
     close(fresh);
 }
 
+static int maxseg_of(int fd, const char *what)
+{
+    int v = -1;
+    socklen_t len = sizeof v;
+    ac_setup_ok(what, getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) ? errno : 0);
+    return v;
+}
+
+/* tcp_disconnect() clears the options of the old connection (rx_opt, user_mss included) but
+ * not the MSS it settled on (mss_cache), which TCP_MAXSEG reports in CLOSE; a new handshake
+ * settles it as for a fresh socket. */
+AC_TEST(connect, af_unspec_keeps_mss_until_new_connect_sets_it_as_fresh,
+        .description = "After connect(AF_UNSPEC) TCP_MAXSEG still reads the old connection's MSS; "
+                       "after a new connect() it reads as a fresh socket's after the same "
+                       "handshake: the old connection's options are gone.")
+{
+    struct ac_conn c;
+    ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
+    int before = maxseg_of(c.client, "TCP_MAXSEG, connected");
+    struct sockaddr sa = {.sa_family = AF_UNSPEC};
+    ac_expect_errno(AC_SETUP(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
+                    errno_of(connect(c.client, &sa, sizeof sa)));
+    ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), "TCP_MAXSEG in CLOSE after connect(AF_UNSPEC)",
+                  before, maxseg_of(c.client, "TCP_MAXSEG, disconnected socket"));
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    ac_setup_ok("connect() of the same socket again", ac_connect(c.client, &to));
+    int fresh = ac_setup_fd("fresh client socket", ac_tcp_socket(AF_INET, 0));
+    ac_setup_ok("connect() of the fresh socket", ac_connect(fresh, &to));
+    ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), "TCP_MAXSEG after the new connect()",
+                  maxseg_of(fresh, "TCP_MAXSEG, fresh socket connected"),
+                  maxseg_of(c.client, "TCP_MAXSEG, reconnected socket"));
+    close(fresh);
+}
+
 /* The length of an RFC 2133 sockaddr_in6, without sin6_scope_id (24 bytes, SIN6_LEN_RFC2133),
  * is still accepted: tcp_v6_connect() refuses only a shorter one (EINVAL). */
 #define X(name, len, expected, rule)                                                               \
