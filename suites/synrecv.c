@@ -16,7 +16,7 @@
  *  - an ACK (without RST) whose ACK number is not snt_isn + 1 is handed back to the listener,
  *    whose tcp_rcv_state_process() answers an ACK with an RST at that ACK number; the request
  *    stays (RFC 793: an unacceptable ACK in a non-synchronized state is reset);
- *  - out of window: an ACK and nothing more;
+ *  - out of window, or failing PAWS (a TSval older than the SYN's): an ACK and nothing more;
  *  - in window, an RST not exactly at rcv_nxt: a challenge ACK (RFC 5961 3.2,
  *    tcp_reqsk_send_challenge_ack()), the request stays;
  *  - in window, an RST at rcv_nxt (whatever its ACK number): the request is dropped
@@ -52,8 +52,9 @@
 
 TestSuite(synrecv, .description = "A SYN_RECV request resets an ACK of the wrong number, dies "
                                   "on an RST at rcv_nxt, challenges an RST elsewhere in its "
-                                  "window, becomes a connection on any acceptable ACK in its "
-                                  "window, and its SYN-ACK's ISN follows the clock.");
+                                  "window, answers an ACK that fails PAWS, becomes a connection "
+                                  "on any other acceptable ACK in its window, and its SYN-ACK's "
+                                  "ISN follows the clock.");
 
 struct req {
     const char *ip;
@@ -114,13 +115,16 @@ enum after { STAYS, GONE, ESTABLISHED };
  * minus (snt_isn + 1); the first reply's flags ("RST", "ACK", "nothing") and what the request
  * is then. An RST answers at the segment's ACK number; an ACK (the request's) is at
  * snt_isn + 1 and acknowledges rcv_nxt. */
-static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off, uint32_t ack_off,
-                                 const char *reply_flags, enum after after)
+static void segment_into_request_ts(const char *ip, uint8_t flags, uint32_t seq_off,
+                                    uint32_t ack_off, uint32_t tsval, const char *reply_flags,
+                                    enum after after)
 {
     struct req r;
     listener(&r, ip);
-    open_request(&r, false);
+    open_request(&r, tsval != 0);
     struct ac_seg s = from_client(&r, flags, r.rcv_nxt + seq_off, r.snt_isn + 1 + ack_off);
+    s.has_ts = tsval != 0;
+    s.tsval = tsval;
     ac_pkt_send(&s, NULL);
     struct ac_seg reply = {0};
     char got[32] = "nothing";
@@ -159,6 +163,13 @@ static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off
         close(a);
     close(r.listener);
     close(r.capture);
+}
+
+/* The same, without the timestamps option on either side. */
+static void segment_into_request(const char *ip, uint8_t flags, uint32_t seq_off, uint32_t ack_off,
+                                 const char *reply_flags, enum after after)
+{
+    segment_into_request_ts(ip, flags, seq_off, ack_off, 0, reply_flags, after);
 }
 
 #define ACK     AC_TH_ACK
@@ -221,6 +232,26 @@ X(rst_in_window_not_at_rcv_nxt_gets_challenge_ack_ipv6, V6, RST, 1, 0,
   "request stays.")
 X(ack_in_window_not_at_rcv_nxt_completes_handshake_ipv6, V6, ACK, 100, 0, "nothing", ESTABLISHED,
   "Over IPv6 too an acceptable ACK past rcv_nxt inside the window completes the handshake.")
+#undef X
+
+/* PAWS for a request: when our SYN carried the timestamps option (TSval 1000), tcp_check_req()
+ * parses the ACK's options and rejects a TSval older than the SYN's (tcp_paws_reject()) as out
+ * of window: an ACK, and the request stays. */
+#define X(name, ip, tsval, reply, after, rule)                                                     \
+    AC_TEST(synrecv, name, .description = rule)                                                    \
+    {                                                                                              \
+        segment_into_request_ts(ip, ACK, 0, 0, tsval, reply, after);                               \
+    }
+/* name, family, our acceptable ACK's TSval (the SYN's was 1000), first reply, request, rule */
+X(ack_with_tsval_older_than_syns_fails_paws_gets_ack, V4, 500, "ACK", STAYS,
+  "An otherwise acceptable ACK whose timestamp is older than the SYN's fails PAWS: the request "
+  "answers with an ACK of rcv_nxt and stays in SYN_RECV.")
+X(ack_with_tsval_newer_than_syns_completes_handshake, V4, 1001, "nothing", ESTABLISHED,
+  "The same ACK with a timestamp newer than the SYN's passes PAWS and completes the handshake, "
+  "silently.")
+X(ack_with_tsval_older_than_syns_fails_paws_gets_ack_ipv6, V6, 500, "ACK", STAYS,
+  "Over IPv6 too an ACK whose timestamp is older than the SYN's fails PAWS: an ACK, and the "
+  "request stays.")
 #undef X
 
 /* --- the SYN-ACK's ISN ---------------------------------------------------------------------- */
