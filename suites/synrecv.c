@@ -34,10 +34,13 @@
 #include "../fixtures/netns.h"
 #include "../fixtures/nft.h"
 #include "../fixtures/packet.h"
+#include "../fixtures/pending.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -253,6 +256,54 @@ X(ack_with_tsval_older_than_syns_fails_paws_gets_ack_ipv6, V6, 500, "ACK", STAYS
   "Over IPv6 too an ACK whose timestamp is older than the SYN's fails PAWS: an ACK, and the "
   "request stays.")
 #undef X
+
+/* A Fast Open child (tcp_fastopen=0x202: listeners on, no cookie needed) is made at the SYN, and
+ * tcp_check_req() then checks segments against its request too, with two differences: an ACK
+ * number other than snt_isn + 1 is not handed to the listener (the child may have sent data),
+ * and a SYN in the window ends in embryonic_reset, which for Fast Open sends an RST but keeps
+ * the child. */
+AC_TEST(synrecv, syn_into_fastopen_child_gets_rst_child_stays,
+        .description = "A SYN|ACK inside the window of a Fast Open child still in SYN_RECV, "
+                       "whatever its ACK number, is answered with an RST at that number, and "
+                       "the child stays in SYN_RECV.")
+{
+    ac_netns_sysctl("net/ipv4/tcp_fastopen", "514");
+    struct req r;
+    listener(&r, V4);
+    int qlen = 16;
+    ac_setup_ok("TCP_FASTOPEN on the listener",
+                setsockopt(r.listener, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof qlen) ? errno : 0);
+    struct ac_seg syn = from_client(&r, AC_TH_SYN, CLIENT_ISN, 0);
+    syn.len = 2;
+    ac_pkt_send(&syn, "hi");
+    struct ac_seg sa;
+    ac_setup_ok("the listener's SYN-ACK",
+                ac_pkt_wait(r.capture, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK,
+                            AC_TH_SYN | AC_TH_ACK, WAIT_MS, &sa)
+                    ? 0
+                    : ETIMEDOUT);
+    ac_setup_ok("the SYN-ACK acknowledges the data in our SYN (a Fast Open child)",
+                sa.ack == CLIENT_ISN + 3 ? 0 : EPROTO);
+    int child = accept(r.listener, NULL, NULL);
+    ac_setup_fd("accept() the Fast Open child", child < 0 ? -errno : child);
+    struct ac_seg s = from_client(&r, AC_TH_SYN | AC_TH_ACK, CLIENT_ISN + 3, sa.seq + 1 + BAD_ACK);
+    ac_pkt_send(&s, NULL);
+    struct ac_seg reply = {0};
+    char got[32] = "nothing";
+    if (ac_pkt_first_reply(r.capture, &s, WAIT_MS, &reply))
+        ac_seg_flags_text(reply.flags, got, sizeof got);
+    ac_expect_str(AC_CLAIM(PACKET, r.server.text), "the first reply to our SYN|ACK (flags)", "RST",
+                  got);
+    if (strcmp(got, "RST") == 0)
+        ac_expect_int(AC_CLAIM(PACKET, r.server.text),
+                      "the RST's sequence number minus our ACK number", 0,
+                      (int32_t)(reply.seq - s.ack));
+    ac_expect_state_name(AC_CLAIM(STATE, "server end"), "state of the Fast Open child", "SYN_RECV",
+                         ac_tcp_state_name(ac_fd_tcp_state(child)));
+    close(child);
+    close(r.listener);
+    close(r.capture);
+}
 
 /* --- the SYN-ACK's ISN ---------------------------------------------------------------------- */
 
