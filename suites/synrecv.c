@@ -57,7 +57,8 @@ TestSuite(synrecv, .description = "A SYN_RECV request resets an ACK of the wrong
                                   "on an RST at rcv_nxt, challenges an RST elsewhere in its "
                                   "window, answers an ACK that fails PAWS, becomes a connection "
                                   "on any other acceptable ACK in its window, and its SYN-ACK's "
-                                  "ISN follows the clock.");
+                                  "ISN follows the clock; a Fast Open child answers a SYN with "
+                                  "an RST and stays.");
 
 struct req {
     const char *ip;
