@@ -92,63 +92,75 @@ static struct ac_seg from_client(const struct req *r, uint8_t flags, uint32_t se
     return ac_seg_on(r->ip, CLIENT_PORT, PORT, flags, seq, ack);
 }
 
-/* Our SYN (with the timestamps option or not), its SYN-ACK read, the request seen in SYN_RECV. */
-static void open_request(struct req *r, bool ts)
+/* Our SYN (with the timestamps option or not, carrying `data` unless NULL), its SYN-ACK read, the
+ * request seen in SYN_RECV: a request socket, or with data to a Fast Open listener the child. */
+static void open_request(struct req *r, bool ts, const char *data)
 {
     struct ac_seg syn = from_client(r, AC_TH_SYN, CLIENT_ISN, 0);
     syn.has_ts = ts;
     syn.tsval = 1000;
-    ac_pkt_send(&syn, NULL);
+    syn.len = data ? strlen(data) : 0;
+    ac_pkt_send(&syn, data);
     struct ac_seg sa;
     ac_setup_ok("the listener's SYN-ACK",
                 ac_pkt_wait(r->capture, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK,
                             AC_TH_SYN | AC_TH_ACK, WAIT_MS, &sa)
                     ? 0
                     : ETIMEDOUT);
-    ac_setup_ok("the SYN-ACK acknowledges our SYN", sa.ack == CLIENT_ISN + 1 ? 0 : EPROTO);
+    r->rcv_nxt = CLIENT_ISN + 1 + (uint32_t)syn.len;
+    ac_setup_ok(data ? "the SYN-ACK acknowledges the data in our SYN (a Fast Open child)"
+                     : "the SYN-ACK acknowledges our SYN",
+                sa.ack == r->rcv_nxt ? 0 : EPROTO);
     r->snt_isn = sa.seq;
-    r->rcv_nxt = CLIENT_ISN + 1;
     struct ac_match m = {.local = &r->server, .remote = &r->client};
     ac_expect_state(AC_SETUP(STATE, "server end"), "the request after our SYN", &m, AC_SYN_RECV,
                     AC_STATE_TIMEOUT_MS);
 }
 
+/* The first segment `who` (the listener's, the child's) sends after our segment s, by its flags
+ * ("RST", "ACK", "nothing"): an RST answers at s's ACK number; an ACK (the request's) is at
+ * snt_isn + 1 and acknowledges rcv_nxt. */
+static void expect_first_reply(const struct req *r, const struct ac_seg *s, const char *who,
+                               const char *reply_flags)
+{
+    struct ac_seg reply = {0};
+    char got[32] = "nothing";
+    if (ac_pkt_first_reply(r->capture, s, WAIT_MS, &reply))
+        ac_seg_flags_text(reply.flags, got, sizeof got);
+    char sent[32], step[96];
+    ac_seg_flags_text(s->flags, sent, sizeof sent);
+    snprintf(step, sizeof step, "%s first reply to our %s (flags)", who, sent);
+    ac_expect_str(AC_CLAIM(PACKET, r->server.text), step, reply_flags, got);
+    if (strcmp(got, "RST") == 0)
+        ac_expect_int(AC_CLAIM(PACKET, r->server.text),
+                      "the RST's sequence number minus our ACK number", 0,
+                      (int32_t)(reply.seq - s->ack));
+    if (strcmp(got, "ACK") == 0) {
+        ac_expect_int(AC_CLAIM(PACKET, r->server.text),
+                      "the ACK's sequence number minus (snt_isn + 1)", 0,
+                      (int32_t)(reply.seq - (r->snt_isn + 1)));
+        ac_expect_int(AC_CLAIM(PACKET, r->server.text), "the ACK's ACK number minus rcv_nxt", 0,
+                      (int32_t)(reply.ack - r->rcv_nxt));
+    }
+}
+
 enum after { STAYS, GONE, ESTABLISHED };
 
 /* One segment into the request: its flags, its sequence number minus rcv_nxt, its ACK number
- * minus (snt_isn + 1); the first reply's flags ("RST", "ACK", "nothing") and what the request
- * is then. An RST answers at the segment's ACK number; an ACK (the request's) is at
- * snt_isn + 1 and acknowledges rcv_nxt. */
+ * minus (snt_isn + 1), its TSval (0: no timestamps option, on the SYN either); the first
+ * reply's flags and what the request is then. */
 static void segment_into_request_ts(const char *ip, uint8_t flags, uint32_t seq_off,
                                     uint32_t ack_off, uint32_t tsval, const char *reply_flags,
                                     enum after after)
 {
     struct req r;
     listener(&r, ip);
-    open_request(&r, tsval != 0);
+    open_request(&r, tsval != 0, NULL);
     struct ac_seg s = from_client(&r, flags, r.rcv_nxt + seq_off, r.snt_isn + 1 + ack_off);
     s.has_ts = tsval != 0;
     s.tsval = tsval;
     ac_pkt_send(&s, NULL);
-    struct ac_seg reply = {0};
-    char got[32] = "nothing";
-    if (ac_pkt_first_reply(r.capture, &s, WAIT_MS, &reply))
-        ac_seg_flags_text(reply.flags, got, sizeof got);
-    char sent[32], step[96];
-    ac_seg_flags_text(flags, sent, sizeof sent);
-    snprintf(step, sizeof step, "the listener's first reply to our %s (flags)", sent);
-    ac_expect_str(AC_CLAIM(PACKET, r.server.text), step, reply_flags, got);
-    if (strcmp(got, "RST") == 0)
-        ac_expect_int(AC_CLAIM(PACKET, r.server.text),
-                      "the RST's sequence number minus our ACK number", 0,
-                      (int32_t)(reply.seq - s.ack));
-    if (strcmp(got, "ACK") == 0) {
-        ac_expect_int(AC_CLAIM(PACKET, r.server.text),
-                      "the ACK's sequence number minus (snt_isn + 1)", 0,
-                      (int32_t)(reply.seq - (r.snt_isn + 1)));
-        ac_expect_int(AC_CLAIM(PACKET, r.server.text), "the ACK's ACK number minus rcv_nxt", 0,
-                      (int32_t)(reply.ack - r.rcv_nxt));
-    }
+    expect_first_reply(&r, &s, "the listener's", reply_flags);
     struct ac_match m = {.local = &r.server, .remote = &r.client};
     if (after == GONE) {
         m.states = AC_ALL_STATES;
@@ -274,31 +286,12 @@ AC_TEST(synrecv, syn_into_fastopen_child_gets_rst_child_stays,
     int qlen = 16;
     ac_setup_ok("TCP_FASTOPEN on the listener",
                 setsockopt(r.listener, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof qlen) ? errno : 0);
-    struct ac_seg syn = from_client(&r, AC_TH_SYN, CLIENT_ISN, 0);
-    syn.len = 2;
-    ac_pkt_send(&syn, "hi");
-    struct ac_seg sa;
-    ac_setup_ok("the listener's SYN-ACK",
-                ac_pkt_wait(r.capture, PORT, CLIENT_PORT, AC_TH_SYN | AC_TH_ACK,
-                            AC_TH_SYN | AC_TH_ACK, WAIT_MS, &sa)
-                    ? 0
-                    : ETIMEDOUT);
-    ac_setup_ok("the SYN-ACK acknowledges the data in our SYN (a Fast Open child)",
-                sa.ack == CLIENT_ISN + 3 ? 0 : EPROTO);
+    open_request(&r, false, "hi");
     int child = accept(r.listener, NULL, NULL);
     ac_setup_fd("accept() the Fast Open child", child < 0 ? -errno : child);
-    struct ac_seg s = from_client(&r, AC_TH_SYN | AC_TH_ACK, CLIENT_ISN + 3, sa.seq + 1 + BAD_ACK);
+    struct ac_seg s = from_client(&r, AC_TH_SYN | AC_TH_ACK, r.rcv_nxt, r.snt_isn + 1 + BAD_ACK);
     ac_pkt_send(&s, NULL);
-    struct ac_seg reply = {0};
-    char got[32] = "nothing";
-    if (ac_pkt_first_reply(r.capture, &s, WAIT_MS, &reply))
-        ac_seg_flags_text(reply.flags, got, sizeof got);
-    ac_expect_str(AC_CLAIM(PACKET, r.server.text), "the first reply to our SYN|ACK (flags)", "RST",
-                  got);
-    if (strcmp(got, "RST") == 0)
-        ac_expect_int(AC_CLAIM(PACKET, r.server.text),
-                      "the RST's sequence number minus our ACK number", 0,
-                      (int32_t)(reply.seq - s.ack));
+    expect_first_reply(&r, &s, "the child's", "RST");
     ac_expect_state_name(AC_CLAIM(STATE, "server end"), "state of the Fast Open child", "SYN_RECV",
                          ac_tcp_state_name(ac_fd_tcp_state(child)));
     close(child);
@@ -320,7 +313,7 @@ static int64_t now_ns(void)
 static uint32_t isn_of_request(struct req *r, bool ts, int64_t *before, int64_t *after)
 {
     *before = now_ns();
-    open_request(r, ts);
+    open_request(r, ts, NULL);
     *after = now_ns();
     struct ac_seg rst = from_client(r, AC_TH_RST, r->rcv_nxt, 0);
     ac_pkt_send(&rst, NULL);
