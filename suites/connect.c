@@ -55,6 +55,13 @@ static int errno_of(int rc)
     return rc < 0 ? errno : 0;
 }
 
+/* connect(AF_UNSPEC), which is tcp_disconnect() for a TCP socket: 0 or its errno. */
+static int disconnect(int fd)
+{
+    struct sockaddr sa = {.sa_family = AF_UNSPEC};
+    return errno_of(connect(fd, &sa, sizeof sa));
+}
+
 static void drop_syns(void)
 {
     ac_nft("add rule inet afterclose in tcp dport 9999 tcp flags & syn == syn drop\n");
@@ -222,9 +229,8 @@ AC_TEST(connect, af_unspec_resets_connection_and_allows_new_connect,
 {
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
-    struct sockaddr sa = {.sa_family = AF_UNSPEC};
     ac_expect_errno(AC_CLAIM(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
-                    errno_of(connect(c.client, &sa, sizeof sa)));
+                    disconnect(c.client));
     ac_expect_errno(AC_CLAIM(IO, "server end"), "server read() after it", ECONNRESET,
                     ac_read_error_within(c.server, AC_STATE_TIMEOUT_MS));
     struct ac_addr to;
@@ -263,6 +269,17 @@ static struct tcp_info tcp_info_of(int fd, const char *what)
     return ti;
 }
 
+/* The disconnected client and a fresh socket connect to the same server: the same handshake for
+ * both, so that what one reads can be compared with the other's. */
+static void connect_again_beside_fresh(int again, int fresh)
+{
+    struct ac_addr to;
+    ac_addr_parse(&to, AC_SERVER_IP, PORT);
+    ac_expect_errno(AC_SETUP(CONNECT, to.text), "connect() of the same socket again", 0,
+                    ac_connect(again, &to));
+    ac_setup_ok("connect() of the fresh socket", ac_connect(fresh, &to));
+}
+
 /* Every counter tcp_disconnect() zeroes (6.1) that tcp_get_info() shows, compared field by
  * field with a fresh socket's at the same point. */
 static void expect_counts_as_fresh(const char *when, const struct tcp_info *got,
@@ -270,8 +287,11 @@ static void expect_counts_as_fresh(const char *when, const struct tcp_info *got,
 {
     char step[96];
 #define EXPECT_AS_FRESH(field)                                                                     \
-    snprintf(step, sizeof step, "%s %s", #field, when);                                            \
-    ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), step, (long)fresh->field, (long)got->field)
+    do {                                                                                           \
+        snprintf(step, sizeof step, "%s %s", #field, when);                                        \
+        ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), step, (long)fresh->field,                   \
+                      (long)got->field);                                                           \
+    } while (0)
     EXPECT_AS_FRESH(tcpi_segs_in);
     EXPECT_AS_FRESH(tcpi_segs_out);
     EXPECT_AS_FRESH(tcpi_bytes_sent);
@@ -312,18 +332,13 @@ AC_TEST(connect, af_unspec_then_new_connect_tcp_info_counts_from_zero,
     ac_setup_ok("client reads them", recv(c.client, buf, sizeof buf, 0) == 5 ? 0 : EIO);
     ac_expect_int(AC_SETUP(SOCKOPT, "client end"), "tcpi_bytes_received of the first connection", 5,
                   (long)tcp_info_of(c.client, "TCP_INFO, first connection").tcpi_bytes_received);
-    struct sockaddr sa = {.sa_family = AF_UNSPEC};
     ac_expect_errno(AC_SETUP(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
-                    errno_of(connect(c.client, &sa, sizeof sa)));
+                    disconnect(c.client));
     int fresh = ac_setup_fd("fresh client socket", ac_tcp_socket(AF_INET, 0));
     struct tcp_info closed = tcp_info_of(c.client, "TCP_INFO, disconnected socket");
     struct tcp_info fresh_closed = tcp_info_of(fresh, "TCP_INFO, fresh socket");
     expect_counts_as_fresh("in CLOSE after connect(AF_UNSPEC)", &closed, &fresh_closed);
-    struct ac_addr to;
-    ac_addr_parse(&to, AC_SERVER_IP, PORT);
-    ac_expect_errno(AC_SETUP(CONNECT, to.text), "connect() of the same socket again", 0,
-                    ac_connect(c.client, &to));
-    ac_setup_ok("connect() of the fresh socket", ac_connect(fresh, &to));
+    connect_again_beside_fresh(c.client, fresh);
     int a1 = ac_setup_fd("accept the reconnected socket", accept(c.listener, NULL, NULL));
     int a2 = ac_setup_fd("accept the fresh socket", accept(c.listener, NULL, NULL));
     struct tcp_info again = tcp_info_of(c.client, "TCP_INFO, reconnected socket");
@@ -353,16 +368,12 @@ AC_TEST(connect, af_unspec_keeps_mss_until_new_connect_sets_it_as_fresh,
     struct ac_conn c;
     ac_conn_open(&c, AC_SERVER_IP, AC_SERVER_IP, PORT, 0);
     int before = maxseg_of(c.client, "TCP_MAXSEG, connected");
-    struct sockaddr sa = {.sa_family = AF_UNSPEC};
     ac_expect_errno(AC_SETUP(CONNECT, "client end"), "connect(AF_UNSPEC) of the client", 0,
-                    errno_of(connect(c.client, &sa, sizeof sa)));
+                    disconnect(c.client));
     ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), "TCP_MAXSEG in CLOSE after connect(AF_UNSPEC)",
                   before, maxseg_of(c.client, "TCP_MAXSEG, disconnected socket"));
-    struct ac_addr to;
-    ac_addr_parse(&to, AC_SERVER_IP, PORT);
-    ac_setup_ok("connect() of the same socket again", ac_connect(c.client, &to));
     int fresh = ac_setup_fd("fresh client socket", ac_tcp_socket(AF_INET, 0));
-    ac_setup_ok("connect() of the fresh socket", ac_connect(fresh, &to));
+    connect_again_beside_fresh(c.client, fresh);
     ac_expect_int(AC_CLAIM(SOCKOPT, "client end"), "TCP_MAXSEG after the new connect()",
                   maxseg_of(fresh, "TCP_MAXSEG, fresh socket connected"),
                   maxseg_of(c.client, "TCP_MAXSEG, reconnected socket"));
@@ -572,8 +583,7 @@ static void reno_cwnd_growth(int acks_before, int expected_acks)
         queue_data(&c, acks_before + AFTER_LAST_ACK);
         ac_expect_int(AC_SETUP(COUNT, "client end"), "ACKs of the first connection, cwnd unchanged",
                       acks_before, ack_one_segment_at_a_time(&c, acks_before, &ti));
-        struct sockaddr sa = {.sa_family = AF_UNSPEC};
-        ac_setup_ok("connect(AF_UNSPEC)", errno_of(connect(c.fd, &sa, sizeof sa)));
+        ac_setup_ok("connect(AF_UNSPEC)", disconnect(c.fd));
     }
     handshake(&c);
     queue_data(&c, 2 * expected_acks + AFTER_LAST_ACK);
